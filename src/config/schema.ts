@@ -1,0 +1,146 @@
+/**
+ * curvectl.yaml: the schema is the single source of truth for what a configuration may hold.
+ * Objects are strict so a typo ("recrod:") is an error, never silently ignored.
+ */
+import { z } from 'zod';
+import { isValidDnsName } from '../core/names.js';
+import { DURATION_PATTERN } from '../core/duration.js';
+
+const duration = z
+  .string()
+  .regex(DURATION_PATTERN, 'expected a duration like "30s", "5m", "1h" or "0s"');
+
+const dnsName = z.string().refine(isValidDnsName, 'expected a DNS name like "api.example.com"');
+
+const argv = z.array(z.string().min(1)).min(1, 'expected at least the program to run');
+
+/** Gates a shift checks on the target cluster before and during each bake. Placeholders: {cluster}, {ingress}. */
+export const gateSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('eks'),
+    /** Expected Kubernetes version; default: the version the cluster stack reports. */
+    version: z.string().optional(),
+  }),
+  z.strictObject({ type: z.literal('nodegroups') }),
+  z.strictObject({
+    type: z.literal('target-health'),
+    /** Fraction of targets that must be healthy (default 1). */
+    minHealthy: z.number().min(0).max(1).default(1),
+  }),
+  z.strictObject({
+    type: z.literal('alarm'),
+    alarms: z.array(z.string().min(1)).min(1),
+    /** Whether INSUFFICIENT_DATA counts as passing (default false: unknown is not healthy). */
+    allowInsufficientData: z.boolean().default(false),
+  }),
+  z.strictObject({
+    type: z.literal('metric'),
+    namespace: z.string().min(1),
+    errors: z.strictObject({ metricName: z.string().min(1), dimensions: z.record(z.string(), z.string()).default({}) }),
+    total: z.strictObject({ metricName: z.string().min(1), dimensions: z.record(z.string(), z.string()).default({}) }),
+    /** Highest acceptable errors/total ratio over the window, e.g. 0.01 for 1%. */
+    maxRatio: z.number().min(0).max(1),
+    window: duration.default('5m'),
+    /** Below this many requests in the window the ratio is not judged (too little traffic). */
+    minTotal: z.number().int().min(0).default(0),
+  }),
+  z.strictObject({
+    type: z.literal('http'),
+    url: z.string().min(1),
+    /** Host header to send (e.g. the public API name) when probing a load balancer directly. */
+    host: z.string().optional(),
+    expectStatus: z.number().int().min(100).max(599).default(200),
+    timeout: duration.default('5s'),
+  }),
+  z.strictObject({
+    type: z.literal('command'),
+    argv,
+    timeout: duration.default('60s'),
+  }),
+]);
+export type GateConfig = z.infer<typeof gateSchema>;
+
+export const stateSchema = z.discriminatedUnion('backend', [
+  z.strictObject({
+    backend: z.literal('local'),
+    /** Lock and journal directory, relative to the configuration file. */
+    dir: z.string().min(1).default('.curvectl'),
+  }),
+  z.strictObject({
+    backend: z.literal('dynamodb'),
+    table: z.string().min(3).max(255),
+    region: z.string().optional(),
+    /** How long a lock lease lasts without renewal. */
+    lease: duration.default('60s'),
+  }),
+]);
+
+export const terraformBackendSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('local') }),
+  z.strictObject({
+    type: z.literal('s3'),
+    bucket: z.string().min(3),
+    region: z.string().optional(),
+    /** Key prefix; each stack gets "<prefix>/<stack>.tfstate" and workspaces under "<prefix>/env:". */
+    keyPrefix: z.string().default('curvectl'),
+    /** S3-native state locking (Terraform >= 1.10). */
+    useLockfile: z.boolean().default(true),
+    dynamodbTable: z.string().optional(),
+  }),
+]);
+
+export const configSchema = z.strictObject({
+  /** AWS region; default: AWS_REGION / AWS_DEFAULT_REGION / the profile's region. */
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region like "eu-west-1"').optional(),
+  terraform: z
+    .strictObject({
+      /** terraform, or tofu for OpenTofu; a name on PATH or a path. */
+      binary: z.string().min(1).default('terraform'),
+      /** Directory holding the cluster, platform and traffic stacks, relative to the configuration file. */
+      stacksDir: z.string().min(1).default('terraform/stacks'),
+      backend: terraformBackendSchema.default({ type: 'local' }),
+    })
+    .default({ binary: 'terraform', stacksDir: 'terraform/stacks', backend: { type: 'local' } }),
+  dns: z.strictObject({
+    /** The public hosted zone, e.g. "example.com". */
+    zone: dnsName,
+    /** The fixed name every weighted record lives under (CloudFront's origin), e.g. "api-origin.example.com". */
+    record: dnsName,
+    ttl: z.number().int().min(0).max(86400).default(60),
+  }),
+  platform: z
+    .strictObject({
+      /** Apply the platform stack (Istio, Ambassador, Flux) after the cluster stack. */
+      enabled: z.boolean().default(true),
+      variables: z.record(z.string(), z.unknown()).default({}),
+    })
+    .default({ enabled: true, variables: {} }),
+  cluster: z
+    .strictObject({
+      kubernetesVersion: z.string().regex(/^1\.\d{2}$/, 'expected a Kubernetes minor version like "1.31"').default('1.31'),
+      /** Extra variables for the cluster stack (sizing, existing VPC...). */
+      variables: z.record(z.string(), z.unknown()).default({}),
+    })
+    .default({ kubernetesVersion: '1.31', variables: {} }),
+  shift: z
+    .strictObject({
+      step: z.number().int().min(1).max(100).default(10),
+      bake: duration.default('5m'),
+      /** How often gates are polled during a bake. */
+      gateInterval: duration.default('10s'),
+      /** Consecutive gate errors (not failures: errors reaching the signal) tolerated before they count as a failure. */
+      gateErrorLimit: z.number().int().min(1).default(3),
+    })
+    .default({ step: 10, bake: '5m', gateInterval: '10s', gateErrorLimit: 3 }),
+  retire: z
+    .strictObject({
+      /** How long a cluster must have had weight 0 before it may be destroyed; default twice the TTL. */
+      drain: duration.optional(),
+    })
+    .default({}),
+  gates: z.array(gateSchema).default([{ type: 'eks' }, { type: 'nodegroups' }]),
+  state: stateSchema.default({ backend: 'local', dir: '.curvectl' }),
+});
+
+export type CurvectlConfig = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
