@@ -225,3 +225,32 @@ export interface Clock {
   /** Resolves after ms, or rejects with an AbortError when the signal fires. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Probes used by the http and command gates (implemented with node:http and the process module).
+
+export interface HttpProbePort {
+  /** One GET; resolves with the status code, rejects on network errors and timeouts. */
+  probe(url: string, options: { host?: string; timeoutMs: number; signal?: AbortSignal }): Promise<{ status: number }>;
+}
+
+export interface CommandPort {
+  /** Runs argv (never a shell). Resolves with the exit code; rejects only when it cannot start. */
+  run(argv: readonly string[], options: { timeoutMs: number; signal?: AbortSignal }): Promise<{ exitCode: number; output: string }>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ctrl-C, as the core sees it. The CLI turns the first SIGINT into a request (the core stops at the
+// next safe point and asks what to do) and the second into an abort of `signal` (exit at once,
+// leaving the journal for `shift resume`).
+
+export interface Interrupts {
+  /** True once the operator pressed Ctrl-C and the request has not been handled yet. */
+  readonly requested: boolean;
+  /** Marks the current request handled (after asking the operator). */
+  acknowledge(): void;
+  /** Called on the first Ctrl-C; returns an unsubscribe function. */
+  onRequest(listener: () => void): () => void;
+  /** Aborted on the second Ctrl-C. */
+  readonly signal: AbortSignal;
+}
