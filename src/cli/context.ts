@@ -1,0 +1,182 @@
+/**
+ * Everything a command needs, created lazily: a command that never touches AWS never loads the SDK,
+ * and `init` runs without a configuration. This is the composition root: the only place that
+ * knows which adapter implements which port.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import type { IoHost } from '../core/io-host.js';
+import type {
+  Clock,
+  CloudWatchPort,
+  CommandPort,
+  EksPort,
+  Elbv2Port,
+  HttpProbePort,
+  Interrupts,
+  Stacks,
+  StateStore,
+  TrafficDns,
+} from '../core/ports.js';
+import type { CurvectlConfig } from '../config/schema.js';
+import { colourEnabled, makePaint } from '../io/paint.js';
+import type { Paint } from '../io/render.js';
+import { TerminalHost } from '../io/terminal-host.js';
+import type { GlobalOptions } from './command.js';
+import { SignalInterrupts } from './interrupts.js';
+
+export interface LoadedConfig {
+  readonly config: CurvectlConfig;
+  readonly path: string;
+  readonly dir: string;
+}
+
+export interface AwsPorts {
+  readonly dns: TrafficDns;
+  readonly eks: EksPort;
+  readonly elbv2: Elbv2Port;
+  readonly cloudwatch: CloudWatchPort;
+}
+
+export interface Context {
+  readonly globals: GlobalOptions;
+  readonly io: IoHost;
+  readonly paint: Paint;
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Who is acting, for locks and the audit trail: $USER@host. */
+  readonly actor: string;
+  readonly interrupts: Interrupts;
+  config(): Promise<LoadedConfig>;
+  stacks(): Promise<Stacks>;
+  aws(): Promise<AwsPorts>;
+  state(): Promise<StateStore>;
+  clock(): Promise<Clock>;
+  probes(): Promise<{ http: HttpProbePort; command: CommandPort }>;
+  dispose(): Promise<void>;
+}
+
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  return () => (value ??= make());
+}
+
+export function createContext(globals: GlobalOptions, options: { mutates: boolean }): Context {
+  const env = process.env;
+  const cwd = process.cwd();
+  const stderrTty = Boolean(process.stderr.isTTY);
+  const paint = makePaint(colourEnabled({ noColor: !globals.color, env, isTTY: stderrTty }));
+  const io = new TerminalHost({
+    stderr: process.stderr,
+    stdin: process.stdin,
+    paint,
+    assumeYes: globals.yes,
+    verbose: globals.verbose,
+  });
+  const interrupts = new SignalInterrupts(() => {
+    io.notify({
+      level: 'warn',
+      code: 'interrupt.requested',
+      text: 'Stopping at the next safe point (never in the middle of a change). Press Ctrl-C again to exit at once; "curvectl shift resume" continues later.',
+    });
+  });
+  if (options.mutates) interrupts.install();
+  const user = env.USER ?? env.LOGNAME ?? safeUsername();
+  const actor = `${user}@${os.hostname()}`;
+
+  const config = once(async (): Promise<LoadedConfig> => {
+    const { loadConfig } = await import('../config/load.js');
+    return loadConfig({ path: globals.config, env, cwd });
+  });
+
+  const stacks = once(async (): Promise<Stacks> => {
+    const loaded = await config();
+    const [{ Terraform }, { TerraformStacks }, { runProcess }] = await Promise.all([
+      import('../adapters/terraform/runner.js'),
+      import('../adapters/terraform/stacks.js'),
+      import('../adapters/process.js'),
+    ]);
+    const c = loaded.config;
+    const terraform = new Terraform({ binary: c.terraform.binary, run: runProcess, env });
+    return new TerraformStacks({
+      terraform,
+      stacksDir: path.resolve(loaded.dir, c.terraform.stacksDir),
+      dns: { zone: c.dns.zone, record: c.dns.record, ttl: c.dns.ttl },
+      backend: c.terraform.backend,
+      clusterDefaults: { kubernetesVersion: c.cluster.kubernetesVersion, variables: c.cluster.variables },
+      platformVariables: c.platform.variables,
+      ...(c.region ? { region: c.region } : {}),
+    });
+  });
+
+  const aws = once(async (): Promise<AwsPorts> => {
+    const loaded = await config();
+    const { createAwsPorts } = await import('../adapters/aws/clients.js');
+    return createAwsPorts({
+      ...(loaded.config.region ? { region: loaded.config.region } : {}),
+      dns: { zone: loaded.config.dns.zone, record: loaded.config.dns.record },
+    });
+  });
+
+  const state = once(async (): Promise<StateStore> => {
+    const loaded = await config();
+    const s = loaded.config.state;
+    switch (s.backend) {
+      case 'local': {
+        const { LocalStateStore } = await import('../adapters/state/local.js');
+        return new LocalStateStore({ dir: path.resolve(loaded.dir, s.dir), owner: user, host: os.hostname(), pid: process.pid });
+      }
+      case 'dynamodb': {
+        const { CurvectlError } = await import('../core/errors.js');
+        throw new CurvectlError('BAD_CONFIG', `${loaded.path}: state.backend "dynamodb" is not available in this version.`, {
+          hint: 'Use state.backend: local for now.',
+        });
+      }
+      default: {
+        const never: never = s;
+        throw new Error(`unknown state backend ${JSON.stringify(never)}`);
+      }
+    }
+  });
+
+  const clock = once(async (): Promise<Clock> => {
+    const { systemClock } = await import('../adapters/clock.js');
+    return systemClock;
+  });
+
+  const probes = once(async () => {
+    const [{ HttpProbe }, { ProcessCommandPort }, { runProcess }] = await Promise.all([
+      import('../adapters/http-probe.js'),
+      import('../adapters/command.js'),
+      import('../adapters/process.js'),
+    ]);
+    return { http: new HttpProbe(), command: new ProcessCommandPort(runProcess) };
+  });
+
+  return {
+    globals,
+    io,
+    paint,
+    cwd,
+    env,
+    actor,
+    interrupts,
+    config,
+    stacks,
+    aws,
+    state,
+    clock,
+    probes,
+    dispose: async () => {
+      interrupts.uninstall();
+    },
+  };
+}
+
+function safeUsername(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}

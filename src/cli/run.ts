@@ -1,0 +1,86 @@
+/**
+ * The one place where results are printed, errors are reported and exit codes are set.
+ * stdout: the result (text lines, or exactly one JSON document with -o json). stderr: everything else.
+ */
+import { CommanderError } from 'commander';
+import { CurvectlError, ExitCode, toCurvectlError } from '../core/errors.js';
+import { redact, secretsFromEnv } from '../core/redact.js';
+import type { CommandModule, GlobalOptions } from './command.js';
+import { createContext } from './context.js';
+
+export async function runCommand(
+  load: () => Promise<CommandModule>,
+  globals: GlobalOptions,
+  options: Record<string, unknown>,
+  args: readonly unknown[],
+): Promise<void> {
+  const mod = await load();
+  const context = createContext(globals, { mutates: mod.mutates ?? false });
+  try {
+    const result = await mod.run(context, options, args);
+    if (globals.output === 'json') {
+      process.stdout.write(`${JSON.stringify(result.json, null, 2)}\n`);
+    } else if (result.text.length > 0) {
+      process.stdout.write(`${result.text.join('\n')}\n`);
+    }
+    process.exitCode = result.exitCode ?? ExitCode.ok;
+  } catch (err) {
+    reportError(err, globals);
+  } finally {
+    await context.dispose();
+  }
+}
+
+export function reportError(err: unknown, globals: Pick<GlobalOptions, 'output' | 'verbose'>): void {
+  const error = toCurvectlError(err);
+  const secrets = secretsFromEnv(process.env);
+  const clean = (text: string) => redact(text, secrets);
+  const lines = [`curvectl: ${clean(error.message)}`];
+  if (error.hint) lines.push(`  ${clean(error.hint)}`);
+  if (globals.verbose) {
+    let cause: unknown = error.cause;
+    let depth = 0;
+    while (cause !== undefined && depth < 5) {
+      const text = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+      lines.push(`  caused by ${clean(text)}`);
+      cause = cause instanceof Error ? cause.cause : undefined;
+      depth += 1;
+    }
+  }
+  process.stderr.write(`${lines.join('\n')}\n`);
+  if (globals.output === 'json') {
+    const doc = {
+      error: {
+        code: error.code,
+        message: clean(error.message),
+        hint: error.hint ? clean(error.hint) : null,
+        exitCode: error.exitCode,
+        ...(error.details ? { details: JSON.parse(clean(JSON.stringify(error.details))) as unknown } : {}),
+      },
+    };
+    process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+  }
+  process.exitCode = error.exitCode;
+}
+
+/** Commander's parse errors (unknown option, missing argument, bad choice): exit 2, one sentence, a pointer to --help. */
+export function reportUsageError(err: CommanderError, argv: readonly string[]): void {
+  const sentence = err.message.replace(/^error:\s*/i, '').replace(/\.?\s*$/, '');
+  const words = argv.slice(2).filter((a) => !a.startsWith('-'));
+  const helpFor = words.length > 0 && !err.code.includes('unknownCommand') ? `curvectl ${words.slice(0, 2).join(' ')} --help` : 'curvectl --help';
+  const error = new CurvectlError('BAD_INPUT', `${capitalise(sentence)}.`, { hint: `Run "${helpFor}" to see what is accepted.`, cause: err });
+  reportError(error, { output: wantsJson(argv) ? 'json' : 'text', verbose: false });
+}
+
+export function wantsJson(argv: readonly string[]): boolean {
+  for (let i = 0; i < argv.length; i += 1) {
+    const a = argv[i];
+    if ((a === '-o' || a === '--output') && argv[i + 1] === 'json') return true;
+    if (a === '--output=json' || a === '-ojson') return true;
+  }
+  return false;
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,199 @@
+/**
+ * `cluster create`: cluster stack -> platform stack -> gates -> registered in traffic.
+ * Re-runnable: every phase is idempotent (Terraform converges, registration checks first), so the
+ * answer to a failure half-way is to run the same command again.
+ */
+import { formatDuration } from '../duration.js';
+import { CurvectlError, refused, toCurvectlError } from '../errors.js';
+import type { GateResultView, IoHost } from '../io-host.js';
+import { assertClusterName } from '../names.js';
+import type { Clock, ClusterOutputs, EksPort, StateStore, Stacks, TrafficDns, Weights } from '../ports.js';
+import { weightsOf } from '../status.js';
+import { registerCluster } from './traffic-membership.js';
+
+/** Evaluates the configured gates for one cluster. */
+export type CheckGates = (
+  cluster: string,
+  context: { ingress: string; version: string },
+  signal?: AbortSignal,
+) => Promise<readonly GateResultView[]>;
+
+export interface CreateDeps {
+  readonly stacks: Stacks;
+  readonly dns: TrafficDns;
+  readonly eks: EksPort;
+  readonly state: StateStore;
+  readonly io: IoHost;
+  readonly clock: Clock;
+  readonly checkGates: CheckGates;
+  readonly actor: string;
+  readonly signal?: AbortSignal;
+}
+
+export interface CreateRequest {
+  readonly name: string;
+  readonly kubernetesVersion: string;
+  /** Whether the platform stack runs (config platform.enabled and no --skip-platform). */
+  readonly platform: boolean;
+  readonly dryRun: boolean;
+  /** How long to wait for the new cluster's gates to pass. */
+  readonly gateTimeoutMs: number;
+  readonly gateIntervalMs: number;
+}
+
+export type CreateOutcome =
+  | { readonly kind: 'created'; readonly name: string; readonly outputs: ClusterOutputs; readonly weights: Weights; readonly op: string }
+  | { readonly kind: 'exists'; readonly name: string; readonly outputs: ClusterOutputs; readonly weights: Weights }
+  | { readonly kind: 'dry-run'; readonly name: string; readonly commands: readonly string[] };
+
+type Phase = 'cluster' | 'platform' | 'gates' | 'traffic';
+
+const PHASE_TEXT: Record<Phase, string> = {
+  cluster: 'the cluster stack (EKS, nodes, load balancer)',
+  platform: 'the platform stack (Istio, Ambassador, Flux)',
+  gates: 'the health gates',
+  traffic: 'registering in the traffic stack',
+};
+
+export function newOperationId(kind: string, now: Date): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
+  return `${kind}-${stamp}-${Math.random().toString(36).slice(2, 6)}`;
+}
+
+export async function createCluster(deps: CreateDeps, request: CreateRequest): Promise<CreateOutcome> {
+  const name = assertClusterName(request.name);
+  const existing = await deps.stacks.clusterOutputs(name, signalOpt(deps));
+  if (existing && existing.kubernetesVersion !== request.kubernetesVersion) {
+    throw refused(
+      `${name} already exists with Kubernetes ${existing.kubernetesVersion}, not ${request.kubernetesVersion}; nothing was changed.`,
+      'Clusters are replaced, not upgraded: create a new cluster with the new version and shift traffic to it.',
+    );
+  }
+  if (existing && !request.dryRun && (await isComplete(deps, name, existing))) {
+    const desired = await deps.stacks.readDesiredWeights();
+    deps.io.notify({ level: 'success', code: 'cluster.create.exists', text: `${name} already exists, is ACTIVE and is registered in traffic; nothing to do.` });
+    return { kind: 'exists', name, outputs: existing, weights: desired };
+  }
+
+  const spec = { name, kubernetesVersion: request.kubernetesVersion };
+  if (request.dryRun) {
+    const plan = await deps.stacks.planCluster(spec, signalOpt(deps));
+    deps.io.show({ type: 'changes', title: `cluster stack, workspace ${name}`, summary: plan.summary, resources: plan.resources });
+    const commands = [...plan.commands];
+    if (request.platform) commands.push(`(then the platform stack in workspace ${name}, then ${name} joins the traffic stack)`);
+    deps.io.show({ type: 'plan', title: 'Dry run: nothing was changed.', steps: [], commands });
+    return { kind: 'dry-run', name, commands };
+  }
+
+  const lock = await deps.state.acquireLock(`cluster:${name}`, `cluster create ${name}`);
+  const op = newOperationId('create', deps.clock.now());
+  let phase: Phase = 'cluster';
+  try {
+    await deps.state.append({ op, type: 'cluster.create.started', actor: deps.actor, data: { cluster: name, kubernetesVersion: request.kubernetesVersion, platform: request.platform } });
+
+    const outputs = await runWithProgress(deps, `Creating ${name}: cluster stack`, (onProgress) =>
+      deps.stacks.applyCluster(spec, { ...signalOpt(deps), onProgress }),
+    );
+    await deps.state.append({ op, type: 'cluster.applied', actor: deps.actor, data: { cluster: name, ingress: outputs.ingressDnsName } });
+
+    if (request.platform) {
+      phase = 'platform';
+      await runWithProgress(deps, `Creating ${name}: platform stack`, (onProgress) => deps.stacks.applyPlatform(name, { ...signalOpt(deps), onProgress }));
+      await deps.state.append({ op, type: 'platform.applied', actor: deps.actor, data: { cluster: name } });
+    } else {
+      deps.io.notify({ level: 'info', code: 'cluster.create.platform-skipped', text: `Platform stack skipped for ${name}.` });
+    }
+
+    phase = 'gates';
+    await waitForGates(deps, name, { ingress: outputs.ingressDnsName, version: outputs.kubernetesVersion }, request);
+    await deps.state.append({ op, type: 'cluster.gates.passed', actor: deps.actor, data: { cluster: name } });
+
+    phase = 'traffic';
+    const registered = await registerCluster({ stacks: deps.stacks, dns: deps.dns, state: deps.state, io: deps.io, ...signalOpt(deps) }, name);
+    await deps.state.append({ op, type: 'cluster.registered', actor: deps.actor, data: { cluster: name, weights: registered.weights } });
+    await deps.state.append({ op, type: 'cluster.created', actor: deps.actor, data: { cluster: name } });
+    return { kind: 'created', name, outputs, weights: registered.weights, op };
+  } catch (err) {
+    const error = toCurvectlError(err);
+    await deps.state
+      .append({ op, type: 'cluster.create.failed', actor: deps.actor, data: { cluster: name, phase, code: error.code, message: error.message } })
+      .catch(() => undefined);
+    if (error.code === 'INTERRUPTED' || error.code === 'LOCKED') throw error;
+    throw new CurvectlError(error.code, `Creating ${name} failed at ${PHASE_TEXT[phase]}: ${error.message}`, {
+      hint:
+        phase === 'cluster'
+          ? `Whatever Terraform created so far is in workspace ${name}. Fix the cause and run "curvectl cluster create ${name}" again, or remove it with "curvectl retire ${name}".`
+          : `${name}'s cluster exists. Fix the cause and run "curvectl cluster create ${name}" again to continue, or remove it with "curvectl retire ${name}".`,
+      cause: error,
+      ...(error.details ? { details: error.details } : {}),
+    });
+  } finally {
+    await lock.release();
+  }
+}
+
+function signalOpt(deps: { signal?: AbortSignal }): { signal?: AbortSignal } {
+  return deps.signal ? { signal: deps.signal } : {};
+}
+
+async function isComplete(deps: CreateDeps, name: string, outputs: ClusterOutputs): Promise<boolean> {
+  const [info, desired, records] = await Promise.all([
+    deps.eks.describeCluster(name, deps.signal),
+    deps.stacks.readDesiredWeights(),
+    deps.dns.readRecords(deps.signal),
+  ]);
+  const live = weightsOf(records);
+  const record = records.find((r) => r.setIdentifier === name);
+  return info?.status === 'ACTIVE' && name in desired && name in live && record?.value === outputs.ingressDnsName;
+}
+
+async function runWithProgress<T>(
+  deps: CreateDeps,
+  title: string,
+  run: (onProgress: (e: { message: string; counts?: { add: number; change: number; remove: number } }) => void) => Promise<T>,
+): Promise<T> {
+  const progress = deps.io.startProgress(title);
+  const started = deps.clock.now().getTime();
+  try {
+    const result = await run((e) => {
+      const counts = e.counts ? ` [${e.counts.add} added, ${e.counts.change} changed, ${e.counts.remove} destroyed]` : '';
+      progress.update(`${title}: ${e.message}${counts}`);
+    });
+    progress.succeed(`${title}: done in ${formatDuration(deps.clock.now().getTime() - started)}`);
+    return result;
+  } catch (err) {
+    progress.fail(`${title}: failed`);
+    throw err;
+  }
+}
+
+/** Polls the gates until all pass or the timeout passes, showing the time left. */
+export async function waitForGates(
+  deps: Pick<CreateDeps, 'io' | 'clock' | 'checkGates' | 'signal'>,
+  name: string,
+  context: { ingress: string; version: string },
+  options: { gateTimeoutMs: number; gateIntervalMs: number },
+): Promise<readonly GateResultView[]> {
+  const deadline = deps.clock.now().getTime() + options.gateTimeoutMs;
+  const progress = deps.io.startProgress(`Waiting for ${name}'s health gates`);
+  let results: readonly GateResultView[] = [];
+  for (;;) {
+    results = await deps.checkGates(name, context, deps.signal);
+    const failing = results.filter((r) => r.outcome !== 'pass');
+    if (failing.length === 0) {
+      progress.succeed(`${name}: ${results.length} gate${results.length === 1 ? '' : 's'} passed`);
+      deps.io.show({ type: 'gates', results });
+      return results;
+    }
+    const left = deadline - deps.clock.now().getTime();
+    if (left <= 0) {
+      progress.fail(`${name}: gates still failing`);
+      deps.io.show({ type: 'gates', results });
+      throw new CurvectlError('GATE_FAILED', `${name}'s health gates did not pass within ${formatDuration(options.gateTimeoutMs)}: ${failing.map((f) => `${f.gate}: ${f.reason}`).join('; ')}.`, {
+        hint: `Look at the cluster, then run "curvectl cluster create ${name}" again; it continues where it stopped.`,
+      });
+    }
+    progress.update(`Waiting for ${name}'s health gates: ${failing.length} not passing (${failing[0]?.gate}: ${failing[0]?.reason}); ${formatDuration(left)} left`);
+    await deps.clock.sleep(Math.min(options.gateIntervalMs, left), deps.signal);
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * `retire`: the only command that destroys a cluster, so it refuses first and asks second.
+ * Refusals (nothing changed, exit 2): unknown cluster, the last cluster, any desired or live weight,
+ * not drained long enough. Then the operator types the name (or --yes), and the parts go in the
+ * reverse order of creation: record, platform, cluster, workspaces, each one journaled, so a
+ * failure half-way is finished by running the same command again.
+ */
+import { formatDuration } from '../duration.js';
+import { CurvectlError, refused, toCurvectlError } from '../errors.js';
+import type { IoHost } from '../io-host.js';
+import { assertClusterName } from '../names.js';
+import type { Clock, StateStore, Stacks, TrafficDns } from '../ports.js';
+import { weightsOf } from '../status.js';
+import { newOperationId } from './create.js';
+import { drainRemainingMs, drainState } from './drain.js';
+import { assertNoDrift, deregisterCluster } from './traffic-membership.js';
+
+export interface RetireDeps {
+  readonly stacks: Stacks;
+  readonly dns: TrafficDns;
+  readonly state: StateStore;
+  readonly io: IoHost;
+  readonly clock: Clock;
+  readonly actor: string;
+  readonly signal?: AbortSignal;
+}
+
+export interface RetireRequest {
+  readonly name: string;
+  readonly drainMs: number;
+  /** Whether the platform stack exists for clusters (config platform.enabled). */
+  readonly platform: boolean;
+  readonly dryRun: boolean;
+  /** Skips the typed confirmation: cycle has already asked. */
+  readonly confirmed?: boolean;
+}
+
+export type RetireOutcome =
+  | { readonly kind: 'retired'; readonly name: string; readonly op: string }
+  | { readonly kind: 'dry-run'; readonly name: string; readonly steps: readonly string[] };
+
+export interface RetireCheck {
+  readonly name: string;
+  /** Milliseconds of drain left; 0 when it may go now. */
+  readonly drainLeftMs: number;
+}
+
+/** Every refusal, without side effects. Used by retire itself and by cycle before it waits for the drain. */
+export async function checkRetirable(deps: RetireDeps, request: Pick<RetireRequest, 'name' | 'drainMs'>): Promise<RetireCheck> {
+  const name = assertClusterName(request.name);
+  const [workspaces, records, journal] = await Promise.all([
+    deps.stacks.listClusters(),
+    deps.dns.readRecords(deps.signal),
+    deps.state.readJournal(),
+  ]);
+  const { desired } = await assertNoDrift(deps);
+  const live = weightsOf(records);
+  const known = new Set([...workspaces, ...Object.keys(desired), ...Object.keys(live)]);
+  if (!known.has(name)) {
+    throw refused(`There is no cluster named ${name}; nothing was changed.`, `Run "curvectl cluster list" to see the clusters curvectl knows.`);
+  }
+  const others = [...known].filter((n) => n !== name);
+  if (others.length === 0) {
+    throw refused(`${name} is the last cluster; retiring it would leave nothing to serve traffic, so nothing was changed.`, 'Create its replacement first: curvectl cycle --from ' + name + ' --to <new-name>.');
+  }
+  const weight = Math.max(desired[name] ?? 0, live[name] ?? 0);
+  if (weight > 0) {
+    throw refused(`${name} still has weight ${weight}; only a cluster with no traffic can be retired, so nothing was changed.`, `Shift its traffic away first: curvectl shift --to ${others[0]}.`);
+  }
+  const othersWeight = others.reduce((s, n) => s + (live[n] ?? 0), 0);
+  if (Object.keys(live).length > 1 && othersWeight === 0) {
+    throw refused(`No other cluster has traffic; removing ${name} would leave every record at weight 0, so nothing was changed.`, 'Give another cluster traffic first.');
+  }
+  const state = drainState(journal, name);
+  const left = drainRemainingMs(state, request.drainMs, deps.clock.now());
+  if (state.kind === 'has-weight' && request.drainMs > 0) {
+    // Desired and live say 0, yet the journal's last word is that it had traffic: the weight was
+    // changed outside curvectl, so the time it has been draining is unknown.
+    throw refused(
+      `${name} has weight 0, but curvectl did not record when it lost its traffic, so its drain cannot be proven; nothing was changed.`,
+      `Wait at least ${formatDuration(request.drainMs)} after its weight went to 0, then run "curvectl retire ${name} --drain 0s".`,
+    );
+  }
+  return { name, drainLeftMs: left };
+}
+
+export async function retireCluster(deps: RetireDeps, request: RetireRequest): Promise<RetireOutcome> {
+  if (request.drainMs === 0) {
+    deps.io.notify({ level: 'warn', code: 'retire.drain.skipped', text: 'Drain time 0s: clients that cached the old answer, and pooled connections, may still reach this cluster.' });
+  }
+  const check = await checkRetirable(deps, request);
+  const name = check.name;
+  if (check.drainLeftMs > 0) {
+    throw refused(
+      `${name} has had no traffic for less than the drain time of ${formatDuration(request.drainMs)}; ${formatDuration(check.drainLeftMs)} to go, so nothing was changed.`,
+      `Wait ${formatDuration(check.drainLeftMs)} and run it again (resolvers and pooled connections keep using old answers past the TTL).`,
+    );
+  }
+  const steps = [
+    `remove ${name}'s weighted record (traffic stack)`,
+    ...(request.platform ? [`destroy the platform stack in workspace ${name}`] : []),
+    `destroy the cluster stack in workspace ${name} (EKS, nodes, load balancer, VPC)`,
+    `delete the ${name} workspaces`,
+  ];
+  if (request.dryRun) {
+    deps.io.show({ type: 'plan', title: `Dry run: retiring ${name} would`, steps: [], commands: steps });
+    return { kind: 'dry-run', name, steps };
+  }
+  if (!request.confirmed) {
+    const ok = await deps.io.confirmByTyping({
+      code: 'retire.confirm',
+      message: `This destroys ${name} and everything in it: ${steps.join(', ')}.`,
+      expected: name,
+    });
+    if (!ok) throw new CurvectlError('STOPPED', `The typed name did not match ${name}; nothing was destroyed.`);
+  }
+
+  const lock = await deps.state.acquireLock(`cluster:${name}`, `retire ${name}`);
+  const op = newOperationId('retire', deps.clock.now());
+  let part = 'record';
+  try {
+    await deps.state.append({ op, type: 'retire.started', actor: deps.actor, data: { cluster: name } });
+    const removed = await deregisterCluster({ stacks: deps.stacks, dns: deps.dns, state: deps.state, io: deps.io, ...sig(deps) }, name);
+    await deps.state.append({ op, type: 'retire.record-removed', actor: deps.actor, data: { cluster: name, weights: removed.weights } });
+    if (request.platform) {
+      part = 'platform';
+      await withProgress(deps, `Retiring ${name}: destroying the platform stack`, () => deps.stacks.destroyPlatform(name, sig(deps)));
+      await deps.state.append({ op, type: 'retire.platform-destroyed', actor: deps.actor, data: { cluster: name } });
+    }
+    part = 'cluster';
+    await withProgress(deps, `Retiring ${name}: destroying the cluster stack`, () => deps.stacks.destroyCluster(name, sig(deps)));
+    await deps.state.append({ op, type: 'retire.cluster-destroyed', actor: deps.actor, data: { cluster: name } });
+    part = 'workspaces';
+    await deps.stacks.deleteWorkspaces(name, sig(deps));
+    await deps.state.append({ op, type: 'retire.completed', actor: deps.actor, data: { cluster: name } });
+    return { kind: 'retired', name, op };
+  } catch (err) {
+    const error = toCurvectlError(err);
+    await deps.state.append({ op, type: 'retire.failed', actor: deps.actor, data: { cluster: name, part, message: error.message } }).catch(() => undefined);
+    if (error.code === 'INTERRUPTED') throw error;
+    throw new CurvectlError(error.code, `Retiring ${name} stopped at the ${part} step: ${error.message}`, {
+      hint: `Fix the cause and run "curvectl retire ${name}" again; it continues with what is left.`,
+      cause: error,
+    });
+  } finally {
+    await lock.release();
+  }
+}
+
+function sig(deps: { signal?: AbortSignal }): { signal?: AbortSignal } {
+  return deps.signal ? { signal: deps.signal } : {};
+}
+
+async function withProgress(deps: RetireDeps, title: string, run: () => Promise<void>): Promise<void> {
+  const progress = deps.io.startProgress(title);
+  const started = deps.clock.now().getTime();
+  try {
+    await run();
+    progress.succeed(`${title}: done in ${formatDuration(deps.clock.now().getTime() - started)}`);
+  } catch (err) {
+    progress.fail(`${title}: failed`);
+    throw err;
+  }
+}

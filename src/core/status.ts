@@ -1,0 +1,107 @@
+/**
+ * `curvectl status`: one view of desired weights (Terraform var file), live weights (Route 53), the
+ * clusters' EKS state, the lock and any unfinished operation. The JSON shape is part of the
+ * command-line contract (shared/design/cli-contract.md): change it only by adding fields.
+ */
+import type { EksPort, LockStatus, StateStore, Stacks, TrafficDns, Weights, WeightedRecord } from './ports.js';
+
+export interface ClusterStatus {
+  readonly name: string;
+  readonly weight: { readonly desired: number | null; readonly live: number | null };
+  readonly ingress: string | null;
+  readonly eks: { readonly status: string; readonly version: string } | null;
+}
+
+export interface Drift {
+  readonly cluster: string;
+  readonly desired: number | null;
+  readonly live: number | null;
+}
+
+export interface OperationView {
+  readonly id: string;
+  readonly kind: string;
+  /** running | held | interrupted */
+  readonly state: string;
+  readonly startedAt: string | null;
+  readonly stepsDone: number;
+  readonly stepsTotal: number;
+  readonly target: string | null;
+  /** What the operator can do about it, one sentence. */
+  readonly next: string | null;
+}
+
+export interface StatusReport {
+  readonly record: string;
+  readonly ttl: number;
+  readonly clusters: readonly ClusterStatus[];
+  readonly drift: readonly Drift[];
+  readonly lock: LockStatus | null;
+  readonly operation: OperationView | null;
+}
+
+export interface StatusDeps {
+  readonly stacks: Pick<Stacks, 'readDesiredWeights' | 'listClusters'>;
+  readonly dns: Pick<TrafficDns, 'readRecords' | 'recordName'>;
+  readonly eks: EksPort;
+  readonly state: Pick<StateStore, 'readLock' | 'readJournal'>;
+  readonly ttl: number;
+  /** Turns the journal into the unfinished operation, if any (the shift module knows how). */
+  readonly currentOperation: (deps: Pick<StateStore, 'readJournal'>) => Promise<OperationView | null>;
+}
+
+export function weightsOf(records: readonly WeightedRecord[]): Weights {
+  const out: Record<string, number> = {};
+  for (const r of records) out[r.setIdentifier] = r.weight;
+  return out;
+}
+
+/** Every cluster whose desired and live weights disagree, including one present on only one side. */
+export function findDrift(desired: Weights, live: Weights): Drift[] {
+  const names = [...new Set([...Object.keys(desired), ...Object.keys(live)])].sort();
+  const drift: Drift[] = [];
+  for (const cluster of names) {
+    const d = desired[cluster] ?? null;
+    const l = live[cluster] ?? null;
+    if (d !== l) drift.push({ cluster, desired: d, live: l });
+  }
+  return drift;
+}
+
+export async function collectStatus(deps: StatusDeps, signal?: AbortSignal): Promise<StatusReport> {
+  // Independent reads run together: status is the command people run most, so it should be quick.
+  const [desired, records, workspaces, trafficLock, operation] = await Promise.all([
+    deps.stacks.readDesiredWeights(),
+    deps.dns.readRecords(signal),
+    deps.stacks.listClusters(),
+    deps.state.readLock('traffic'),
+    deps.currentOperation(deps.state),
+  ]);
+  const live = weightsOf(records);
+  const names = [...new Set([...workspaces, ...Object.keys(desired), ...Object.keys(live)])].sort();
+  const ingressByName = new Map(records.map((r) => [r.setIdentifier, r.value] as const));
+
+  const [clusters, clusterLocks] = await Promise.all([
+    Promise.all(
+      names.map(async (name): Promise<ClusterStatus> => {
+        const info = await deps.eks.describeCluster(name, signal);
+        return {
+          name,
+          weight: { desired: desired[name] ?? null, live: live[name] ?? null },
+          ingress: ingressByName.get(name) ?? null,
+          eks: info ? { status: info.status, version: info.version } : null,
+        };
+      }),
+    ),
+    Promise.all(names.map((name) => deps.state.readLock(`cluster:${name}`))),
+  ]);
+
+  return {
+    record: deps.dns.recordName,
+    ttl: deps.ttl,
+    clusters,
+    drift: findDrift(desired, live),
+    lock: trafficLock ?? clusterLocks.find((l) => l !== null) ?? null,
+    operation,
+  };
+}
