@@ -19,6 +19,7 @@ import type {
   TrafficDns,
 } from '../core/ports.js';
 import type { CurvectlConfig } from '../config/schema.js';
+import type { GateChecker } from '../core/gates/types.js';
 import { colourEnabled, makePaint } from '../io/paint.js';
 import type { Paint } from '../io/render.js';
 import { TerminalHost } from '../io/terminal-host.js';
@@ -53,6 +54,8 @@ export interface Context {
   state(): Promise<StateStore>;
   clock(): Promise<Clock>;
   probes(): Promise<{ http: HttpProbePort; command: CommandPort }>;
+  /** The configured health gates, wired to the AWS ports and probes. */
+  gates(): Promise<GateChecker>;
   dispose(): Promise<void>;
 }
 
@@ -153,6 +156,20 @@ export function createContext(globals: GlobalOptions, options: { mutates: boolea
     return { http: new HttpProbe(), command: new ProcessCommandPort(runProcess) };
   });
 
+  const gates = once(async (): Promise<GateChecker> => {
+    const [loaded, ports, p, c, { GateRunner }] = await Promise.all([config(), aws(), probes(), clock(), import('../core/gates/index.js')]);
+    return new GateRunner({
+      gates: loaded.config.gates,
+      clock: c,
+      gateErrorLimit: loaded.config.shift.gateErrorLimit,
+      eks: ports.eks,
+      elbv2: ports.elbv2,
+      cloudwatch: ports.cloudwatch,
+      http: p.http,
+      command: p.command,
+    });
+  });
+
   return {
     globals,
     io,
@@ -167,6 +184,7 @@ export function createContext(globals: GlobalOptions, options: { mutates: boolea
     state,
     clock,
     probes,
+    gates,
     dispose: async () => {
       interrupts.uninstall();
     },

@@ -10,13 +10,8 @@ import { assertClusterName } from '../names.js';
 import type { Clock, ClusterOutputs, EksPort, StateStore, Stacks, TrafficDns, Weights } from '../ports.js';
 import { weightsOf } from '../status.js';
 import { registerCluster } from './traffic-membership.js';
+import type { GateChecker } from '../gates/types.js';
 
-/** Evaluates the configured gates for one cluster. */
-export type CheckGates = (
-  cluster: string,
-  context: { ingress: string; version: string },
-  signal?: AbortSignal,
-) => Promise<readonly GateResultView[]>;
 
 export interface CreateDeps {
   readonly stacks: Stacks;
@@ -25,7 +20,7 @@ export interface CreateDeps {
   readonly state: StateStore;
   readonly io: IoHost;
   readonly clock: Clock;
-  readonly checkGates: CheckGates;
+  readonly gates: GateChecker;
   readonly actor: string;
   readonly signal?: AbortSignal;
 }
@@ -169,7 +164,7 @@ async function runWithProgress<T>(
 
 /** Polls the gates until all pass or the timeout passes, showing the time left. */
 export async function waitForGates(
-  deps: Pick<CreateDeps, 'io' | 'clock' | 'checkGates' | 'signal'>,
+  deps: Pick<CreateDeps, 'io' | 'clock' | 'gates' | 'signal'>,
   name: string,
   context: { ingress: string; version: string },
   options: { gateTimeoutMs: number; gateIntervalMs: number },
@@ -178,7 +173,7 @@ export async function waitForGates(
   const progress = deps.io.startProgress(`Waiting for ${name}'s health gates`);
   let results: readonly GateResultView[] = [];
   for (;;) {
-    results = await deps.checkGates(name, context, deps.signal);
+    results = (await deps.gates.check({ cluster: name, ingress: context.ingress, kubernetesVersion: context.version }, deps.signal)).results;
     const failing = results.filter((r) => r.outcome !== 'pass');
     if (failing.length === 0) {
       progress.succeed(`${name}: ${results.length} gate${results.length === 1 ? '' : 's'} passed`);

@@ -9,7 +9,7 @@ import { formatDuration } from '../duration.js';
 import { CurvectlError, refused, toCurvectlError } from '../errors.js';
 import type { IoHost } from '../io-host.js';
 import { assertClusterName } from '../names.js';
-import type { Clock, StateStore, Stacks, TrafficDns } from '../ports.js';
+import type { Clock, JournalEvent, StateStore, Stacks, TrafficDns } from '../ports.js';
 import { weightsOf } from '../status.js';
 import { newOperationId } from './create.js';
 import { drainRemainingMs, drainState } from './drain.js';
@@ -28,7 +28,11 @@ export interface RetireDeps {
 export interface RetireRequest {
   readonly name: string;
   readonly drainMs: number;
-  /** Whether the platform stack exists for clusters (config platform.enabled). */
+  /**
+   * Whether clusters get a platform stack (config platform.enabled). Used only when the journal
+   * does not say whether this cluster's platform was applied (it was created with --skip-platform,
+   * or by hand): destroying a platform that was never applied would need a reachable cluster.
+   */
   readonly platform: boolean;
   readonly dryRun: boolean;
   /** Skips the typed confirmation: cycle has already asked. */
@@ -43,6 +47,18 @@ export interface RetireCheck {
   readonly name: string;
   /** Milliseconds of drain left; 0 when it may go now. */
   readonly drainLeftMs: number;
+  /** What the journal says about its platform stack: applied, never applied, or unknown. */
+  readonly platformApplied: boolean | undefined;
+}
+
+function platformApplied(journal: readonly JournalEvent[], name: string): boolean | undefined {
+  let answer: boolean | undefined;
+  for (const e of journal) {
+    if (e.data?.cluster !== name) continue;
+    if (e.type === 'platform.applied') answer = true;
+    if (e.type === 'cluster.create.started' && e.data.platform === false && answer === undefined) answer = false;
+  }
+  return answer;
 }
 
 /** Every refusal, without side effects. Used by retire itself and by cycle before it waits for the drain. */
@@ -81,7 +97,7 @@ export async function checkRetirable(deps: RetireDeps, request: Pick<RetireReque
       `Wait at least ${formatDuration(request.drainMs)} after its weight went to 0, then run "curvectl retire ${name} --drain 0s".`,
     );
   }
-  return { name, drainLeftMs: left };
+  return { name, drainLeftMs: left, platformApplied: platformApplied(journal, name) };
 }
 
 export async function retireCluster(deps: RetireDeps, request: RetireRequest): Promise<RetireOutcome> {
@@ -96,9 +112,10 @@ export async function retireCluster(deps: RetireDeps, request: RetireRequest): P
       `Wait ${formatDuration(check.drainLeftMs)} and run it again (resolvers and pooled connections keep using old answers past the TTL).`,
     );
   }
+  const withPlatform = check.platformApplied ?? request.platform;
   const steps = [
     `remove ${name}'s weighted record (traffic stack)`,
-    ...(request.platform ? [`destroy the platform stack in workspace ${name}`] : []),
+    ...(withPlatform ? [`destroy the platform stack in workspace ${name}`] : []),
     `destroy the cluster stack in workspace ${name} (EKS, nodes, load balancer, VPC)`,
     `delete the ${name} workspaces`,
   ];
@@ -122,7 +139,7 @@ export async function retireCluster(deps: RetireDeps, request: RetireRequest): P
     await deps.state.append({ op, type: 'retire.started', actor: deps.actor, data: { cluster: name } });
     const removed = await deregisterCluster({ stacks: deps.stacks, dns: deps.dns, state: deps.state, io: deps.io, ...sig(deps) }, name);
     await deps.state.append({ op, type: 'retire.record-removed', actor: deps.actor, data: { cluster: name, weights: removed.weights } });
-    if (request.platform) {
+    if (withPlatform) {
       part = 'platform';
       await withProgress(deps, `Retiring ${name}: destroying the platform stack`, () => deps.stacks.destroyPlatform(name, sig(deps)));
       await deps.state.append({ op, type: 'retire.platform-destroyed', actor: deps.actor, data: { cluster: name } });

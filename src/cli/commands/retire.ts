@@ -1,0 +1,29 @@
+import { parseDuration } from '../../core/duration.js';
+import { retireCluster } from '../../core/lifecycle/retire.js';
+import type { CommandResult } from '../command.js';
+import type { Context } from '../context.js';
+
+export const needsConfig = true;
+export const mutates = true;
+
+export async function run(ctx: Context, options: Record<string, unknown>, args: readonly unknown[]): Promise<CommandResult> {
+  const name = String(args[0]);
+  const loaded = await ctx.config();
+  const drainText = options.drain === undefined ? loaded.config.retire.drain : String(options.drain);
+  const drainMs = drainText === undefined ? 2 * loaded.config.dns.ttl * 1000 : parseDuration(drainText, '--drain');
+  const [stacks, aws, state, clock] = await Promise.all([ctx.stacks(), ctx.aws(), ctx.state(), ctx.clock()]);
+  const outcome = await retireCluster(
+    { stacks, dns: aws.dns, state, io: ctx.io, clock, actor: ctx.actor, signal: ctx.interrupts.signal },
+    { name, drainMs, platform: loaded.config.platform.enabled, dryRun: ctx.globals.dryRun },
+  );
+  switch (outcome.kind) {
+    case 'retired':
+      return { text: [`Retired ${outcome.name}: its record, platform, cluster and workspaces are gone.`], json: { result: 'retired', cluster: outcome.name, operation: outcome.op } };
+    case 'dry-run':
+      return { text: [], json: { result: 'dry-run', cluster: outcome.name, steps: outcome.steps } };
+    default: {
+      const never: never = outcome;
+      return never;
+    }
+  }
+}
