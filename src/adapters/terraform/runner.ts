@@ -1,0 +1,562 @@
+/**
+ * Runs Terraform (or OpenTofu) for curvectl: argv from argv.ts, the subprocess from process.ts,
+ * progress and errors from json-stream.ts.
+ *
+ * Rules this class keeps:
+ * - Environment: TF_IN_AUTOMATION=1, TF_INPUT=0, CHECKPOINT_DISABLE=1 on top of the inherited one.
+ * - Version: checked once per instance (>= 1.5), with a clear ENVIRONMENT error when the binary is
+ *   missing or too old.
+ * - Workspaces are chosen with TF_WORKSPACE on every call, never with `workspace select`: the
+ *   selected workspace lives in `.terraform/environment`, shared by every process using the
+ *   directory, while TF_WORKSPACE is per process. A workspace is created explicitly
+ *   (`workspace new`) before the first run in it; reads (`outputs`) never create one.
+ * - Runs in one stack directory are serialized within this process (a mutex per directory):
+ *   two terraform processes in one directory race on `.terraform` (plugins, lock file, modules).
+ * - init runs once per stack and is skipped while a stamp says it is up to date (see `init`).
+ * - Plans are saved to a file under `.terraform/curvectl/`, read back with `show -json`, and
+ *   exactly that file is applied.
+ * - Failures are CurvectlError 'TERRAFORM' whose message is the error diagnostic Terraform reported
+ *   in its -json output (summary + detail), never a regex over human text.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { CurvectlError, isCurvectlError } from '../../core/errors.js';
+import type { ChangeSummary, StackName, TerraformProgress } from '../../core/ports.js';
+import { formatCommandLine, isProcessError, quoteForDisplay, runProcess, type ProcessRunner } from '../process.js';
+import {
+  applyPlanArgs,
+  destroyArgs,
+  initArgs,
+  outputJsonArgs,
+  planArgs,
+  showPlanJsonArgs,
+  versionJsonArgs,
+  workspaceDeleteArgs,
+  workspaceListArgs,
+  workspaceNewArgs,
+} from './argv.js';
+import { TerraformJsonStream, terraformError } from './json-stream.js';
+
+export const MIN_TERRAFORM_VERSION = '1.5.0';
+
+/** Variables curvectl sets for every terraform run. */
+export const TERRAFORM_ENV: Readonly<Record<string, string>> = {
+  TF_IN_AUTOMATION: '1',
+  TF_INPUT: '0',
+  CHECKPOINT_DISABLE: '1',
+};
+
+/** Where curvectl keeps its own files inside a stack's (git-ignored) .terraform directory. */
+export const CURVECTL_DATA_DIR = path.join('.terraform', 'curvectl');
+/** The init stamp; see Terraform.init. */
+export const INIT_STAMP_FILE = path.join('.terraform', 'curvectl-init.json');
+
+export interface TerraformOptions {
+  /** terraform, tofu, or a path to either. Default "terraform". */
+  readonly binary?: string;
+  /** Default: runProcess. Tests pass a fake. */
+  readonly run?: ProcessRunner;
+  /**
+   * Extra environment for every run, on top of the inherited one (the inherited one is always
+   * there: passing process.env is allowed and changes nothing). TF_WORKSPACE in here is ignored.
+   */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Default 1.5.0. */
+  readonly minVersion?: string;
+  /**
+   * How long terraform gets to stop after SIGINT (cancellation) before SIGKILL. Terraform finishes
+   * the provider calls in flight and writes state on SIGINT; killing it earlier can lose state.
+   * Default 60 s.
+   */
+  readonly graceMs?: number;
+}
+
+export interface TerraformVersion {
+  readonly version: string;
+  readonly platform?: string;
+}
+
+export interface TerraformCallOptions {
+  readonly signal?: AbortSignal;
+}
+
+export interface TerraformRunOptions extends TerraformCallOptions {
+  /** For progress events and messages. */
+  readonly stack: StackName;
+  /** The workspace to run in (TF_WORKSPACE). Default "default". */
+  readonly workspace?: string;
+  readonly onProgress?: (event: TerraformProgress) => void;
+}
+
+export interface TerraformPlanOptions extends TerraformRunOptions {
+  /** Relative to the stack directory (or absolute). */
+  readonly varFiles?: readonly string[];
+  readonly destroy?: boolean;
+  /** Where to save the plan; default a new file under .terraform/curvectl/. */
+  readonly planFile?: string;
+}
+
+export interface TerraformPlan {
+  /** `plan -detailed-exitcode` returned 2 (resources or outputs would change). */
+  readonly changes: boolean;
+  readonly summary: ChangeSummary;
+  /** Addresses of the resources that would change. */
+  readonly resources: readonly string[];
+  /** The saved plan, relative to the stack directory; apply it with `apply`. */
+  readonly planFile: string;
+  /** The plan command as run, for display. */
+  readonly command: string;
+}
+
+export interface TerraformOutput {
+  readonly value: unknown;
+  readonly type?: unknown;
+  readonly sensitive?: boolean;
+}
+
+// One mutex per stack directory, shared by every Terraform instance in this process.
+const dirQueues = new Map<string, Promise<unknown>>();
+
+/** Runs fn when every earlier fn for the same directory has settled. */
+export function withDirLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  const key = path.resolve(dir);
+  const previous = dirQueues.get(key) ?? Promise.resolve();
+  const next = previous.then(fn, fn);
+  const settled = next.then(
+    () => undefined,
+    () => undefined,
+  );
+  dirQueues.set(key, settled);
+  void settled.then(() => {
+    if (dirQueues.get(key) === settled) dirQueues.delete(key);
+  });
+  return next;
+}
+
+export function compareVersions(a: string, b: string): number {
+  const parse = (v: string) => (v.replace(/^v/, '').split(/[-+]/)[0] ?? '').split('.').map((n) => Number.parseInt(n, 10) || 0);
+  const pa = parse(a);
+  const pb = parse(b);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return 0;
+}
+
+/** Parses `terraform workspace list` (one name a line, the current one marked "* "). */
+export function parseWorkspaceList(stdout: string): string[] {
+  const names: string[] = [];
+  for (const line of stdout.split('\n')) {
+    const m = /^[* ] (\S+)\s*$/.exec(line);
+    if (m?.[1]) names.push(m[1]);
+  }
+  return names;
+}
+
+interface ShowJson {
+  resource_changes?: Array<{ address?: string; change?: { actions?: string[] } }>;
+}
+
+/** Counts and addresses from `show -json` of a saved plan. A replace counts as one add and one remove, as Terraform counts it. */
+export function summarisePlanJson(json: ShowJson): { summary: ChangeSummary; resources: string[] } {
+  let add = 0;
+  let change = 0;
+  let remove = 0;
+  const resources: string[] = [];
+  for (const rc of json.resource_changes ?? []) {
+    const actions = rc.change?.actions ?? [];
+    let counted = false;
+    if (actions.includes('create')) {
+      add++;
+      counted = true;
+    }
+    if (actions.includes('delete')) {
+      remove++;
+      counted = true;
+    }
+    if (actions.includes('update')) {
+      change++;
+      counted = true;
+    }
+    if (counted && rc.address) resources.push(rc.address);
+  }
+  return { summary: { add, change, remove }, resources };
+}
+
+export class Terraform {
+  readonly binary: string;
+  private readonly run: ProcessRunner;
+  private readonly env: Readonly<Record<string, string | undefined>>;
+  private readonly minVersion: string;
+  private readonly graceMs: number;
+  private versionPromise: Promise<TerraformVersion> | undefined;
+  private readonly workspaceCache = new Map<string, Set<string>>();
+
+  constructor(options: TerraformOptions = {}) {
+    this.binary = options.binary ?? 'terraform';
+    this.run = options.run ?? runProcess;
+    const { TF_WORKSPACE: _ignored, ...env } = options.env ?? {};
+    this.env = env;
+    this.minVersion = options.minVersion ?? MIN_TERRAFORM_VERSION;
+    this.graceMs = options.graceMs ?? 60_000;
+  }
+
+  /** The environment of one run. */
+  envFor(workspace: string): Record<string, string | undefined> {
+    return { ...this.env, ...TERRAFORM_ENV, TF_WORKSPACE: workspace };
+  }
+
+  /** A display form of a command as curvectl runs it: `TF_WORKSPACE=w terraform -chdir=<dir> <args>`. */
+  commandLine(dir: string, args: readonly string[], workspace?: string): string {
+    const prefix = workspace === undefined ? '' : `TF_WORKSPACE=${quoteForDisplay(workspace)} `;
+    return `${prefix}${formatCommandLine(this.binary, [`-chdir=${dir}`, ...args])}`;
+  }
+
+  /** The installed version; checked against the minimum once per instance. */
+  version(options: TerraformCallOptions = {}): Promise<TerraformVersion> {
+    this.versionPromise ??= this.checkVersion(options.signal).catch((err: unknown) => {
+      // An interruption says nothing about the binary: ask again next time.
+      if (isCurvectlError(err) && err.code === 'INTERRUPTED') this.versionPromise = undefined;
+      throw err;
+    });
+    return this.versionPromise;
+  }
+
+  private async checkVersion(signal?: AbortSignal): Promise<TerraformVersion> {
+    const hint = `Install Terraform ${this.minVersion} or later (or OpenTofu), or set terraform.binary in curvectl.yaml.`;
+    let stdout: string;
+    try {
+      ({ stdout } = await this.run(this.binary, versionJsonArgs(), {
+        env: this.envFor('default'),
+        signal,
+        timeoutMs: 60_000,
+        errorCode: 'ENVIRONMENT',
+        detached: false,
+      }));
+    } catch (err) {
+      if (isCurvectlError(err) && err.code === 'ENVIRONMENT' && !isProcessError(err)) {
+        throw new CurvectlError('ENVIRONMENT', `${this.binary} was not found on PATH.`, { hint, cause: err });
+      }
+      if (isProcessError(err) && err.code !== 'INTERRUPTED') {
+        throw new CurvectlError('ENVIRONMENT', `${this.binary} version -json failed; it is probably older than ${this.minVersion}.`, {
+          hint,
+          cause: err,
+          details: err.details,
+        });
+      }
+      throw err;
+    }
+    let parsed: { terraform_version?: unknown; platform?: unknown };
+    try {
+      parsed = JSON.parse(stdout) as typeof parsed;
+    } catch (err) {
+      throw new CurvectlError('ENVIRONMENT', `${this.binary} did not report its version as JSON; it is probably older than ${this.minVersion}.`, {
+        hint,
+        cause: err,
+      });
+    }
+    const version = typeof parsed.terraform_version === 'string' ? parsed.terraform_version : '';
+    if (!version) {
+      throw new CurvectlError('ENVIRONMENT', `${this.binary} did not report its version.`, { hint });
+    }
+    if (compareVersions(version, this.minVersion) < 0) {
+      throw new CurvectlError('ENVIRONMENT', `${this.binary} is version ${version}; curvectl needs ${this.minVersion} or later.`, {
+        hint,
+        details: { version, minimum: this.minVersion },
+      });
+    }
+    return { version, ...(typeof parsed.platform === 'string' ? { platform: parsed.platform } : {}) };
+  }
+
+  /**
+   * `terraform init`, skipped when up to date. The rule: init runs unless `.terraform/` holds a
+   * stamp (INIT_STAMP_FILE) whose hash matches a hash, taken now, of: the terraform version; the
+   * backend configuration passed here; the name and content of every *.tf and *.tf.json file and
+   * of .terraform.lock.hcl in the stack directory; and the *.tf / *.tf.json files of every module
+   * directory init recorded in .terraform/modules/modules.json. So a new provider, module or
+   * backend setting (including curvectl_override.tf) triggers init; a changed variable file does
+   * not. The stamp is written after a successful init. Deleting .terraform forces init.
+   */
+  async init(
+    dir: string,
+    options: TerraformCallOptions & { backendConfig?: Readonly<Record<string, string>>; stack?: StackName } = {},
+  ): Promise<{ skipped: boolean }> {
+    const version = await this.version(options);
+    return withDirLock(dir, async () => {
+      const before = await initHash(dir, version.version, options.backendConfig);
+      const stamp = await readStamp(dir);
+      if (stamp === before) return { skipped: true };
+      const args = initArgs({ ...(options.backendConfig ? { backendConfig: options.backendConfig } : {}) });
+      try {
+        await this.run(this.binary, args, {
+          cwd: dir,
+          env: this.envFor('default'),
+          signal: options.signal,
+          errorCode: 'TERRAFORM',
+          graceMs: this.graceMs,
+        });
+      } catch (err) {
+        if (isProcessError(err) && err.code === 'TERRAFORM') {
+          throw terraformError({
+            stack: options.stack ?? path.basename(dir),
+            command: this.commandLine(dir, args),
+            diagnostics: [],
+            stderrTail: err.stderrTail,
+            ...(err.processExitCode === undefined ? {} : { exitCode: err.processExitCode }),
+            hint: `Run "${this.commandLine(dir, ['init'])}" to see the whole output; if the backend changed, migrate the state with "terraform init -migrate-state" first.`,
+            cause: err,
+          });
+        }
+        throw err;
+      }
+      const after = await initHash(dir, version.version, options.backendConfig);
+      await mkdir(path.join(dir, '.terraform'), { recursive: true });
+      await writeFile(path.join(dir, INIT_STAMP_FILE), `${JSON.stringify({ hash: after, version: version.version })}\n`);
+      this.workspaceCache.delete(path.resolve(dir));
+      return { skipped: false };
+    });
+  }
+
+  /** Workspaces of the stack (including "default"). */
+  async workspaces(dir: string, options: TerraformCallOptions = {}): Promise<string[]> {
+    await this.version(options);
+    return withDirLock(dir, () => this.listUnlocked(dir, options.signal));
+  }
+
+  private async listUnlocked(dir: string, signal?: AbortSignal): Promise<string[]> {
+    const key = path.resolve(dir);
+    const cached = this.workspaceCache.get(key);
+    if (cached) return [...cached];
+    const args = workspaceListArgs();
+    const { stdout } = await this.runSimple(dir, args, 'default', signal, path.basename(dir));
+    const names = parseWorkspaceList(stdout);
+    this.workspaceCache.set(key, new Set(names));
+    return names;
+  }
+
+  /** Creates the workspace unless it exists. */
+  async ensureWorkspace(dir: string, name: string, options: TerraformCallOptions = {}): Promise<{ created: boolean }> {
+    await this.version(options);
+    return withDirLock(dir, async () => {
+      const existing = await this.listUnlocked(dir, options.signal);
+      if (existing.includes(name)) return { created: false };
+      // TF_WORKSPACE must equal the new name, or terraform refuses `workspace new`.
+      await this.runSimple(dir, workspaceNewArgs(name), name, options.signal, path.basename(dir));
+      this.workspaceCache.get(path.resolve(dir))?.add(name);
+      return { created: true };
+    });
+  }
+
+  /** Deletes a workspace; without `force`, terraform refuses one that still tracks resources. No-op when absent. */
+  async deleteWorkspace(dir: string, name: string, options: TerraformCallOptions & { force?: boolean } = {}): Promise<{ deleted: boolean }> {
+    await this.version(options);
+    return withDirLock(dir, async () => {
+      const existing = await this.listUnlocked(dir, options.signal);
+      if (!existing.includes(name)) return { deleted: false };
+      // TF_WORKSPACE=default: terraform will not delete the workspace it considers selected.
+      await this.runSimple(dir, workspaceDeleteArgs(name, { force: options.force ?? false }), 'default', options.signal, path.basename(dir));
+      this.workspaceCache.get(path.resolve(dir))?.delete(name);
+      return { deleted: true };
+    });
+  }
+
+  /** `plan -detailed-exitcode -out=FILE`, then `show -json FILE` for the summary. */
+  async plan(dir: string, options: TerraformPlanOptions): Promise<TerraformPlan> {
+    await this.version(options);
+    const workspace = options.workspace ?? 'default';
+    return withDirLock(dir, async () => {
+      const planFile = options.planFile ?? path.join(CURVECTL_DATA_DIR, `${safeFilePart(workspace)}-${randomBytes(4).toString('hex')}.tfplan`);
+      await mkdir(path.dirname(path.resolve(dir, planFile)), { recursive: true });
+      const args = planArgs({
+        out: planFile,
+        ...(options.varFiles ? { varFiles: options.varFiles } : {}),
+        ...(options.destroy ? { destroy: true } : {}),
+      });
+      const { exitCode } = await this.runJson(dir, args, options, workspace, [0, 2]);
+      const { stdout } = await this.runSimple(dir, showPlanJsonArgs(planFile), workspace, options.signal, options.stack);
+      let json: ShowJson;
+      try {
+        json = JSON.parse(stdout) as ShowJson;
+      } catch (err) {
+        throw new CurvectlError('TERRAFORM', `Could not read the plan of the ${options.stack} stack: terraform show -json did not print JSON.`, {
+          cause: err,
+          hint: `Run "${this.commandLine(dir, showPlanJsonArgs(planFile), workspace)}" to see what it prints.`,
+        });
+      }
+      const { summary, resources } = summarisePlanJson(json);
+      return { changes: exitCode === 2, summary, resources, planFile, command: this.commandLine(dir, args, workspace) };
+    });
+  }
+
+  /** Applies a saved plan (then deletes the plan file: a saved plan can be applied only once). */
+  async apply(dir: string, planFile: string, options: TerraformRunOptions): Promise<ChangeSummary> {
+    await this.version(options);
+    const workspace = options.workspace ?? 'default';
+    return withDirLock(dir, async () => {
+      try {
+        const { stream } = await this.runJson(dir, applyPlanArgs(planFile), options, workspace, [0]);
+        return stream.summary ?? { add: 0, change: 0, remove: 0 };
+      } finally {
+        await rm(path.resolve(dir, planFile), { force: true });
+      }
+    });
+  }
+
+  /** Deletes a saved plan that will not be applied (plans hold variable values: do not leave them around). */
+  async discardPlan(dir: string, planFile: string): Promise<void> {
+    await rm(path.resolve(dir, planFile), { force: true });
+  }
+
+  /** `destroy -auto-approve` in the workspace. */
+  async destroy(dir: string, options: TerraformRunOptions & { varFiles?: readonly string[] }): Promise<ChangeSummary> {
+    await this.version(options);
+    const workspace = options.workspace ?? 'default';
+    return withDirLock(dir, async () => {
+      const args = destroyArgs({ ...(options.varFiles ? { varFiles: options.varFiles } : {}) });
+      const { stream } = await this.runJson(dir, args, options, workspace, [0]);
+      return stream.summary ?? { add: 0, change: 0, remove: 0 };
+    });
+  }
+
+  /** `output -json` in the workspace ({} when it has no state). Does not create the workspace: check first. */
+  async outputs(dir: string, workspace: string, options: TerraformCallOptions & { stack?: StackName } = {}): Promise<Record<string, TerraformOutput>> {
+    await this.version(options);
+    return withDirLock(dir, async () => {
+      const { stdout } = await this.runSimple(dir, outputJsonArgs(), workspace, options.signal, options.stack ?? path.basename(dir));
+      try {
+        const parsed: unknown = JSON.parse(stdout.trim() === '' ? '{}' : stdout);
+        if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+        return parsed as Record<string, TerraformOutput>;
+      } catch (err) {
+        throw new CurvectlError('TERRAFORM', `terraform output -json printed something that is not a JSON object in ${dir}.`, {
+          cause: err,
+          hint: `Run "${this.commandLine(dir, outputJsonArgs(), workspace)}" to see what it prints.`,
+        });
+      }
+    });
+  }
+
+  /** A command without -json output: failures carry the stderr tail. */
+  private async runSimple(dir: string, args: string[], workspace: string, signal: AbortSignal | undefined, stack: string) {
+    try {
+      return await this.run(this.binary, args, {
+        cwd: dir,
+        env: this.envFor(workspace),
+        signal,
+        errorCode: 'TERRAFORM',
+        graceMs: this.graceMs,
+      });
+    } catch (err) {
+      if (isProcessError(err) && err.code === 'TERRAFORM') {
+        const command = this.commandLine(dir, args, workspace);
+        throw terraformError({
+          stack,
+          workspace,
+          command,
+          diagnostics: [],
+          stderrTail: err.stderrTail,
+          ...(err.processExitCode === undefined ? {} : { exitCode: err.processExitCode }),
+          hint: `Run "${command}" to see the whole output.`,
+          cause: err,
+        });
+      }
+      throw err;
+    }
+  }
+
+  /** A -json command: progress streamed, diagnostics collected, error diagnostics become the error. */
+  private async runJson(
+    dir: string,
+    args: string[],
+    options: TerraformRunOptions,
+    workspace: string,
+    okExitCodes: readonly number[],
+  ): Promise<{ exitCode: number; stream: TerraformJsonStream }> {
+    const stream = new TerraformJsonStream({ stack: options.stack, workspace }, options.onProgress);
+    const result = await this.run(this.binary, args, {
+      cwd: dir,
+      env: this.envFor(workspace),
+      signal: options.signal,
+      errorCode: 'TERRAFORM',
+      graceMs: this.graceMs,
+      reject: false,
+      onStdoutLine: stream.push,
+      onStderrLine: stream.push,
+    });
+    if (okExitCodes.includes(result.exitCode) && stream.errors.length === 0) return { exitCode: result.exitCode, stream };
+    const command = this.commandLine(dir, args, workspace);
+    throw terraformError({
+      stack: options.stack,
+      workspace,
+      command,
+      diagnostics: stream.diagnostics,
+      stderrTail: stream.otherLines.slice(-20).join('\n'),
+      exitCode: result.exitCode,
+      hint: `Fix what Terraform reports, then run curvectl again (to reproduce by hand: ${command}).`,
+    });
+  }
+}
+
+function safeFilePart(name: string): string {
+  return name.replace(/[^A-Za-z0-9_.-]/g, '_');
+}
+
+async function readStamp(dir: string): Promise<string | undefined> {
+  try {
+    const parsed = JSON.parse(await readFile(path.join(dir, INIT_STAMP_FILE), 'utf8')) as { hash?: unknown };
+    return typeof parsed.hash === 'string' ? parsed.hash : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const TF_FILE = /\.tf(\.json)?$/;
+
+async function initHash(dir: string, version: string, backendConfig?: Readonly<Record<string, string>>): Promise<string> {
+  const hash = createHash('sha256');
+  hash.update(`version\0${version}\0`);
+  hash.update(`backend\0${JSON.stringify(Object.entries(backendConfig ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))}\0`);
+  await hashTfFiles(hash, dir, '.', true);
+  // Module directories init installed or linked: their provider requirements matter too.
+  let modules: Array<{ Dir?: unknown }> = [];
+  try {
+    const manifest = JSON.parse(await readFile(path.join(dir, '.terraform', 'modules', 'modules.json'), 'utf8')) as { Modules?: Array<{ Dir?: unknown }> };
+    modules = manifest.Modules ?? [];
+    hash.update('modules.json\0');
+  } catch {
+    hash.update('no-modules.json\0');
+  }
+  const seen = new Set<string>([path.resolve(dir)]);
+  for (const m of modules) {
+    if (typeof m.Dir !== 'string') continue;
+    const abs = path.resolve(dir, m.Dir);
+    if (seen.has(abs)) continue;
+    seen.add(abs);
+    await hashTfFiles(hash, abs, m.Dir, false);
+  }
+  return hash.digest('hex');
+}
+
+async function hashTfFiles(hash: ReturnType<typeof createHash>, dir: string, label: string, withLockFile: boolean): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    hash.update(`missing\0${label}\0`);
+    return;
+  }
+  for (const name of names.sort()) {
+    if (!(TF_FILE.test(name) || (withLockFile && name === '.terraform.lock.hcl'))) continue;
+    let content: Buffer;
+    try {
+      content = await readFile(path.join(dir, name));
+    } catch {
+      continue;
+    }
+    hash.update(`${label}/${name}\0`);
+    hash.update(createHash('sha256').update(content).digest('hex'));
+    hash.update('\0');
+  }
+}

@@ -1,0 +1,298 @@
+import { mkdtemp, readFile, rm, writeFile, mkdir, access } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CurvectlError } from '../../../../src/core/errors.js';
+import {
+  INIT_STAMP_FILE,
+  Terraform,
+  compareVersions,
+  parseWorkspaceList,
+  summarisePlanJson,
+} from '../../../../src/adapters/terraform/runner.js';
+import { fakeRunner, type FakeAnswer, type RecordedCall } from '../fake-process.js';
+
+const VERSION = { stdout: JSON.stringify({ terraform_version: '1.11.4', platform: 'linux_amd64' }) };
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'curvectl-runner-'));
+  await writeFile(path.join(dir, 'main.tf'), 'resource "terraform_data" "a" {}\n');
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function terraformWith(handler: (call: RecordedCall) => FakeAnswer | Promise<FakeAnswer>) {
+  const run = fakeRunner((call) => (call.args[0] === 'version' ? VERSION : handler(call)));
+  return { tf: new Terraform({ binary: 'terraform', run, env: { FROM_CALLER: 'x', TF_WORKSPACE: 'leaked' } }), run };
+}
+
+const nonVersion = (calls: RecordedCall[]) => calls.filter((c) => c.args[0] !== 'version');
+
+describe('Terraform version check', () => {
+  it('runs version -json once and caches it', async () => {
+    const { tf, run } = terraformWith(() => ({}));
+    await expect(tf.version()).resolves.toEqual({ version: '1.11.4', platform: 'linux_amd64' });
+    await tf.version();
+    expect(run.calls.filter((c) => c.args[0] === 'version')).toHaveLength(1);
+    expect(run.calls[0]?.args).toEqual(['version', '-json']);
+  });
+
+  it('refuses a version older than 1.5 with an ENVIRONMENT error', async () => {
+    const run = fakeRunner(() => ({ stdout: JSON.stringify({ terraform_version: '1.4.7' }) }));
+    const err = await new Terraform({ run }).version().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CurvectlError);
+    expect((err as CurvectlError).code).toBe('ENVIRONMENT');
+    expect((err as CurvectlError).message).toBe('terraform is version 1.4.7; curvectl needs 1.5.0 or later.');
+  });
+
+  it('names the binary when it is missing', async () => {
+    const run = fakeRunner(() => ({
+      throws: new CurvectlError('ENVIRONMENT', 'tofu was not found on PATH.', { hint: 'Install tofu' }),
+    }));
+    const err = (await new Terraform({ binary: 'tofu', run }).version().catch((e: unknown) => e)) as CurvectlError;
+    expect(err.code).toBe('ENVIRONMENT');
+    expect(err.message).toBe('tofu was not found on PATH.');
+    expect(err.hint).toMatch(/terraform\.binary/);
+  });
+
+  it('compares versions numerically', () => {
+    expect(compareVersions('1.10.0', '1.5.0')).toBe(1);
+    expect(compareVersions('1.5.0', '1.5.0')).toBe(0);
+    expect(compareVersions('1.4.99', '1.5.0')).toBe(-1);
+    expect(compareVersions('1.6.0-beta1', '1.5.0')).toBe(1);
+  });
+});
+
+describe('Terraform.init', () => {
+  it('runs init with the automation env, then skips while nothing changed', async () => {
+    const { tf, run } = terraformWith(() => ({}));
+    await expect(tf.init(dir)).resolves.toEqual({ skipped: false });
+    await expect(tf.init(dir)).resolves.toEqual({ skipped: true });
+    const inits = nonVersion(run.calls);
+    expect(inits).toHaveLength(1);
+    expect(inits[0]?.args).toEqual(['init', '-input=false', '-no-color']);
+    expect(inits[0]?.options.cwd).toBe(dir);
+    expect(inits[0]?.options.env).toMatchObject({
+      TF_IN_AUTOMATION: '1',
+      TF_INPUT: '0',
+      CHECKPOINT_DISABLE: '1',
+      TF_WORKSPACE: 'default',
+      FROM_CALLER: 'x',
+    });
+    const stamp = JSON.parse(await readFile(path.join(dir, INIT_STAMP_FILE), 'utf8')) as { hash: string };
+    expect(stamp.hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('runs again when a .tf file, the lock file or the backend config changes, not for var files', async () => {
+    const { tf, run } = terraformWith(() => ({}));
+    await tf.init(dir);
+    await writeFile(path.join(dir, 'curvectl.auto.tfvars.json'), '{}');
+    expect(await tf.init(dir)).toEqual({ skipped: true });
+    await writeFile(path.join(dir, 'curvectl_override.tf'), 'terraform { backend "s3" {} }\n');
+    expect(await tf.init(dir)).toEqual({ skipped: false });
+    await writeFile(path.join(dir, '.terraform.lock.hcl'), '# lock\n');
+    expect(await tf.init(dir)).toEqual({ skipped: false });
+    expect(await tf.init(dir, { backendConfig: { bucket: 'b' } })).toEqual({ skipped: false });
+    expect(await tf.init(dir, { backendConfig: { bucket: 'b' } })).toEqual({ skipped: true });
+    expect(nonVersion(run.calls).at(-1)?.args).toEqual(['init', '-input=false', '-no-color', '-backend-config=bucket=b']);
+  });
+
+  it('runs again when a module recorded in modules.json changes', async () => {
+    const moduleDir = path.join(dir, 'mod');
+    await mkdir(moduleDir);
+    await writeFile(path.join(moduleDir, 'main.tf'), '# v1\n');
+    const { tf } = terraformWith((call) => {
+      if (call.args[0] === 'init') {
+        return mkdir(path.join(dir, '.terraform', 'modules'), { recursive: true })
+          .then(() => writeFile(path.join(dir, '.terraform', 'modules', 'modules.json'), JSON.stringify({ Modules: [{ Key: '', Dir: '.' }, { Key: 'm', Dir: 'mod' }] })))
+          .then(() => ({}));
+      }
+      return {};
+    });
+    await tf.init(dir);
+    expect(await tf.init(dir)).toEqual({ skipped: true });
+    await writeFile(path.join(moduleDir, 'main.tf'), '# v2: a new provider\n');
+    expect(await tf.init(dir)).toEqual({ skipped: false });
+  });
+
+  it('turns a failed init into a TERRAFORM error with the stderr tail', async () => {
+    const { tf } = terraformWith(() => ({ exitCode: 1, stderr: '│ Error: Failed to query available provider packages\n' }));
+    const err = (await tf.init(dir, { stack: 'cluster' }).catch((e: unknown) => e)) as CurvectlError;
+    expect(err.code).toBe('TERRAFORM');
+    expect(err.message).toBe('Terraform failed in the cluster stack (exit code 1): Failed to query available provider packages');
+    await expect(access(path.join(dir, INIT_STAMP_FILE))).rejects.toThrow();
+  });
+});
+
+describe('Terraform workspaces', () => {
+  it('parses workspace list output', () => {
+    expect(parseWorkspaceList('* default\n  cluster-a\n  cluster-b\n\n\n\nThe active workspace is being overridden using the TF_WORKSPACE environment\nvariable.\n')).toEqual([
+      'default',
+      'cluster-a',
+      'cluster-b',
+    ]);
+  });
+
+  it('creates a missing workspace with TF_WORKSPACE equal to its name, once', async () => {
+    const { tf, run } = terraformWith((call) => (call.args[1] === 'list' ? { stdout: '* default\n  cluster-a\n' } : {}));
+    expect(await tf.ensureWorkspace(dir, 'cluster-a')).toEqual({ created: false });
+    expect(await tf.ensureWorkspace(dir, 'cluster-b')).toEqual({ created: true });
+    expect(await tf.ensureWorkspace(dir, 'cluster-b')).toEqual({ created: false });
+    const calls = nonVersion(run.calls);
+    expect(calls.map((c) => c.args)).toEqual([
+      ['workspace', 'list'],
+      ['workspace', 'new', 'cluster-b'],
+    ]);
+    expect(calls[1]?.options.env?.TF_WORKSPACE).toBe('cluster-b');
+  });
+
+  it('deletes with TF_WORKSPACE=default and never with -force unless asked', async () => {
+    const { tf, run } = terraformWith((call) => (call.args[1] === 'list' ? { stdout: '* default\n  cluster-a\n' } : {}));
+    expect(await tf.deleteWorkspace(dir, 'cluster-a')).toEqual({ deleted: true });
+    expect(await tf.deleteWorkspace(dir, 'cluster-a')).toEqual({ deleted: false });
+    const del = nonVersion(run.calls).find((c) => c.args[1] === 'delete');
+    expect(del?.args).toEqual(['workspace', 'delete', 'cluster-a']);
+    expect(del?.options.env?.TF_WORKSPACE).toBe('default');
+  });
+});
+
+const showJson = JSON.stringify({
+  resource_changes: [
+    { address: 'a.keep', change: { actions: ['no-op'] } },
+    { address: 'a.new', change: { actions: ['create'] } },
+    { address: 'a.upd', change: { actions: ['update'] } },
+    { address: 'a.rep', change: { actions: ['delete', 'create'] } },
+    { address: 'a.gone', change: { actions: ['delete'] } },
+    { address: 'data.x', change: { actions: ['read'] } },
+  ],
+});
+
+describe('Terraform.plan / apply / destroy / outputs', () => {
+  it('summarises show -json like Terraform does (replace = add + remove)', () => {
+    expect(summarisePlanJson(JSON.parse(showJson) as never)).toEqual({
+      summary: { add: 2, change: 1, remove: 2 },
+      resources: ['a.new', 'a.upd', 'a.rep', 'a.gone'],
+    });
+  });
+
+  it('plans to a file in the workspace, exit 2 = changes, then reads show -json', async () => {
+    const { tf, run } = terraformWith((call) => {
+      if (call.args[0] === 'plan') return { exitCode: 2, stdoutLines: ['{"type":"change_summary","@message":"Plan: 2 to add","changes":{"add":2,"change":1,"remove":2}}'] };
+      if (call.args[0] === 'show') return { stdout: showJson };
+      return {};
+    });
+    const events: string[] = [];
+    const plan = await tf.plan(dir, {
+      stack: 'cluster',
+      workspace: 'cluster-b',
+      varFiles: ['.terraform/curvectl/cluster-b.tfvars.json'],
+      onProgress: (e) => events.push(`${e.stack}/${e.workspace}/${e.type}`),
+    });
+    expect(plan.changes).toBe(true);
+    expect(plan.summary).toEqual({ add: 2, change: 1, remove: 2 });
+    expect(plan.planFile).toMatch(/^\.terraform\/curvectl\/cluster-b-[0-9a-f]{8}\.tfplan$/);
+    const [planCall, showCall] = nonVersion(run.calls);
+    expect(planCall?.args).toEqual([
+      'plan',
+      '-json',
+      '-input=false',
+      '-no-color',
+      '-detailed-exitcode',
+      `-out=${plan.planFile}`,
+      '-var-file=.terraform/curvectl/cluster-b.tfvars.json',
+    ]);
+    expect(planCall?.options).toMatchObject({ cwd: dir, reject: false, errorCode: 'TERRAFORM' });
+    expect(planCall?.options.env).toMatchObject({ TF_WORKSPACE: 'cluster-b', TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' });
+    expect(showCall?.args).toEqual(['show', '-json', '-no-color', plan.planFile]);
+    expect(showCall?.options.env?.TF_WORKSPACE).toBe('cluster-b');
+    expect(events).toEqual(['cluster/cluster-b/change_summary']);
+    expect(plan.command).toBe(
+      `TF_WORKSPACE=cluster-b terraform -chdir=${dir} plan -json -input=false -no-color -detailed-exitcode -out=${plan.planFile} -var-file=.terraform/curvectl/cluster-b.tfvars.json`,
+    );
+  });
+
+  it('exit 0 = no changes; -destroy is passed through', async () => {
+    const { tf, run } = terraformWith((call) => (call.args[0] === 'show' ? { stdout: '{}' } : {}));
+    const plan = await tf.plan(dir, { stack: 'traffic', destroy: true });
+    expect(plan.changes).toBe(false);
+    expect(plan.summary).toEqual({ add: 0, change: 0, remove: 0 });
+    expect(nonVersion(run.calls)[0]?.args).toContain('-destroy');
+    expect(nonVersion(run.calls)[0]?.options.env?.TF_WORKSPACE).toBe('default');
+  });
+
+  it('a failed plan throws TERRAFORM with the error diagnostic as message', async () => {
+    const { tf } = terraformWith(() => ({
+      exitCode: 1,
+      stdoutLines: [
+        '{"type":"diagnostic","@level":"error","diagnostic":{"severity":"error","summary":"Invalid value for variable","detail":"cluster_name must be 2-24 lowercase letters."}}',
+      ],
+    }));
+    const err = (await tf.plan(dir, { stack: 'cluster', workspace: 'x' }).catch((e: unknown) => e)) as CurvectlError;
+    expect(err).toBeInstanceOf(CurvectlError);
+    expect(err.code).toBe('TERRAFORM');
+    expect(err.message).toBe('Terraform failed in the cluster stack (workspace x): Invalid value for variable. cluster_name must be 2-24 lowercase letters.');
+  });
+
+  it('applies the saved plan with -json and removes the plan file', async () => {
+    await mkdir(path.join(dir, '.terraform', 'curvectl'), { recursive: true });
+    await writeFile(path.join(dir, '.terraform', 'curvectl', 'p.tfplan'), 'plan');
+    const { tf, run } = terraformWith(() => ({
+      stdoutLines: ['{"type":"change_summary","@message":"Apply complete!","changes":{"add":0,"change":1,"remove":0,"operation":"apply"}}'],
+    }));
+    const summary = await tf.apply(dir, '.terraform/curvectl/p.tfplan', { stack: 'traffic' });
+    expect(summary).toEqual({ add: 0, change: 1, remove: 0 });
+    expect(nonVersion(run.calls)[0]?.args).toEqual(['apply', '-json', '-input=false', '.terraform/curvectl/p.tfplan']);
+    await expect(access(path.join(dir, '.terraform', 'curvectl', 'p.tfplan'))).rejects.toThrow();
+  });
+
+  it('destroys with -auto-approve and var files', async () => {
+    const { tf, run } = terraformWith(() => ({
+      stdoutLines: ['{"type":"change_summary","changes":{"add":0,"change":0,"remove":7,"operation":"destroy"}}'],
+    }));
+    expect(await tf.destroy(dir, { stack: 'cluster', workspace: 'cluster-a', varFiles: ['v.json'] })).toEqual({ add: 0, change: 0, remove: 7 });
+    expect(nonVersion(run.calls)[0]?.args).toEqual(['destroy', '-json', '-auto-approve', '-input=false', '-var-file=v.json']);
+    expect(nonVersion(run.calls)[0]?.options.env?.TF_WORKSPACE).toBe('cluster-a');
+  });
+
+  it('reads outputs as JSON in the workspace', async () => {
+    const { tf, run } = terraformWith(() => ({ stdout: '{"cluster_name":{"value":"cluster-a","type":"string","sensitive":false}}\n' }));
+    expect(await tf.outputs(dir, 'cluster-a')).toEqual({ cluster_name: { value: 'cluster-a', type: 'string', sensitive: false } });
+    expect(nonVersion(run.calls)[0]?.args).toEqual(['output', '-json', '-no-color']);
+    expect(nonVersion(run.calls)[0]?.options.env?.TF_WORKSPACE).toBe('cluster-a');
+  });
+
+  it('serializes runs in one directory, not across directories', async () => {
+    let active = 0;
+    let maxActive = 0;
+    const perDir = new Map<string, number>();
+    let maxPerDir = 0;
+    const { tf } = terraformWith(async (call) => {
+      const key = call.options.cwd ?? '';
+      active++;
+      perDir.set(key, (perDir.get(key) ?? 0) + 1);
+      maxActive = Math.max(maxActive, active);
+      maxPerDir = Math.max(maxPerDir, perDir.get(key) ?? 0);
+      await new Promise((r) => setTimeout(r, 20));
+      active--;
+      perDir.set(key, (perDir.get(key) ?? 1) - 1);
+      return call.args[0] === 'output' ? { stdout: '{}' } : {};
+    });
+    const other = await mkdtemp(path.join(tmpdir(), 'curvectl-runner-'));
+    try {
+      await tf.version();
+      await Promise.all([
+        tf.outputs(dir, 'a'),
+        tf.outputs(dir, 'b'),
+        tf.outputs(dir, 'c'),
+        tf.outputs(other, 'a'),
+        tf.outputs(other, 'b'),
+      ]);
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
+    expect(maxPerDir).toBe(1);
+    expect(maxActive).toBe(2);
+  });
+});
