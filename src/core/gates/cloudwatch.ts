@@ -1,0 +1,44 @@
+/** alarm and metric gates (CloudWatch). */
+import { formatDuration, parseDuration } from '../duration.js';
+import type { Gate, GateEnv, GateTarget, GateVerdict } from './types.js';
+import { oneLine, percent, plural } from './text.js';
+
+export async function checkAlarms(gate: Gate<'alarm'>, _target: GateTarget, env: GateEnv): Promise<GateVerdict> {
+  const cloudwatch = env.ports.cloudwatch;
+  if (!cloudwatch) return { outcome: 'error', reason: 'no CloudWatch client is available to this command' };
+  const names = [...new Set(gate.alarms)];
+  const states = await cloudwatch.alarmStates(names, env.signal);
+  const byName = new Map(states.map((s) => [s.name, s] as const));
+  // A missing alarm is a configuration or naming problem, not a verdict on the cluster: error.
+  const missing = names.filter((n) => !byName.has(n));
+  if (missing.length > 0) return { outcome: 'error', reason: oneLine(`no such alarm: ${missing.join(', ')}`) };
+  const bad: string[] = [];
+  for (const name of names) {
+    const alarm = byName.get(name)!;
+    if (alarm.state === 'OK') continue;
+    if (alarm.state === 'INSUFFICIENT_DATA' && gate.allowInsufficientData) continue;
+    bad.push(`${name} is ${alarm.state}${alarm.reason ? ` (${alarm.reason})` : ''}`);
+  }
+  if (bad.length > 0) return { outcome: 'fail', reason: oneLine(bad.join('; ')) };
+  return { outcome: 'pass', reason: names.length === 1 ? `${names[0]} OK` : `${plural(names.length, 'alarm')} OK` };
+}
+
+export async function checkMetric(gate: Gate<'metric'>, _target: GateTarget, env: GateEnv): Promise<GateVerdict> {
+  const cloudwatch = env.ports.cloudwatch;
+  if (!cloudwatch) return { outcome: 'error', reason: 'no CloudWatch client is available to this command' };
+  const windowMs = parseDuration(gate.window, 'metric window');
+  const end = env.clock.now();
+  const start = new Date(end.getTime() - windowMs);
+  const [errors, total] = await Promise.all([
+    cloudwatch.sumMetric({ namespace: gate.namespace, ...gate.errors, start, end }, env.signal),
+    cloudwatch.sumMetric({ namespace: gate.namespace, ...gate.total, start, end }, env.signal),
+  ]);
+  const window = formatDuration(windowMs);
+  // With no (or too little) traffic a ratio means nothing; a cluster at weight 0 gets none.
+  if (total <= 0 || total < gate.minTotal) {
+    return { outcome: 'pass', reason: `too little traffic: ${total} requests in ${window} (minimum ${gate.minTotal})` };
+  }
+  const ratio = errors / total;
+  const summary = `${percent(ratio)} errors (${errors}/${total}) in ${window}, max ${percent(gate.maxRatio)}`;
+  return { outcome: ratio <= gate.maxRatio ? 'pass' : 'fail', reason: summary };
+}

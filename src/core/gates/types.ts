@@ -1,0 +1,63 @@
+/**
+ * Health gates as the rest of the core sees them. A gate looks at one cluster and answers pass,
+ * fail or error with a one-line reason; the runner adds the rule that too many consecutive errors
+ * count as a failure.
+ */
+import type { GateConfig } from '../../config/schema.js';
+import type { Clock, CloudWatchPort, CommandPort, EksPort, Elbv2Port, HttpProbePort } from '../ports.js';
+import type { GateResultView } from '../io-host.js';
+
+export type { GateConfig } from '../../config/schema.js';
+export type { GateResultView } from '../io-host.js';
+
+export type GateOutcome = GateResultView['outcome'];
+
+/** The cluster a gate looks at, and what its placeholders stand for. */
+export interface GateTarget {
+  /** {cluster} */
+  readonly cluster: string;
+  /** {ingress}: the cluster's ingress load balancer DNS name (its weighted record's value). */
+  readonly ingress?: string;
+  /** Expected Kubernetes version for the eks gate when the gate sets none (the cluster stack's output). */
+  readonly kubernetesVersion?: string;
+}
+
+/**
+ * The ports gates use. Each is optional: a command that configures no alarm gate need not build a
+ * CloudWatch client. A configured gate whose port is missing reports an error (never a pass).
+ */
+export interface GatePorts {
+  readonly eks?: EksPort;
+  readonly elbv2?: Elbv2Port;
+  readonly cloudwatch?: CloudWatchPort;
+  readonly http?: HttpProbePort;
+  readonly command?: CommandPort;
+}
+
+/** The verdict over every configured gate at one moment. */
+export interface GateCheck {
+  /** fail if any gate failed; else error if any errored (still tolerated); else pass. No gates: pass. */
+  readonly verdict: GateOutcome;
+  readonly results: readonly GateResultView[];
+}
+
+/** What the shift needs from gates; GateRunner is the implementation, tests may script one. */
+export interface GateChecker {
+  check(target: GateTarget, signal?: AbortSignal): Promise<GateCheck>;
+  /** True when some gate needs GateTarget.kubernetesVersion (an eks gate without `version`). */
+  needsKubernetesVersion(): boolean;
+}
+
+/** One gate's answer before the error limit is applied. */
+export interface GateVerdict {
+  readonly outcome: GateOutcome;
+  readonly reason: string;
+}
+
+export interface GateEnv {
+  readonly ports: GatePorts;
+  readonly clock: Clock;
+  readonly signal: AbortSignal | undefined;
+}
+
+export type Gate<T extends GateConfig['type']> = Extract<GateConfig, { type: T }>;
