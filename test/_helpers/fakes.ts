@@ -1,0 +1,623 @@
+/**
+ * In-memory fakes of the core's ports, for unit tests of the core. They behave like the real
+ * adapters where the core relies on it (Route 53 compare-and-swap, atomic var file, lock held
+ * until released, sleep rejecting on abort) and record what was asked of them.
+ */
+import { CurvectlError } from '../../src/core/errors.js';
+import type {
+  Choice,
+  IoHost,
+  Message,
+  Progress,
+  View,
+} from '../../src/core/io-host.js';
+import type {
+  AlarmState,
+  ChangeSummary,
+  Clock,
+  CloudWatchPort,
+  ClusterOutputs,
+  ClusterSpec,
+  CommandPort,
+  EksClusterInfo,
+  EksNodegroupInfo,
+  EksPort,
+  Elbv2Port,
+  HttpProbePort,
+  Interrupts,
+  JournalEvent,
+  LockHandle,
+  LockInfo,
+  LockStatus,
+  MetricQuery,
+  PlanResult,
+  RunOptions,
+  Stacks,
+  StateStore,
+  TargetHealth,
+  TrafficDns,
+  WeightedRecord,
+  Weights,
+} from '../../src/core/ports.js';
+import type { GateCheck, GateChecker, GateTarget } from '../../src/core/gates/types.js';
+
+export function abortError(): Error {
+  return Object.assign(new Error('The operation was aborted.'), { name: 'AbortError' });
+}
+
+function throwIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw abortError();
+}
+
+export function ingressOf(name: string): string {
+  return `${name}-ingress-0123456789.elb.eu-west-1.amazonaws.com`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Time.
+
+export class FakeClock implements Clock {
+  private time: number;
+  readonly sleeps: number[] = [];
+  /** Called after each sleep has advanced the time (e.g. to press Ctrl-C mid-bake). */
+  onSleep: ((ms: number, clock: FakeClock) => void) | undefined;
+
+  constructor(start: Date | string = '2026-01-01T00:00:00.000Z') {
+    this.time = new Date(start).getTime();
+  }
+
+  now(): Date {
+    return new Date(this.time);
+  }
+
+  advance(ms: number): void {
+    this.time += ms;
+  }
+
+  async sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    throwIfAborted(signal);
+    this.sleeps.push(ms);
+    this.time += ms;
+    this.onSleep?.(ms, this);
+    await Promise.resolve();
+    throwIfAborted(signal);
+  }
+
+  get slept(): number {
+    return this.sleeps.reduce((a, b) => a + b, 0);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Route 53.
+
+export interface SwapCall {
+  readonly expected: readonly WeightedRecord[];
+  readonly next: Weights;
+}
+
+export class FakeDns implements TrafficDns {
+  readonly recordName = 'api-origin.example.test';
+  records: WeightedRecord[];
+  readonly swaps: SwapCall[] = [];
+  readonly waits: string[] = [];
+  reads = 0;
+  /** Makes the next swapWeights calls throw this. */
+  failSwap: Error | undefined;
+  /** Makes readRecords throw this (once per set). */
+  failRead: Error | undefined;
+  private changes = 0;
+
+  constructor(weights: Weights = {}, ttl = 60) {
+    this.records = Object.entries(weights).map(([name, weight]) => ({
+      setIdentifier: name,
+      weight,
+      value: ingressOf(name),
+      ttl,
+    }));
+  }
+
+  get weights(): Weights {
+    return Object.fromEntries(this.records.map((r) => [r.setIdentifier, r.weight]));
+  }
+
+  /** Sets weights behind curvectl's back (what Terraform or a person would do). */
+  setWeights(weights: Weights): void {
+    for (const [name, weight] of Object.entries(weights)) {
+      const existing = this.records.find((r) => r.setIdentifier === name);
+      if (existing) this.records = this.records.map((r) => (r.setIdentifier === name ? { ...r, weight } : r));
+      else this.records = [...this.records, { setIdentifier: name, weight, value: ingressOf(name), ttl: 60 }];
+    }
+  }
+
+  async readRecords(signal?: AbortSignal): Promise<WeightedRecord[]> {
+    throwIfAborted(signal);
+    this.reads += 1;
+    if (this.failRead) {
+      const err = this.failRead;
+      this.failRead = undefined;
+      throw err;
+    }
+    return this.records.map((r) => ({ ...r }));
+  }
+
+  async swapWeights(expected: readonly WeightedRecord[], next: Weights, signal?: AbortSignal): Promise<string> {
+    throwIfAborted(signal);
+    this.swaps.push({ expected: expected.map((r) => ({ ...r })), next: { ...next } });
+    if (this.failSwap) throw this.failSwap;
+    // Real Route 53: the batch fails as a whole if any DELETE does not match the record exactly.
+    for (const e of expected) {
+      const current = this.records.find((r) => r.setIdentifier === e.setIdentifier);
+      if (!current || current.weight !== e.weight || current.value !== e.value) {
+        throw new CurvectlError('AWS', `InvalidChangeBatch: record ${e.setIdentifier} changed since it was read`);
+      }
+    }
+    this.records = this.records.map((r) =>
+      Object.hasOwn(next, r.setIdentifier) ? { ...r, weight: next[r.setIdentifier] ?? r.weight } : r,
+    );
+    this.changes += 1;
+    return `/change/C${this.changes}`;
+  }
+
+  async waitInSync(changeId: string, options?: { signal?: AbortSignal; timeoutMs?: number }): Promise<void> {
+    throwIfAborted(options?.signal);
+    this.waits.push(changeId);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Terraform stacks.
+
+export class FakeStacks implements Stacks {
+  /** The traffic var file. */
+  desired: Weights;
+  writes: Weights[] = [];
+  applies = 0;
+  plans = 0;
+  /** Fail the Nth call of applyTraffic (1-based), or every call from `failApplyFrom` on. */
+  failApplyOn: number | undefined;
+  failApplyFrom: number | undefined;
+  /** What a failing apply throws. */
+  applyError: () => Error = () => new CurvectlError('TERRAFORM', 'terraform apply failed: Error: creating Route 53 record: Throttling');
+  /** Write the var file, but make Route 53 end up with these weights instead (a misbehaving module). */
+  applyResult: Weights | undefined;
+  /** Called at the start of each applyTraffic (e.g. to press Ctrl-C in the middle of one). */
+  onApply: ((n: number) => void) | undefined;
+  /** When true, planTraffic reports changes even when desired == live. */
+  planAlwaysDirty = false;
+  clusters: string[] = [];
+  outputs = new Map<string, ClusterOutputs>();
+  readonly calls: string[] = [];
+
+  constructor(
+    private readonly dns: FakeDns,
+    desired?: Weights,
+  ) {
+    this.desired = desired ?? dns.weights;
+  }
+
+  async readDesiredWeights(): Promise<Weights> {
+    this.calls.push('readDesiredWeights');
+    return { ...this.desired };
+  }
+
+  async writeDesiredWeights(weights: Weights): Promise<void> {
+    this.calls.push('writeDesiredWeights');
+    this.desired = { ...weights };
+    this.writes.push({ ...weights });
+  }
+
+  async planTraffic(options?: RunOptions): Promise<PlanResult> {
+    throwIfAborted(options?.signal);
+    this.calls.push('planTraffic');
+    this.plans += 1;
+    const live = this.dns.weights;
+    const changed = Object.keys({ ...live, ...this.desired }).filter((k) => live[k] !== this.desired[k]);
+    const changes = this.planAlwaysDirty || changed.length > 0;
+    return {
+      changes,
+      summary: { add: 0, change: changes ? Math.max(1, changed.length) : 0, remove: 0 },
+      resources: changed.map((k) => `aws_route53_record.weighted["${k}"]`),
+      commands: ['terraform plan -input=false -no-color -out=traffic.tfplan'],
+    };
+  }
+
+  async applyTraffic(options?: RunOptions): Promise<ChangeSummary> {
+    throwIfAborted(options?.signal);
+    this.calls.push('applyTraffic');
+    this.applies += 1;
+    this.onApply?.(this.applies);
+    throwIfAborted(options?.signal);
+    options?.onProgress?.({ stack: 'traffic', workspace: 'default', type: 'apply_start', message: 'aws_route53_record.weighted: Modifying...' });
+    if (this.applies === this.failApplyOn || (this.failApplyFrom !== undefined && this.applies >= this.failApplyFrom)) {
+      throw this.applyError();
+    }
+    const before = this.dns.weights;
+    this.dns.setWeights(this.applyResult ?? this.desired);
+    const changed = Object.keys(this.desired).filter((k) => before[k] !== this.dns.weights[k]).length;
+    options?.onProgress?.({ stack: 'traffic', workspace: 'default', type: 'apply_complete', message: 'Apply complete!' });
+    return { add: 0, change: changed, remove: 0 };
+  }
+
+  async listClusters(): Promise<string[]> {
+    return [...this.clusters];
+  }
+
+  async clusterOutputs(name: string): Promise<ClusterOutputs | undefined> {
+    this.calls.push(`clusterOutputs:${name}`);
+    return this.outputs.get(name);
+  }
+
+  async planCluster(_spec: ClusterSpec): Promise<PlanResult> {
+    throw new Error('FakeStacks.planCluster is not implemented');
+  }
+
+  async applyCluster(_spec: ClusterSpec): Promise<ClusterOutputs> {
+    throw new Error('FakeStacks.applyCluster is not implemented');
+  }
+
+  async destroyCluster(_name: string): Promise<void> {
+    throw new Error('FakeStacks.destroyCluster is not implemented');
+  }
+
+  async applyPlatform(_name: string): Promise<void> {
+    throw new Error('FakeStacks.applyPlatform is not implemented');
+  }
+
+  async destroyPlatform(_name: string): Promise<void> {
+    throw new Error('FakeStacks.destroyPlatform is not implemented');
+  }
+
+  async deleteWorkspaces(_name: string): Promise<void> {
+    throw new Error('FakeStacks.deleteWorkspaces is not implemented');
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lock and journal.
+
+export class FakeStateStore implements StateStore {
+  readonly locks = new Map<string, LockStatus>();
+  events: JournalEvent[] = [];
+  /** Every lock ever taken, in order (scope + operation). */
+  readonly lockLog: string[] = [];
+
+  constructor(private readonly clock: Clock = new FakeClock()) {}
+
+  async acquireLock(scope: string, operation: string): Promise<LockHandle> {
+    const held = this.locks.get(scope);
+    if (held) {
+      throw new CurvectlError('LOCKED', `${scope} is locked by ${held.owner}@${held.host} running "${held.operation}".`, {
+        hint: 'Wait for it to finish, or run `curvectl unlock` if its process is gone.',
+      });
+    }
+    const info: LockInfo = { scope, owner: 'tester', host: 'test-host', pid: 4242, operation, startedAt: this.clock.now().toISOString() };
+    this.locks.set(scope, { ...info, stale: false });
+    this.lockLog.push(`${scope}:${operation}`);
+    return {
+      info,
+      release: async () => {
+        if (this.locks.get(scope)?.startedAt === info.startedAt) this.locks.delete(scope);
+      },
+    };
+  }
+
+  async readLock(scope: string): Promise<LockStatus | null> {
+    return this.locks.get(scope) ?? null;
+  }
+
+  async clearLock(scope: string, options?: { force?: boolean }): Promise<LockStatus | null> {
+    const held = this.locks.get(scope);
+    if (!held || (!held.stale && !options?.force)) return null;
+    this.locks.delete(scope);
+    return held;
+  }
+
+  async append(event: Omit<JournalEvent, 'at'> & { at?: string }): Promise<JournalEvent> {
+    const stored: JournalEvent = { ...event, at: event.at ?? this.clock.now().toISOString() };
+    this.events.push(JSON.parse(JSON.stringify(stored)) as JournalEvent);
+    return stored;
+  }
+
+  async readJournal(filter?: { op?: string; typePrefix?: string }): Promise<JournalEvent[]> {
+    return this.events.filter(
+      (e) => (filter?.op === undefined || e.op === filter.op) && (filter?.typePrefix === undefined || e.type.startsWith(filter.typePrefix)),
+    );
+  }
+
+  types(): string[] {
+    return this.events.map((e) => e.type);
+  }
+
+  ofType(type: string): JournalEvent[] {
+    return this.events.filter((e) => e.type === type);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ctrl-C.
+
+export class FakeInterrupts implements Interrupts {
+  private pending = false;
+  private readonly listeners = new Set<() => void>();
+  private readonly controller = new AbortController();
+  acknowledged = 0;
+
+  get requested(): boolean {
+    return this.pending;
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** First Ctrl-C. */
+  request(): void {
+    this.pending = true;
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  /** Second Ctrl-C. */
+  abort(): void {
+    this.controller.abort(abortError());
+  }
+
+  acknowledge(): void {
+    this.pending = false;
+    this.acknowledged += 1;
+  }
+
+  onRequest(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The person (or script) at the other end.
+
+export interface PromptRecord {
+  readonly kind: 'confirm' | 'choose' | 'confirmByTyping';
+  readonly code: string;
+  readonly message: string;
+  readonly answer: unknown;
+  readonly choices?: readonly string[];
+}
+
+/**
+ * Answers are queued per request code and used in order. With no queued answer: under assumeYes
+ * the default; otherwise the test failed to expect a prompt, which throws.
+ */
+export class ScriptedIoHost implements IoHost {
+  readonly interactive: boolean;
+  readonly assumeYes: boolean;
+  readonly messages: Message[] = [];
+  readonly views: View[] = [];
+  readonly prompts: PromptRecord[] = [];
+  readonly progress: string[] = [];
+  private readonly answers = new Map<string, unknown[]>();
+  /** Called when a prompt is asked, before it is answered. */
+  onPrompt: ((code: string) => void) | undefined;
+
+  constructor(options: { assumeYes?: boolean; interactive?: boolean } = {}) {
+    this.assumeYes = options.assumeYes ?? false;
+    this.interactive = options.interactive ?? !this.assumeYes;
+  }
+
+  answer(code: string, ...values: unknown[]): this {
+    const queue = this.answers.get(code) ?? [];
+    queue.push(...values);
+    this.answers.set(code, queue);
+    return this;
+  }
+
+  notify(message: Message): void {
+    this.messages.push(message);
+  }
+
+  show(view: View): void {
+    this.views.push(view);
+  }
+
+  startProgress(text: string): Progress {
+    this.progress.push(`start: ${text}`);
+    return {
+      update: (t) => this.progress.push(`update: ${t}`),
+      succeed: (t) => this.progress.push(`succeed: ${t ?? text}`),
+      fail: (t) => this.progress.push(`fail: ${t ?? text}`),
+      stop: () => this.progress.push('stop'),
+    };
+  }
+
+  private next<T>(code: string, fallback: T): T {
+    this.onPrompt?.(code);
+    const queue = this.answers.get(code);
+    if (queue && queue.length > 0) return queue.shift() as T;
+    if (this.assumeYes) return fallback;
+    throw new Error(`ScriptedIoHost: unexpected prompt ${code}`);
+  }
+
+  async confirm(request: { code: string; message: string; default: boolean }): Promise<boolean> {
+    const answer = this.next(request.code, true);
+    this.prompts.push({ kind: 'confirm', code: request.code, message: request.message, answer });
+    return answer;
+  }
+
+  async choose<T extends string>(request: { code: string; message: string; choices: readonly Choice<T>[]; default: T }): Promise<T> {
+    const answer = this.next<T>(request.code, request.default);
+    const values = request.choices.map((c) => c.value);
+    if (!values.includes(answer)) throw new Error(`ScriptedIoHost: ${String(answer)} is not one of ${values.join(', ')} for ${request.code}`);
+    this.prompts.push({ kind: 'choose', code: request.code, message: request.message, answer, choices: values });
+    return answer;
+  }
+
+  async confirmByTyping(request: { code: string; message: string; expected: string }): Promise<boolean> {
+    const typed = this.next<string>(request.code, request.expected);
+    const answer = typed === request.expected;
+    this.prompts.push({ kind: 'confirmByTyping', code: request.code, message: request.message, answer });
+    return answer;
+  }
+
+  viewsOf<K extends View['type']>(type: K): Extract<View, { type: K }>[] {
+    return this.views.filter((v): v is Extract<View, { type: K }> => v.type === type);
+  }
+
+  codes(): string[] {
+    return this.messages.map((m) => m.code);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Gate ports.
+
+export class FakeEks implements EksPort {
+  readonly clusters = new Map<string, EksClusterInfo>();
+  readonly nodegroups = new Map<string, EksNodegroupInfo[]>();
+  failWith: Error | undefined;
+
+  addCluster(name: string, overrides: Partial<EksClusterInfo> = {}, groups?: EksNodegroupInfo[]): this {
+    this.clusters.set(name, { name, status: 'ACTIVE', version: '1.31', healthIssues: [], ...overrides });
+    this.nodegroups.set(name, groups ?? [{ name: `${name}-ng`, status: 'ACTIVE', version: '1.31', healthIssues: [] }]);
+    return this;
+  }
+
+  async describeCluster(name: string, signal?: AbortSignal): Promise<EksClusterInfo | undefined> {
+    throwIfAborted(signal);
+    if (this.failWith) throw this.failWith;
+    return this.clusters.get(name);
+  }
+
+  async listNodegroups(clusterName: string, signal?: AbortSignal): Promise<EksNodegroupInfo[]> {
+    throwIfAborted(signal);
+    if (this.failWith) throw this.failWith;
+    return this.nodegroups.get(clusterName) ?? [];
+  }
+}
+
+export class FakeElbv2 implements Elbv2Port {
+  readonly targets = new Map<string, TargetHealth[]>();
+  readonly asked: string[] = [];
+
+  set(dnsName: string, states: readonly string[]): this {
+    this.targets.set(
+      dnsName,
+      states.map((state, i) => ({ targetGroupArn: 'arn:aws:elasticloadbalancing:tg/ingress', targetId: `10.0.0.${i + 1}`, state })),
+    );
+    return this;
+  }
+
+  async targetHealthForLoadBalancer(dnsName: string, signal?: AbortSignal): Promise<TargetHealth[]> {
+    throwIfAborted(signal);
+    this.asked.push(dnsName);
+    return this.targets.get(dnsName) ?? [];
+  }
+}
+
+export class FakeCloudWatch implements CloudWatchPort {
+  readonly alarms = new Map<string, AlarmState>();
+  /** Sums by metric name. */
+  readonly sums = new Map<string, number>();
+  readonly queries: MetricQuery[] = [];
+  readonly alarmQueries: string[][] = [];
+  failWith: Error | undefined;
+
+  setAlarm(name: string, state: string, reason?: string): this {
+    this.alarms.set(name, { name, state, ...(reason ? { reason } : {}) });
+    return this;
+  }
+
+  async alarmStates(names: readonly string[], signal?: AbortSignal): Promise<AlarmState[]> {
+    throwIfAborted(signal);
+    this.alarmQueries.push([...names]);
+    if (this.failWith) throw this.failWith;
+    return names.flatMap((n) => {
+      const alarm = this.alarms.get(n);
+      return alarm ? [alarm] : [];
+    });
+  }
+
+  async sumMetric(query: MetricQuery, signal?: AbortSignal): Promise<number> {
+    throwIfAborted(signal);
+    this.queries.push(query);
+    if (this.failWith) throw this.failWith;
+    return this.sums.get(query.metricName) ?? 0;
+  }
+}
+
+export class FakeHttp implements HttpProbePort {
+  readonly probes: { url: string; host?: string; timeoutMs: number }[] = [];
+  status = 200;
+  failWith: Error | undefined;
+
+  async probe(url: string, options: { host?: string; timeoutMs: number; signal?: AbortSignal }): Promise<{ status: number }> {
+    throwIfAborted(options.signal);
+    this.probes.push({ url, timeoutMs: options.timeoutMs, ...(options.host !== undefined ? { host: options.host } : {}) });
+    if (this.failWith) throw this.failWith;
+    return { status: this.status };
+  }
+}
+
+export class FakeCommand implements CommandPort {
+  readonly runs: { argv: readonly string[]; timeoutMs: number }[] = [];
+  exitCode = 0;
+  output = '';
+  failWith: Error | undefined;
+
+  async run(argv: readonly string[], options: { timeoutMs: number; signal?: AbortSignal }): Promise<{ exitCode: number; output: string }> {
+    throwIfAborted(options.signal);
+    this.runs.push({ argv: [...argv], timeoutMs: options.timeoutMs });
+    if (this.failWith) throw this.failWith;
+    return { exitCode: this.exitCode, output: this.output };
+  }
+}
+
+/**
+ * A GateChecker whose verdicts are scripted per call: `script` answers call 1, 2, ... and the last
+ * answer repeats. For shift tests that are about the engine, not about gates.
+ */
+export class ScriptedGates implements GateChecker {
+  readonly calls: GateTarget[] = [];
+  private script: GateCheck['verdict'][];
+  needsVersion = false;
+  /** Called on each check with its 1-based number (e.g. to press Ctrl-C during a bake). */
+  onCheck: ((n: number) => void) | undefined;
+
+  constructor(...script: GateCheck['verdict'][]) {
+    this.script = script.length > 0 ? script : ['pass'];
+  }
+
+  /** From now on, answer with these verdicts (call numbering continues). */
+  then(...script: GateCheck['verdict'][]): this {
+    this.script = [...this.script.slice(0, this.calls.length), ...script];
+    return this;
+  }
+
+  /** Fail from the Nth call on (1-based). */
+  failFrom(n: number): this {
+    this.script = [...Array.from({ length: n - 1 }, () => 'pass' as const), 'fail'];
+    return this;
+  }
+
+  async check(target: GateTarget, signal?: AbortSignal): Promise<GateCheck> {
+    throwIfAborted(signal);
+    this.calls.push(target);
+    const n = this.calls.length;
+    this.onCheck?.(n);
+    const verdict = this.script[Math.min(n, this.script.length) - 1] ?? 'pass';
+    return {
+      verdict,
+      results: [
+        {
+          gate: 'scripted',
+          cluster: target.cluster,
+          outcome: verdict,
+          reason: verdict === 'pass' ? 'all good' : verdict === 'fail' ? '5xx ratio 12% above 1%' : 'Throttling',
+        },
+      ],
+    };
+  }
+
+  needsKubernetesVersion(): boolean {
+    return this.needsVersion;
+  }
+}
