@@ -1,0 +1,162 @@
+variable "cluster_name" {
+  description = "Cluster the platform is installed on (used in labels and the Flux sync name)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,22}[a-z0-9]$", var.cluster_name))
+    error_message = "cluster_name must be 2-24 lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen (for example \"cluster-b\")."
+  }
+}
+
+variable "ingress_node_ports" {
+  description = "NodePorts the ingress load balancer forwards to (cluster stack output ingress_node_ports): Ambassador's service listens on them."
+  type = object({
+    http  = number
+    https = number
+  })
+  default = { http = 30080, https = 30443 }
+
+  validation {
+    condition     = alltrue([for p in [var.ingress_node_ports.http, var.ingress_node_ports.https] : p >= 30000 && p <= 32767])
+    error_message = "ingress_node_ports.http and .https must be in the Kubernetes NodePort range 30000-32767."
+  }
+}
+
+# --- chart sources and pinned versions ----------------------------------------------------------
+
+variable "istio_repository" {
+  description = "Helm repository of the Istio charts (base, istiod)."
+  type        = string
+  default     = "https://istio-release.storage.googleapis.com/charts"
+}
+
+variable "istio_version" {
+  description = "Version of the Istio base and istiod charts, like \"1.24.2\"."
+  type        = string
+  default     = "1.24.2"
+
+  validation {
+    condition     = can(regex("^[0-9]+\\.[0-9]+\\.[0-9]+(-[0-9A-Za-z.-]+)?$", var.istio_version))
+    error_message = "istio_version must be an exact chart version like \"1.24.2\" (no ranges: versions are pinned)."
+  }
+}
+
+variable "ambassador_repository" {
+  description = "Helm repository of the Ambassador Edge Stack chart."
+  type        = string
+  default     = "https://app.getambassador.io"
+}
+
+variable "ambassador_chart_version" {
+  description = "Version of the edge-stack chart, like \"8.12.2\"."
+  type        = string
+  default     = "8.12.2"
+
+  validation {
+    condition     = can(regex("^[0-9]+\\.[0-9]+\\.[0-9]+(-[0-9A-Za-z.-]+)?$", var.ambassador_chart_version))
+    error_message = "ambassador_chart_version must be an exact chart version like \"8.12.2\" (no ranges: versions are pinned)."
+  }
+}
+
+variable "ambassador_license_key" {
+  description = "Ambassador Edge Stack license key; empty runs without one."
+  type        = string
+  default     = ""
+  sensitive   = true
+}
+
+variable "ambassador_replicas" {
+  description = "Replicas of the Ambassador deployment."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.ambassador_replicas >= 1 && floor(var.ambassador_replicas) == var.ambassador_replicas
+    error_message = "ambassador_replicas must be a whole number, 1 or more."
+  }
+}
+
+variable "flux_repository" {
+  description = "Helm repository of the Flux community charts (flux2, flux2-sync)."
+  type        = string
+  default     = "https://fluxcd-community.github.io/helm-charts"
+}
+
+variable "flux_chart_version" {
+  description = "Version of the flux2 chart, like \"2.14.1\"."
+  type        = string
+  default     = "2.14.1"
+
+  validation {
+    condition     = can(regex("^[0-9]+\\.[0-9]+\\.[0-9]+(-[0-9A-Za-z.-]+)?$", var.flux_chart_version))
+    error_message = "flux_chart_version must be an exact chart version like \"2.14.1\" (no ranges: versions are pinned)."
+  }
+}
+
+variable "flux_sync_chart_version" {
+  description = "Version of the flux2-sync chart (GitRepository + Kustomization), like \"1.10.0\"."
+  type        = string
+  default     = "1.10.0"
+
+  validation {
+    condition     = can(regex("^[0-9]+\\.[0-9]+\\.[0-9]+(-[0-9A-Za-z.-]+)?$", var.flux_sync_chart_version))
+    error_message = "flux_sync_chart_version must be an exact chart version like \"1.10.0\" (no ranges: versions are pinned)."
+  }
+}
+
+# --- fleet repository ---------------------------------------------------------------------------
+
+variable "fleet_repo_url" {
+  description = "Git URL of the fleet repository Flux syncs from (https:// or ssh://)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^(https://|ssh://|http://)[^\\s]+$", var.fleet_repo_url))
+    error_message = "fleet_repo_url must be a Git URL starting with https://, ssh:// or http://."
+  }
+}
+
+variable "fleet_repo_branch" {
+  description = "Branch of the fleet repository."
+  type        = string
+  default     = "main"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9._/-]+$", var.fleet_repo_branch)) && !startswith(var.fleet_repo_branch, "/") && !endswith(var.fleet_repo_branch, "/")
+    error_message = "fleet_repo_branch must be a Git branch name (letters, digits, \".\", \"_\", \"-\" and \"/\")."
+  }
+}
+
+variable "fleet_repo_path" {
+  description = "Directory in the fleet repository Flux applies for this cluster, like \"./clusters/cluster-b\"."
+  type        = string
+  default     = "./"
+
+  validation {
+    condition     = can(regex("^\\.?/?[A-Za-z0-9._/-]*$", var.fleet_repo_path)) && !strcontains(var.fleet_repo_path, "..")
+    error_message = "fleet_repo_path must be a path inside the repository like \"./clusters/prod\" (no \"..\")."
+  }
+}
+
+variable "fleet_repo_secret_name" {
+  description = "Secret in flux-system with the credentials of a private fleet repository; empty for a public one."
+  type        = string
+  default     = ""
+}
+
+variable "fleet_sync_interval" {
+  description = "How often Flux fetches the fleet repository and re-applies it, like \"1m\"."
+  type        = string
+  default     = "1m"
+
+  validation {
+    condition     = can(regex("^[0-9]+(s|m|h)$", var.fleet_sync_interval))
+    error_message = "fleet_sync_interval must be a duration like \"30s\", \"1m\" or \"1h\"."
+  }
+}
+
+variable "helm_timeout" {
+  description = "Seconds each Helm release may take to become ready."
+  type        = number
+  default     = 600
+}

@@ -1,0 +1,17 @@
+terraform {
+  required_version = ">= 1.9.0"
+
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = ">= 5.60, < 7.0"
+    }
+  }
+}
+
+# Region and credentials come from the environment (AWS_REGION, AWS_PROFILE, ...), as for curvectl.
+provider "aws" {
+  default_tags {
+    tags = var.default_tags
+  }
+}

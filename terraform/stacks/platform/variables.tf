@@ -1,0 +1,88 @@
+variable "cluster_name" {
+  description = "Cluster to install the platform on; must equal the Terraform workspace (and the cluster stack's workspace)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,22}[a-z0-9]$", var.cluster_name))
+    error_message = "cluster_name must be 2-24 lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen (for example \"cluster-b\")."
+  }
+
+  validation {
+    condition     = terraform.workspace == var.cluster_name
+    error_message = "The Terraform workspace must be named after the cluster: select it with \"terraform workspace select -or-create <cluster_name>\" before planning."
+  }
+}
+
+variable "cluster_state_backend" {
+  description = "Backend type holding the cluster stack's states (\"local\" or \"s3\")."
+  type        = string
+  default     = "local"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9_]*$", var.cluster_state_backend))
+    error_message = "cluster_state_backend must be a Terraform backend type such as \"local\" or \"s3\"."
+  }
+}
+
+variable "cluster_state_config" {
+  description = "Backend configuration for reading the cluster stack's state (workspace = cluster_name). Default: the cluster stack's local states beside this directory."
+  type        = map(string)
+  default = {
+    path          = "../cluster/terraform.tfstate"
+    workspace_dir = "../cluster/terraform.tfstate.d"
+  }
+}
+
+variable "fleet_repo_url" {
+  description = "Git URL of the fleet repository Flux syncs from."
+  type        = string
+}
+
+variable "fleet_repo_branch" {
+  description = "Branch of the fleet repository."
+  type        = string
+  default     = "main"
+}
+
+variable "fleet_repo_path" {
+  description = "Directory of the fleet repository for this cluster, like \"./clusters/prod\"."
+  type        = string
+  default     = "./"
+}
+
+variable "fleet_repo_secret_name" {
+  description = "Secret in flux-system with credentials for a private fleet repository; empty for a public one."
+  type        = string
+  default     = ""
+}
+
+variable "istio_version" {
+  description = "Pinned version of the Istio base and istiod charts."
+  type        = string
+  default     = "1.24.2"
+}
+
+variable "ambassador_chart_version" {
+  description = "Pinned version of the Ambassador edge-stack chart."
+  type        = string
+  default     = "8.12.2"
+}
+
+variable "ambassador_license_key" {
+  description = "Ambassador Edge Stack license key; empty runs without one."
+  type        = string
+  default     = ""
+  sensitive   = true
+}
+
+variable "flux_chart_version" {
+  description = "Pinned version of the flux2 chart."
+  type        = string
+  default     = "2.14.1"
+}
+
+variable "flux_sync_chart_version" {
+  description = "Pinned version of the flux2-sync chart."
+  type        = string
+  default     = "1.10.0"
+}
