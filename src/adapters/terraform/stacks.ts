@@ -1,0 +1,384 @@
+/**
+ * The Stacks port over the three Terraform root modules in `<stacksDir>/{cluster,platform,traffic}`.
+ *
+ * Files curvectl writes in the stack directories:
+ * - traffic/curvectl.auto.tfvars.json: zone_name, record_name, ttl, cluster_state_backend and
+ *   cluster_state_config, from configuration; rewritten (when different) before every traffic run.
+ * - traffic/cluster_weighting.auto.tfvars.json: {"cluster_weighting": {...}}, the desired weights;
+ *   read and written atomically by readDesiredWeights / writeDesiredWeights.
+ * - {cluster,platform}/.terraform/curvectl/<stack>-<cluster>.tfvars.json: the variables of one run
+ *   (cluster_name, kubernetes_version and the configured variables), passed with -var-file.
+ * - {stack}/.terraform/curvectl/*.tfplan: saved plans, deleted once applied or shown.
+ * - {stack}/curvectl_override.tf: only with the S3 backend (see backendFiles below).
+ *
+ * Workspaces: "default" for traffic; the cluster name for cluster and platform, chosen per run with
+ * TF_WORKSPACE (see runner.ts) and created explicitly before the first plan.
+ */
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { z } from 'zod';
+import type { terraformBackendSchema } from '../../config/schema.js';
+import { CurvectlError } from '../../core/errors.js';
+import { assertClusterName } from '../../core/names.js';
+import type {
+  ChangeSummary,
+  ClusterOutputs,
+  ClusterSpec,
+  PlanResult,
+  RunOptions,
+  StackName,
+  Stacks,
+  Weights,
+} from '../../core/ports.js';
+import { writeFileAtomic } from '../fs-atomic.js';
+import { applyPlanArgs, workspaceNewArgs } from './argv.js';
+import { CURVECTL_DATA_DIR, type Terraform } from './runner.js';
+
+export type TerraformBackend = z.infer<typeof terraformBackendSchema>;
+
+export const TRAFFIC_SETTINGS_FILE = 'curvectl.auto.tfvars.json';
+export const WEIGHTS_FILE = 'cluster_weighting.auto.tfvars.json';
+export const OVERRIDE_FILE = 'curvectl_override.tf';
+const OVERRIDE_MARKER = '# Written by curvectl';
+
+export interface TerraformStacksOptions {
+  readonly terraform: Terraform;
+  /** Absolute directory holding cluster/, platform/ and traffic/. */
+  readonly stacksDir: string;
+  readonly dns: { readonly zone: string; readonly record: string; readonly ttl: number };
+  /** config.terraform.backend */
+  readonly backend: TerraformBackend;
+  readonly clusterDefaults: { readonly kubernetesVersion: string; readonly variables: Readonly<Record<string, unknown>> };
+  readonly platformVariables: Readonly<Record<string, unknown>>;
+  /** config.region: the S3 backend's region when backend.region is not set. */
+  readonly region?: string;
+}
+
+const ZERO: ChangeSummary = { add: 0, change: 0, remove: 0 };
+
+export class TerraformStacks implements Stacks {
+  private readonly tf: Terraform;
+  private readonly stacksDir: string;
+
+  constructor(private readonly options: TerraformStacksOptions) {
+    this.tf = options.terraform;
+    this.stacksDir = path.resolve(options.stacksDir);
+  }
+
+  dirOf(stack: StackName): string {
+    return path.join(this.stacksDir, stack);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // traffic
+
+  get weightsFile(): string {
+    return path.join(this.dirOf('traffic'), WEIGHTS_FILE);
+  }
+
+  async readDesiredWeights(): Promise<Weights> {
+    const file = this.weightsFile;
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+      throw new CurvectlError('ENVIRONMENT', `Cannot read ${file}: ${(err as Error).message}`, { cause: err });
+    }
+    const bad = (what: string, cause?: unknown) =>
+      new CurvectlError('BAD_CONFIG', `${file} is not a valid weights file: ${what}.`, {
+        hint: `It must look like {"cluster_weighting": {"cluster-a": 100}}; fix it, or restore it from the live weights shown by curvectl status.`,
+        cause,
+      });
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (err) {
+      throw bad('it is not JSON', err);
+    }
+    if (!isPlainObject(parsed)) throw bad('expected a JSON object');
+    const weighting = parsed.cluster_weighting;
+    if (weighting === undefined) return {};
+    if (!isPlainObject(weighting)) throw bad('"cluster_weighting" must be an object of cluster name to weight');
+    const weights: Record<string, number> = {};
+    for (const [name, weight] of Object.entries(weighting)) {
+      if (typeof weight !== 'number' || !Number.isInteger(weight) || weight < 0 || weight > 255) {
+        throw bad(`the weight of "${name}" must be an integer from 0 to 255`);
+      }
+      weights[name] = weight;
+    }
+    return weights;
+  }
+
+  async writeDesiredWeights(weights: Weights): Promise<void> {
+    const sorted: Record<string, number> = {};
+    for (const name of Object.keys(weights).sort()) {
+      const weight = weights[name];
+      if (weight === undefined || !Number.isInteger(weight) || weight < 0 || weight > 255) {
+        throw new CurvectlError('INTERNAL', `Refusing to write weight ${String(weight)} for "${name}": weights are integers from 0 to 255.`);
+      }
+      sorted[name] = weight;
+    }
+    await writeFileAtomic(this.weightsFile, `${JSON.stringify({ cluster_weighting: sorted }, null, 2)}\n`);
+  }
+
+  /** The content of traffic/curvectl.auto.tfvars.json. */
+  trafficSettings(): Record<string, unknown> {
+    const state = this.clusterStateReference();
+    return {
+      zone_name: this.options.dns.zone,
+      record_name: this.options.dns.record,
+      ttl: this.options.dns.ttl,
+      cluster_state_backend: state.backend,
+      cluster_state_config: state.config,
+    };
+  }
+
+  async planTraffic(options: RunOptions = {}): Promise<PlanResult> {
+    const dir = await this.prepareTraffic(options);
+    const plan = await this.tf.plan(dir, { stack: 'traffic', workspace: 'default', ...runOpts(options) });
+    await this.tf.discardPlan(dir, plan.planFile);
+    return {
+      changes: plan.changes,
+      summary: plan.summary,
+      resources: plan.resources,
+      commands: [plan.command, this.tf.commandLine(dir, applyPlanArgs(plan.planFile), 'default')],
+    };
+  }
+
+  async applyTraffic(options: RunOptions = {}): Promise<ChangeSummary> {
+    const dir = await this.prepareTraffic(options);
+    const plan = await this.tf.plan(dir, { stack: 'traffic', workspace: 'default', ...runOpts(options) });
+    if (!plan.changes) {
+      await this.tf.discardPlan(dir, plan.planFile);
+      return ZERO;
+    }
+    return this.tf.apply(dir, plan.planFile, { stack: 'traffic', workspace: 'default', ...runOpts(options) });
+  }
+
+  private async prepareTraffic(options: RunOptions): Promise<string> {
+    const dir = this.dirOf('traffic');
+    await writeIfChanged(path.join(dir, TRAFFIC_SETTINGS_FILE), `${JSON.stringify(this.trafficSettings(), null, 2)}\n`);
+    await this.prepare('traffic', options);
+    return dir;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // cluster + platform
+
+  async listClusters(): Promise<string[]> {
+    const dir = await this.prepare('cluster', {});
+    const names = await this.tf.workspaces(dir);
+    return names.filter((n) => n !== 'default').sort();
+  }
+
+  async clusterOutputs(name: string, options: RunOptions = {}): Promise<ClusterOutputs | undefined> {
+    assertClusterName(name);
+    const dir = await this.prepare('cluster', options);
+    // Reading in a workspace that does not exist would create it: check first.
+    if (!(await this.tf.workspaces(dir, runOpts(options))).includes(name)) return undefined;
+    const outputs = await this.tf.outputs(dir, name, { stack: 'cluster', ...runOpts(options) });
+    return mapClusterOutputs(outputs);
+  }
+
+  async planCluster(spec: ClusterSpec, options: RunOptions = {}): Promise<PlanResult> {
+    assertClusterName(spec.name);
+    const dir = await this.prepare('cluster', options);
+    const varFile = await this.writeRunVars('cluster', spec.name, this.clusterVariables(spec));
+    const { created } = await this.tf.ensureWorkspace(dir, spec.name, runOpts(options));
+    try {
+      const plan = await this.tf.plan(dir, { stack: 'cluster', workspace: spec.name, varFiles: [varFile], ...runOpts(options) });
+      await this.tf.discardPlan(dir, plan.planFile);
+      return {
+        changes: plan.changes,
+        summary: plan.summary,
+        resources: plan.resources,
+        commands: [
+          ...(created ? [this.tf.commandLine(dir, workspaceNewArgs(spec.name), spec.name)] : []),
+          plan.command,
+          this.tf.commandLine(dir, applyPlanArgs(plan.planFile), spec.name),
+        ],
+      };
+    } finally {
+      // A plan must not leave a workspace behind: it would list as a cluster.
+      if (created) await this.tf.deleteWorkspace(dir, spec.name);
+    }
+  }
+
+  async applyCluster(spec: ClusterSpec, options: RunOptions = {}): Promise<ClusterOutputs> {
+    assertClusterName(spec.name);
+    const dir = await this.prepare('cluster', options);
+    const varFile = await this.writeRunVars('cluster', spec.name, this.clusterVariables(spec));
+    await this.tf.ensureWorkspace(dir, spec.name, runOpts(options));
+    const run = { stack: 'cluster' as const, workspace: spec.name, ...runOpts(options) };
+    const plan = await this.tf.plan(dir, { ...run, varFiles: [varFile] });
+    if (plan.changes) await this.tf.apply(dir, plan.planFile, run);
+    else await this.tf.discardPlan(dir, plan.planFile);
+    const outputs = mapClusterOutputs(await this.tf.outputs(dir, spec.name, { stack: 'cluster', ...runOpts(options) }));
+    if (!outputs) {
+      throw new CurvectlError('INCONSISTENT', `The cluster stack applied in workspace ${spec.name} but has no cluster_name / ingress_dns_name outputs.`, {
+        hint: `The cluster stack must output cluster_name, kubernetes_version and ingress_dns_name (see the README); check ${dir}.`,
+      });
+    }
+    return outputs;
+  }
+
+  async destroyCluster(name: string, options: RunOptions = {}): Promise<void> {
+    assertClusterName(name);
+    const dir = await this.prepare('cluster', options);
+    if (!(await this.tf.workspaces(dir, runOpts(options))).includes(name)) return;
+    const varFile = await this.writeRunVars(
+      'cluster',
+      name,
+      this.clusterVariables({ name, kubernetesVersion: this.options.clusterDefaults.kubernetesVersion }),
+    );
+    await this.tf.destroy(dir, { stack: 'cluster', workspace: name, varFiles: [varFile], ...runOpts(options) });
+  }
+
+  async applyPlatform(name: string, options: RunOptions = {}): Promise<void> {
+    assertClusterName(name);
+    const dir = await this.prepare('platform', options);
+    const varFile = await this.writeRunVars('platform', name, this.platformVariables(name));
+    await this.tf.ensureWorkspace(dir, name, runOpts(options));
+    const run = { stack: 'platform' as const, workspace: name, ...runOpts(options) };
+    const plan = await this.tf.plan(dir, { ...run, varFiles: [varFile] });
+    if (plan.changes) await this.tf.apply(dir, plan.planFile, run);
+    else await this.tf.discardPlan(dir, plan.planFile);
+  }
+
+  async destroyPlatform(name: string, options: RunOptions = {}): Promise<void> {
+    assertClusterName(name);
+    const dir = await this.prepare('platform', options);
+    if (!(await this.tf.workspaces(dir, runOpts(options))).includes(name)) return;
+    const varFile = await this.writeRunVars('platform', name, this.platformVariables(name));
+    await this.tf.destroy(dir, { stack: 'platform', workspace: name, varFiles: [varFile], ...runOpts(options) });
+  }
+
+  async deleteWorkspaces(name: string, options: RunOptions = {}): Promise<void> {
+    assertClusterName(name);
+    // Platform first: it depends on the cluster. Terraform refuses to delete a workspace that still
+    // tracks resources (no -force), which is the safety we want.
+    for (const stack of ['platform', 'cluster'] as const) {
+      const dir = await this.prepare(stack, options);
+      await this.tf.deleteWorkspace(dir, name, runOpts(options));
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // variables and backend
+
+  clusterVariables(spec: ClusterSpec): Record<string, unknown> {
+    return {
+      ...this.options.clusterDefaults.variables,
+      ...(spec.variables ?? {}),
+      cluster_name: spec.name,
+      kubernetes_version: spec.kubernetesVersion,
+    };
+  }
+
+  platformVariables(name: string): Record<string, unknown> {
+    return { ...this.options.platformVariables, cluster_name: name };
+  }
+
+  /** Writes the variables of one run to .terraform/curvectl/<stack>-<name>.tfvars.json; returns the path relative to the stack. */
+  private async writeRunVars(stack: StackName, name: string, variables: Record<string, unknown>): Promise<string> {
+    const relative = path.join(CURVECTL_DATA_DIR, `${stack}-${name}.tfvars.json`);
+    const file = path.join(this.dirOf(stack), relative);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFileAtomic(file, `${JSON.stringify(variables, null, 2)}\n`);
+    return relative;
+  }
+
+  /** Makes the backend files match configuration, then init (skipped when up to date). */
+  private async prepare(stack: StackName, options: RunOptions): Promise<string> {
+    const dir = this.dirOf(stack);
+    const { overrideFile, backendConfig } = this.backendFiles(stack);
+    await syncOverrideFile(path.join(dir, OVERRIDE_FILE), overrideFile);
+    await this.tf.init(dir, { stack, ...runOpts(options), ...(backendConfig ? { backendConfig } : {}) });
+    return dir;
+  }
+
+  // ----- S3 backend seam (issue 6: complete there; this is the minimum that keeps the shape). -----
+  // The stacks declare `backend "local" {}`. With backend.type = s3, curvectl writes
+  // curvectl_override.tf (`terraform { backend "s3" {} }`, which overrides the backend block) and
+  // passes bucket / key / region / locking as -backend-config. Each stack has its own key,
+  // "<keyPrefix>/<stack>.tfstate", and workspaces live under "<keyPrefix>/env:".
+
+  backendFiles(stack: StackName): { overrideFile: string | undefined; backendConfig: Record<string, string> | undefined } {
+    const backend = this.options.backend;
+    if (backend.type === 'local') return { overrideFile: undefined, backendConfig: undefined };
+    const region = backend.region ?? this.options.region;
+    const backendConfig: Record<string, string> = {
+      bucket: backend.bucket,
+      key: `${backend.keyPrefix}/${stack}.tfstate`,
+      workspace_key_prefix: `${backend.keyPrefix}/env:`,
+      ...(region ? { region } : {}),
+      ...(backend.useLockfile ? { use_lockfile: 'true' } : {}),
+      ...(backend.dynamodbTable ? { dynamodb_table: backend.dynamodbTable } : {}),
+    };
+    const overrideFile = `${OVERRIDE_MARKER} because curvectl.yaml sets terraform.backend.type: s3. Do not edit; it is\n# rewritten on every run and removed when the backend is local again.\nterraform {\n  backend "s3" {}\n}\n`;
+    return { overrideFile, backendConfig };
+  }
+
+  /** How the traffic stack finds each cluster's state (terraform_remote_state, workspace = cluster). */
+  clusterStateReference(): { backend: 'local' | 's3'; config: Record<string, string> } {
+    const backend = this.options.backend;
+    if (backend.type === 'local') {
+      // Absolute, so the traffic stack finds it whatever its working directory.
+      return { backend: 'local', config: { workspace_dir: path.join(this.dirOf('cluster'), 'terraform.tfstate.d') } };
+    }
+    const region = backend.region ?? this.options.region;
+    return {
+      backend: 's3',
+      config: {
+        bucket: backend.bucket,
+        key: `${backend.keyPrefix}/cluster.tfstate`,
+        workspace_key_prefix: `${backend.keyPrefix}/env:`,
+        ...(region ? { region } : {}),
+      },
+    };
+  }
+}
+
+export function mapClusterOutputs(outputs: Record<string, { value?: unknown }>): ClusterOutputs | undefined {
+  const clusterName = outputs.cluster_name?.value;
+  const ingressDnsName = outputs.ingress_dns_name?.value;
+  const kubernetesVersion = outputs.kubernetes_version?.value;
+  if (typeof clusterName !== 'string' || typeof ingressDnsName !== 'string' || clusterName === '' || ingressDnsName === '') return undefined;
+  return { clusterName, ingressDnsName, kubernetesVersion: typeof kubernetesVersion === 'string' ? kubernetesVersion : '' };
+}
+
+function runOpts(options: RunOptions): { signal?: AbortSignal; onProgress?: RunOptions['onProgress'] } {
+  return {
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+async function writeIfChanged(file: string, content: string): Promise<void> {
+  try {
+    if ((await readFile(file, 'utf8')) === content) return;
+  } catch {
+    // missing: write it
+  }
+  await writeFileAtomic(file, content);
+}
+
+/** Writes the override file, or removes it when none is wanted, but only a file curvectl wrote. */
+async function syncOverrideFile(file: string, content: string | undefined): Promise<void> {
+  if (content !== undefined) {
+    await writeIfChanged(file, content);
+    return;
+  }
+  let existing: string;
+  try {
+    existing = await readFile(file, 'utf8');
+  } catch {
+    return;
+  }
+  if (existing.startsWith(OVERRIDE_MARKER)) await rm(file, { force: true });
+}

@@ -1,0 +1,288 @@
+import { mkdtemp, mkdir, readFile, readdir, rm, writeFile, access } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CurvectlError } from '../../../../src/core/errors.js';
+import { Terraform } from '../../../../src/adapters/terraform/runner.js';
+import { TerraformStacks, mapClusterOutputs, type TerraformBackend } from '../../../../src/adapters/terraform/stacks.js';
+import { fakeRunner, type RecordedCall } from '../fake-process.js';
+
+let root: string;
+let stacksDir: string;
+beforeEach(async () => {
+  root = await mkdtemp(path.join(tmpdir(), 'curvectl-stacks-'));
+  stacksDir = path.join(root, 'terraform', 'stacks');
+  for (const stack of ['cluster', 'platform', 'traffic']) {
+    await mkdir(path.join(stacksDir, stack), { recursive: true });
+    await writeFile(path.join(stacksDir, stack, 'main.tf'), `# ${stack}\n`);
+  }
+});
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+interface World {
+  workspaces: Record<string, string[]>;
+  planExit: number;
+  outputs: Record<string, Record<string, { value: unknown }>>;
+}
+
+function setup(options: { backend?: TerraformBackend; world?: Partial<World> } = {}) {
+  const world: World = {
+    workspaces: { cluster: ['default'], platform: ['default'], traffic: ['default'] },
+    planExit: 2,
+    outputs: {},
+    ...options.world,
+  };
+  const stackOf = (call: RecordedCall) => path.basename(call.options.cwd ?? '');
+  const run = fakeRunner((call) => {
+    const [cmd, sub, ...rest] = call.args;
+    const stack = stackOf(call);
+    const ws = call.options.env?.TF_WORKSPACE ?? 'default';
+    switch (cmd) {
+      case 'version':
+        return { stdout: '{"terraform_version":"1.11.4"}' };
+      case 'init':
+        return {};
+      case 'workspace': {
+        const list = (world.workspaces[stack] ??= ['default']);
+        if (sub === 'list') return { stdout: list.map((n) => (n === ws ? `* ${n}` : `  ${n}`)).join('\n') };
+        const name = rest.at(-1) ?? '';
+        if (sub === 'new') list.push(name);
+        if (sub === 'delete') list.splice(list.indexOf(name), 1);
+        return {};
+      }
+      case 'plan':
+        return { exitCode: world.planExit };
+      case 'show':
+        return {
+          stdout: JSON.stringify({
+            resource_changes: world.planExit === 2 ? [{ address: `aws_route53_record.weighted["${ws}"]`, change: { actions: ['update'] } }] : [],
+          }),
+        };
+      case 'apply':
+        return { stdoutLines: ['{"type":"change_summary","changes":{"add":0,"change":1,"remove":0,"operation":"apply"}}'] };
+      case 'destroy':
+        return { stdoutLines: ['{"type":"change_summary","changes":{"add":0,"change":0,"remove":3,"operation":"destroy"}}'] };
+      case 'output':
+        return { stdout: JSON.stringify(world.outputs[`${stack}/${ws}`] ?? {}) };
+      default:
+        return { exitCode: 1, stderr: `unexpected ${call.args.join(' ')}` };
+    }
+  });
+  const terraform = new Terraform({ run });
+  const stacks = new TerraformStacks({
+    terraform,
+    stacksDir,
+    dns: { zone: 'example.test', record: 'api.example.test', ttl: 60 },
+    backend: options.backend ?? { type: 'local' },
+    clusterDefaults: { kubernetesVersion: '1.31', variables: { node_desired_size: 3 } },
+    platformVariables: { flux_git_url: 'https://git.example.test/fleet' },
+    region: 'eu-west-1',
+  });
+  const calls = () => run.calls.filter((c) => c.args[0] !== 'version').map((c) => ({ stack: stackOf(c), ws: c.options.env?.TF_WORKSPACE, args: c.args.join(' ') }));
+  return { stacks, run, world, calls };
+}
+
+const readJson = async (file: string) => JSON.parse(await readFile(file, 'utf8')) as unknown;
+
+describe('desired weights file', () => {
+  it('reads {} when absent, writes atomically with sorted keys, reads back', async () => {
+    const { stacks } = setup();
+    expect(await stacks.readDesiredWeights()).toEqual({});
+    await stacks.writeDesiredWeights({ 'cluster-b': 10, 'cluster-a': 90 });
+    const file = path.join(stacksDir, 'traffic', 'cluster_weighting.auto.tfvars.json');
+    const text = await readFile(file, 'utf8');
+    expect(text).toBe('{\n  "cluster_weighting": {\n    "cluster-a": 90,\n    "cluster-b": 10\n  }\n}\n');
+    expect(await stacks.readDesiredWeights()).toEqual({ 'cluster-a': 90, 'cluster-b': 10 });
+    // No temp file left behind (it would be loaded by nothing, but it is litter).
+    expect((await readdir(path.join(stacksDir, 'traffic'))).sort()).toEqual(['cluster_weighting.auto.tfvars.json', 'main.tf']);
+  });
+
+  it('refuses a malformed file with a clear error', async () => {
+    const { stacks } = setup();
+    const file = path.join(stacksDir, 'traffic', 'cluster_weighting.auto.tfvars.json');
+    await writeFile(file, '{"cluster_weighting": {"cluster-a": 90,');
+    await expect(stacks.readDesiredWeights()).rejects.toMatchObject({ code: 'BAD_CONFIG', message: `${file} is not a valid weights file: it is not JSON.` });
+    await writeFile(file, '{"cluster_weighting": {"cluster-a": "90"}}');
+    await expect(stacks.readDesiredWeights()).rejects.toMatchObject({
+      code: 'BAD_CONFIG',
+      message: `${file} is not a valid weights file: the weight of "cluster-a" must be an integer from 0 to 255.`,
+    });
+    await writeFile(file, '[]');
+    await expect(stacks.readDesiredWeights()).rejects.toBeInstanceOf(CurvectlError);
+    await writeFile(file, '{}');
+    expect(await stacks.readDesiredWeights()).toEqual({});
+  });
+
+  it('refuses to write an invalid weight', async () => {
+    const { stacks } = setup();
+    await expect(stacks.writeDesiredWeights({ a: -1 })).rejects.toMatchObject({ code: 'INTERNAL' });
+    await expect(stacks.writeDesiredWeights({ a: 2.5 })).rejects.toMatchObject({ code: 'INTERNAL' });
+  });
+});
+
+describe('traffic stack', () => {
+  it('writes curvectl.auto.tfvars.json from configuration before a run, then init, plan, show, apply', async () => {
+    const { stacks, calls } = setup();
+    const events: string[] = [];
+    const summary = await stacks.applyTraffic({ onProgress: (e) => events.push(e.type) });
+    expect(summary).toEqual({ add: 0, change: 1, remove: 0 });
+    expect(await readJson(path.join(stacksDir, 'traffic', 'curvectl.auto.tfvars.json'))).toEqual({
+      zone_name: 'example.test',
+      record_name: 'api.example.test',
+      ttl: 60,
+      cluster_state_backend: 'local',
+      cluster_state_config: { workspace_dir: path.join(stacksDir, 'cluster', 'terraform.tfstate.d') },
+    });
+    const c = calls();
+    expect(c.map((x) => `${x.stack}:${x.ws}:${x.args.split(' ')[0]}`)).toEqual([
+      'traffic:default:init',
+      'traffic:default:plan',
+      'traffic:default:show',
+      'traffic:default:apply',
+    ]);
+    expect(events).toEqual(['change_summary']);
+  });
+
+  it('skips apply when the plan has no changes', async () => {
+    const { stacks, calls } = setup({ world: { planExit: 0 } });
+    expect(await stacks.applyTraffic()).toEqual({ add: 0, change: 0, remove: 0 });
+    expect(calls().some((x) => x.args.startsWith('apply'))).toBe(false);
+  });
+
+  it('planTraffic reports the changes and the exact commands, and leaves no plan file', async () => {
+    const { stacks } = setup();
+    const plan = await stacks.planTraffic();
+    expect(plan.changes).toBe(true);
+    expect(plan.resources).toEqual(['aws_route53_record.weighted["default"]']);
+    const dir = path.join(stacksDir, 'traffic');
+    expect(plan.commands).toHaveLength(2);
+    expect(plan.commands[0]).toMatch(new RegExp(`^TF_WORKSPACE=default terraform -chdir=${dir} plan -json -input=false -no-color -detailed-exitcode -out=\\.terraform/curvectl/default-[0-9a-f]{8}\\.tfplan$`));
+    expect(plan.commands[1]).toMatch(new RegExp(`^TF_WORKSPACE=default terraform -chdir=${dir} apply -json -input=false \\.terraform/curvectl/default-[0-9a-f]{8}\\.tfplan$`));
+    const leftovers = await readdir(path.join(dir, '.terraform', 'curvectl')).catch(() => []);
+    expect(leftovers.filter((f) => f.endsWith('.tfplan'))).toEqual([]);
+  });
+});
+
+describe('cluster and platform stacks', () => {
+  const outputs = {
+    cluster_name: { value: 'cluster-b' },
+    kubernetes_version: { value: '1.32' },
+    ingress_dns_name: { value: 'b-nlb.elb.eu-west-1.amazonaws.com' },
+    vpc_id: { value: 'vpc-1' },
+  };
+
+  it('maps outputs', () => {
+    expect(mapClusterOutputs(outputs)).toEqual({ clusterName: 'cluster-b', kubernetesVersion: '1.32', ingressDnsName: 'b-nlb.elb.eu-west-1.amazonaws.com' });
+    expect(mapClusterOutputs({})).toBeUndefined();
+    expect(mapClusterOutputs({ cluster_name: { value: 'x' } })).toBeUndefined();
+  });
+
+  it('applyCluster writes the run var file, creates the workspace, plans, applies and reads outputs', async () => {
+    const { stacks, calls } = setup({ world: { outputs: { 'cluster/cluster-b': outputs } } });
+    const result = await stacks.applyCluster({ name: 'cluster-b', kubernetesVersion: '1.32', variables: { node_desired_size: 4 } });
+    expect(result).toEqual({ clusterName: 'cluster-b', kubernetesVersion: '1.32', ingressDnsName: 'b-nlb.elb.eu-west-1.amazonaws.com' });
+    expect(await readJson(path.join(stacksDir, 'cluster', '.terraform', 'curvectl', 'cluster-cluster-b.tfvars.json'))).toEqual({
+      node_desired_size: 4,
+      cluster_name: 'cluster-b',
+      kubernetes_version: '1.32',
+    });
+    const c = calls();
+    expect(c.map((x) => `${x.ws}:${x.args.split(' ').slice(0, 3).join(' ')}`)).toEqual([
+      'default:init -input=false -no-color',
+      'default:workspace list',
+      'cluster-b:workspace new cluster-b',
+      'cluster-b:plan -json -input=false',
+      'cluster-b:show -json -no-color',
+      'cluster-b:apply -json -input=false',
+      'cluster-b:output -json -no-color',
+    ]);
+    expect(c.find((x) => x.args.startsWith('plan'))?.args).toContain('-var-file=.terraform/curvectl/cluster-cluster-b.tfvars.json');
+  });
+
+  it('planCluster of a new cluster leaves no workspace behind and lists the commands', async () => {
+    const { stacks, world } = setup();
+    const plan = await stacks.planCluster({ name: 'cluster-c', kubernetesVersion: '1.31' });
+    expect(world.workspaces.cluster).toEqual(['default']);
+    expect(plan.commands[0]).toBe(`TF_WORKSPACE=cluster-c terraform -chdir=${path.join(stacksDir, 'cluster')} workspace new cluster-c`);
+    expect(plan.commands[1]).toMatch(/plan .*-var-file=\.terraform\/curvectl\/cluster-cluster-c\.tfvars\.json$/);
+    expect(plan.commands[2]).toMatch(/apply -json -input=false/);
+    expect(await readJson(path.join(stacksDir, 'cluster', '.terraform', 'curvectl', 'cluster-cluster-c.tfvars.json'))).toEqual({
+      node_desired_size: 3,
+      cluster_name: 'cluster-c',
+      kubernetes_version: '1.31',
+    });
+  });
+
+  it('refuses an invalid cluster name before running anything', async () => {
+    const { stacks, calls } = setup();
+    await expect(stacks.applyCluster({ name: 'Bad_Name', kubernetesVersion: '1.31' })).rejects.toMatchObject({ code: 'BAD_INPUT' });
+    expect(calls()).toEqual([]);
+  });
+
+  it('clusterOutputs never creates a workspace: unknown cluster -> undefined', async () => {
+    const { stacks, calls } = setup();
+    expect(await stacks.clusterOutputs('cluster-x')).toBeUndefined();
+    expect(calls().some((x) => x.args.startsWith('output'))).toBe(false);
+  });
+
+  it('lists cluster workspaces except default, sorted', async () => {
+    const { stacks } = setup({ world: { workspaces: { cluster: ['default', 'cluster-b', 'cluster-a'] } } });
+    expect(await stacks.listClusters()).toEqual(['cluster-a', 'cluster-b']);
+  });
+
+  it('platform apply passes cluster_name and platform variables; destroy and delete are no-ops when absent', async () => {
+    const { stacks, calls, world } = setup({ world: { workspaces: { cluster: ['default', 'cluster-a'] } } });
+    await stacks.applyPlatform('cluster-a');
+    expect(await readJson(path.join(stacksDir, 'platform', '.terraform', 'curvectl', 'platform-cluster-a.tfvars.json'))).toEqual({
+      flux_git_url: 'https://git.example.test/fleet',
+      cluster_name: 'cluster-a',
+    });
+    expect(world.workspaces.platform).toEqual(['default', 'cluster-a']);
+    await stacks.destroyPlatform('cluster-a');
+    await stacks.destroyCluster('cluster-a');
+    await stacks.deleteWorkspaces('cluster-a');
+    expect(world.workspaces).toMatchObject({ cluster: ['default'], platform: ['default'] });
+    const destroys = calls().filter((x) => x.args.startsWith('destroy'));
+    expect(destroys.map((x) => `${x.stack}:${x.ws}`)).toEqual(['platform:cluster-a', 'cluster:cluster-a']);
+    expect(destroys[1]?.args).toBe('destroy -json -auto-approve -input=false -var-file=.terraform/curvectl/cluster-cluster-a.tfvars.json');
+    const deletes = calls().filter((x) => x.args.startsWith('workspace delete'));
+    expect(deletes.map((x) => `${x.stack}:${x.ws}:${x.args}`)).toEqual([
+      'platform:default:workspace delete cluster-a',
+      'cluster:default:workspace delete cluster-a',
+    ]);
+    const before = calls().length;
+    await stacks.destroyCluster('cluster-a');
+    await stacks.deleteWorkspaces('cluster-a');
+    expect(calls().slice(before).some((x) => x.args.startsWith('destroy') || x.args.startsWith('workspace delete'))).toBe(false);
+  });
+});
+
+describe('S3 backend seam', () => {
+  const s3: TerraformBackend = { type: 's3', bucket: 'state-bucket', keyPrefix: 'curvectl', useLockfile: true };
+
+  it('writes curvectl_override.tf and passes -backend-config; traffic reads cluster state from S3', async () => {
+    const { stacks, calls } = setup({ backend: s3 });
+    await stacks.applyTraffic();
+    const override = await readFile(path.join(stacksDir, 'traffic', 'curvectl_override.tf'), 'utf8');
+    expect(override).toContain('backend "s3" {}');
+    expect(calls()[0]?.args).toBe(
+      'init -input=false -no-color -backend-config=bucket=state-bucket -backend-config=key=curvectl/traffic.tfstate -backend-config=workspace_key_prefix=curvectl/env: -backend-config=region=eu-west-1 -backend-config=use_lockfile=true',
+    );
+    expect(await readJson(path.join(stacksDir, 'traffic', 'curvectl.auto.tfvars.json'))).toMatchObject({
+      cluster_state_backend: 's3',
+      cluster_state_config: { bucket: 'state-bucket', key: 'curvectl/cluster.tfstate', workspace_key_prefix: 'curvectl/env:', region: 'eu-west-1' },
+    });
+  });
+
+  it('removes its override file when the backend is local again, but never a file it did not write', async () => {
+    await setup({ backend: s3 }).stacks.applyTraffic();
+    const file = path.join(stacksDir, 'traffic', 'curvectl_override.tf');
+    await setup().stacks.applyTraffic();
+    await expect(access(file)).rejects.toThrow();
+    await writeFile(file, '# mine\n');
+    await setup().stacks.applyTraffic();
+    expect(await readFile(file, 'utf8')).toBe('# mine\n');
+  });
+});
