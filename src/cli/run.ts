@@ -66,10 +66,29 @@ export function reportError(err: unknown, globals: Pick<GlobalOptions, 'output' 
 /** Commander's parse errors (unknown option, missing argument, bad choice): exit 2, one sentence, a pointer to --help. */
 export function reportUsageError(err: CommanderError, argv: readonly string[]): void {
   const sentence = err.message.replace(/^error:\s*/i, '').replace(/\.?\s*$/, '');
-  const words = argv.slice(2).filter((a) => !a.startsWith('-'));
-  const helpFor = words.length > 0 && !err.code.includes('unknownCommand') ? `curvectl ${words.slice(0, 2).join(' ')} --help` : 'curvectl --help';
+  const words = commandWords(argv.slice(2));
+  const helpFor = words.length > 0 && !err.code.includes('unknownCommand') ? `curvectl ${words.join(' ')} --help` : 'curvectl --help';
   const error = new CurvectlError('BAD_INPUT', `${capitalise(sentence)}.`, { hint: `Run "${helpFor}" to see what is accepted.`, cause: err });
   reportError(error, { output: wantsJson(argv) ? 'json' : 'text', verbose: false });
+}
+
+const GROUPS = new Set(['cluster', 'shift']);
+const TAKES_VALUE = new Set(['-o', '--output', '-c', '--config']);
+
+/** The command words of an invocation ("cluster create"), skipping global options and their values. */
+function commandWords(args: readonly string[]): string[] {
+  const words: string[] = [];
+  for (let i = 0; i < args.length; i += 1) {
+    const a = args[i]!;
+    if (TAKES_VALUE.has(a)) {
+      i += 1;
+      continue;
+    }
+    if (a.startsWith('-')) continue;
+    words.push(a);
+    if (!GROUPS.has(a) || words.length === 2) break;
+  }
+  return words;
 }
 
 export function wantsJson(argv: readonly string[]): boolean {

@@ -46,8 +46,8 @@ export interface StatusDeps {
   readonly eks: EksPort;
   readonly state: Pick<StateStore, 'readLock' | 'readJournal'>;
   readonly ttl: number;
-  /** Turns the journal into the unfinished operation, if any (the shift module knows how). */
-  readonly currentOperation: (deps: Pick<StateStore, 'readJournal'>) => Promise<OperationView | null>;
+  /** Turns the journal and lock into the unfinished operation, if any (the shift module knows how). */
+  readonly currentOperation: (state: Pick<StateStore, 'readJournal' | 'readLock'>) => Promise<OperationView | null>;
 }
 
 export function weightsOf(records: readonly WeightedRecord[]): Weights {

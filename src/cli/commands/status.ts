@@ -7,14 +7,14 @@ export const needsConfig = true;
 
 export async function run(ctx: Context): Promise<CommandResult> {
   const [config, stacks, aws, state] = await Promise.all([ctx.config(), ctx.stacks(), ctx.aws(), ctx.state()]);
-  const { currentOperationView } = await import('../operation-view.js');
+  const { readCurrentOperation } = await import('../../core/shift/index.js');
   const report = await collectStatus({
     stacks,
     dns: aws.dns,
     eks: aws.eks,
     state,
     ttl: config.config.dns.ttl,
-    currentOperation: currentOperationView,
+    currentOperation: readCurrentOperation,
   });
   return { text: renderStatus(report, ctx.paint), json: report };
 }

@@ -1,0 +1,53 @@
+import { parseDuration } from '../../core/duration.js';
+import { badInput } from '../../core/errors.js';
+import { cycleClusters } from '../../core/lifecycle/cycle.js';
+import type { CommandResult } from '../command.js';
+import type { Context } from '../context.js';
+import { parseInteger, shiftDeps, shiftResult } from '../shift-support.js';
+
+export const needsConfig = true;
+export const mutates = true;
+
+export async function run(ctx: Context, options: Record<string, unknown>): Promise<CommandResult> {
+  const loaded = await ctx.config();
+  const c = loaded.config;
+  const version = options.kubernetesVersion === undefined ? c.cluster.kubernetesVersion : String(options.kubernetesVersion);
+  if (!/^1\.\d{2}$/.test(version)) throw badInput(`"${version}" is not a valid --kubernetes-version: use an EKS minor version like 1.31.`);
+  const drainText = options.drain === undefined ? c.retire.drain : String(options.drain);
+  const request = {
+    from: String(options.from),
+    to: String(options.to),
+    kubernetesVersion: version,
+    platform: c.platform.enabled && !options.skipPlatform,
+    step: options.step === undefined ? c.shift.step : parseInteger(options.step, '--step', 1, 100, 'percentage points'),
+    bakeMs: parseDuration(options.bake === undefined ? c.shift.bake : String(options.bake), '--bake'),
+    allowShortBake: Boolean(options.allowShortBake),
+    gateIntervalMs: parseDuration(c.shift.gateInterval),
+    gateTimeoutMs: parseDuration('20m'),
+    drainMs: drainText === undefined ? 2 * c.dns.ttl * 1000 : parseDuration(drainText, '--drain'),
+    dryRun: ctx.globals.dryRun,
+  };
+  const [base, aws] = await Promise.all([shiftDeps(ctx), ctx.aws()]);
+  const outcome = await cycleClusters({ ...base, eks: aws.eks, signal: ctx.interrupts.signal }, request);
+  switch (outcome.kind) {
+    case 'completed':
+      return {
+        text: [`Cycle done: all traffic is on ${request.to} and ${request.from} is retired.`],
+        json: { result: 'completed', from: request.from, to: request.to, shift: shiftResult(outcome.shift).json },
+      };
+    case 'shift-stopped': {
+      const shift = shiftResult(outcome.shift);
+      return {
+        text: [...shift.text, `${request.from} was kept: the cycle stops when the shift does not reach 100%.`],
+        json: { result: 'shift-stopped', from: request.from, to: request.to, shift: shift.json },
+        ...(shift.exitCode === undefined ? {} : { exitCode: shift.exitCode }),
+      };
+    }
+    case 'dry-run':
+      return { text: [], json: { result: 'dry-run', phases: outcome.phases } };
+    default: {
+      const never: never = outcome;
+      return never;
+    }
+  }
+}

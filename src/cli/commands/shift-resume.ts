@@ -1,0 +1,18 @@
+import { parseDuration } from '../../core/duration.js';
+import type { CommandResult } from '../command.js';
+import type { Context } from '../context.js';
+import { shiftDeps, shiftResult } from '../shift-support.js';
+
+export const needsConfig = true;
+export const mutates = true;
+
+export async function run(ctx: Context, options: Record<string, unknown>): Promise<CommandResult> {
+  const loaded = await ctx.config();
+  const { resumeShift } = await import('../../core/shift/index.js');
+  const outcome = await resumeShift(await shiftDeps(ctx), {
+    ...(options.bake === undefined ? {} : { bakeMs: parseDuration(String(options.bake), '--bake') }),
+    ...(options.allowShortBake ? { allowShortBake: true } : {}),
+    gateIntervalMs: parseDuration(loaded.config.shift.gateInterval),
+  });
+  return shiftResult(outcome);
+}

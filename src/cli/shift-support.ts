@@ -1,0 +1,68 @@
+/** What the three shift commands share: wiring the engine's dependencies and reporting its outcome. */
+import { ExitCode, badInput } from '../core/errors.js';
+import type { ShiftDeps, ShiftOutcome } from '../core/shift/index.js';
+import { formatWeightsInline } from '../io/render.js';
+import type { CommandResult } from './command.js';
+import type { Context } from './context.js';
+
+export async function shiftDeps(ctx: Context): Promise<ShiftDeps> {
+  const [loaded, stacks, aws, state, clock, gates] = await Promise.all([ctx.config(), ctx.stacks(), ctx.aws(), ctx.state(), ctx.clock(), ctx.gates()]);
+  return {
+    dns: aws.dns,
+    stacks,
+    state,
+    gates,
+    io: ctx.io,
+    clock,
+    interrupts: ctx.interrupts,
+    actor: ctx.actor,
+    ttl: loaded.config.dns.ttl,
+  };
+}
+
+/** A whole number within [min, max], or one clear sentence about the flag. */
+export function parseInteger(value: unknown, flag: string, min: number, max: number, meaning: string): number {
+  const text = String(value).trim();
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
+    throw badInput(`"${text}" is not a valid ${flag}: use a whole number of ${meaning} from ${min} to ${max}.`);
+  }
+  return Number(text);
+}
+
+export function shiftResult(outcome: ShiftOutcome): CommandResult {
+  switch (outcome.kind) {
+    case 'completed':
+      return {
+        text: [`Shift ${outcome.op} completed: ${formatWeightsInline(outcome.weights)}.`],
+        json: { result: 'completed', operation: outcome.op, weights: outcome.weights },
+      };
+    case 'held':
+      return {
+        text: [`Shift ${outcome.op} is held at ${formatWeightsInline(outcome.weights)}.`, 'Continue it with "curvectl shift resume", or roll it back with "curvectl shift abort".'],
+        json: { result: 'held', operation: outcome.op, weights: outcome.weights },
+        exitCode: ExitCode.stopped,
+      };
+    case 'rolled-back': {
+      const exitCode = outcome.cause === 'gate' ? ExitCode.gateFailed : outcome.cause === 'apply' ? ExitCode.failed : ExitCode.stopped;
+      return {
+        text: [`Shift ${outcome.op} was rolled back (${outcome.cause}: ${outcome.reason}); traffic is at ${formatWeightsInline(outcome.weights)}.`],
+        json: { result: 'rolled-back', operation: outcome.op, cause: outcome.cause, reason: outcome.reason, weights: outcome.weights },
+        exitCode,
+      };
+    }
+    case 'dry-run':
+      return {
+        text: ['Dry run: nothing was changed.'],
+        json: { result: 'dry-run', plan: outcome.plan },
+      };
+    case 'nothing-to-do':
+      return {
+        text: [`Nothing to do: traffic is already at ${formatWeightsInline(outcome.weights)}.`],
+        json: { result: 'nothing-to-do', weights: outcome.weights },
+      };
+    default: {
+      const never: never = outcome;
+      return never;
+    }
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * `cycle --from old --to new`: the whole replacement in one guided run (the blog's "soon, we will
+ * make it fully automated"). Each phase is the same code as its own command, so a cycle stopped at
+ * any point is finished with those commands, or by running the cycle again:
+ *   create new (skipped if it exists) -> shift all traffic to new, taken from old -> drain -> retire old.
+ * Between phases it asks; under --yes it runs straight through.
+ */
+import { formatDuration } from '../duration.js';
+import { CurvectlError, badInput, refused } from '../errors.js';
+import { assertClusterName } from '../names.js';
+import { runShift } from '../shift/run.js';
+import type { ShiftDeps, ShiftOutcome } from '../shift/types.js';
+import { createCluster, type CreateDeps, type CreateOutcome } from './create.js';
+import { checkRetirable, retireCluster, type RetireOutcome } from './retire.js';
+
+export interface CycleDeps extends CreateDeps, ShiftDeps {}
+
+export interface CycleRequest {
+  readonly from: string;
+  readonly to: string;
+  readonly kubernetesVersion: string;
+  readonly platform: boolean;
+  readonly step: number;
+  readonly bakeMs: number;
+  readonly allowShortBake: boolean;
+  readonly gateIntervalMs: number;
+  readonly gateTimeoutMs: number;
+  readonly drainMs: number;
+  readonly dryRun: boolean;
+}
+
+export type CycleOutcome =
+  | { readonly kind: 'completed'; readonly created: CreateOutcome; readonly shift: ShiftOutcome; readonly retired: RetireOutcome }
+  /** The shift did not reach 100% (held, rolled back): the old cluster stays. */
+  | { readonly kind: 'shift-stopped'; readonly created: CreateOutcome; readonly shift: ShiftOutcome }
+  | { readonly kind: 'dry-run'; readonly phases: readonly string[] };
+
+export async function cycleClusters(deps: CycleDeps, request: CycleRequest): Promise<CycleOutcome> {
+  const from = assertClusterName(request.from, '--from cluster name');
+  const to = assertClusterName(request.to, '--to cluster name');
+  if (from === to) throw badInput(`--from and --to are both ${from}: a cycle replaces one cluster with another.`);
+  const [records, workspaces] = await Promise.all([deps.dns.readRecords(deps.signal), deps.stacks.listClusters()]);
+  if (!records.some((r) => r.setIdentifier === from) && !workspaces.includes(from)) {
+    throw refused(`There is no cluster named ${from} to replace; nothing was changed.`, 'Run "curvectl cluster list" to see the clusters curvectl knows.');
+  }
+  const exists = (await deps.stacks.clusterOutputs(to, deps.signal ? { signal: deps.signal } : {})) !== undefined;
+
+  const phases = [
+    exists ? `${to} exists: check it is healthy and registered` : `create ${to} (Kubernetes ${request.kubernetesVersion}${request.platform ? ', with platform' : ''})`,
+    `shift all traffic from ${from} to ${to} in steps of ${request.step} points, baking ${formatDuration(request.bakeMs)} per step`,
+    `wait ${formatDuration(request.drainMs)} for ${from} to drain`,
+    `retire ${from}: remove its record, destroy its stacks`,
+  ];
+  if (request.dryRun) {
+    deps.io.show({ type: 'plan', title: `Dry run: cycle ${from} -> ${to} would`, steps: [], commands: phases.map((p, i) => `${i + 1}. ${p}`) });
+    return { kind: 'dry-run', phases };
+  }
+  deps.io.show({ type: 'plan', title: `Cycle ${from} -> ${to}`, steps: [], commands: phases.map((p, i) => `${i + 1}. ${p}`) });
+  await ask(deps, 'cycle.create', exists ? `Check ${to} and continue?` : `Create ${to}?`);
+
+  const created = await createCluster(deps, {
+    name: to,
+    kubernetesVersion: request.kubernetesVersion,
+    platform: request.platform,
+    dryRun: false,
+    gateTimeoutMs: request.gateTimeoutMs,
+    gateIntervalMs: request.gateIntervalMs,
+  });
+
+  await ask(deps, 'cycle.shift', `Shift all traffic from ${from} to ${to}?`);
+  const shift = await runShift(deps, {
+    to,
+    from,
+    step: request.step,
+    until: 100,
+    bakeMs: request.bakeMs,
+    allowShortBake: request.allowShortBake,
+    dryRun: false,
+    gateIntervalMs: request.gateIntervalMs,
+  });
+  if (shift.kind !== 'completed' && shift.kind !== 'nothing-to-do') return { kind: 'shift-stopped', created, shift };
+
+  const check = await checkRetirable(deps, { name: from, drainMs: request.drainMs });
+  await waitForDrain(deps, from, check.drainLeftMs);
+  const confirmed = await deps.io.confirmByTyping({
+    code: 'cycle.retire',
+    message: `${from} has drained. Retiring it destroys its record, platform and cluster.`,
+    expected: from,
+  });
+  if (!confirmed) throw new CurvectlError('STOPPED', `The typed name did not match ${from}; it was not retired.`, { hint: `Retire it later with "curvectl retire ${from}".` });
+  const retired = await retireCluster(deps, { name: from, drainMs: request.drainMs, platform: request.platform, dryRun: false, confirmed: true });
+  return { kind: 'completed', created, shift, retired };
+}
+
+async function ask(deps: CycleDeps, code: string, message: string): Promise<void> {
+  const ok = await deps.io.confirm({ code, message, default: true });
+  if (!ok) throw new CurvectlError('STOPPED', 'Stopped by the operator; what is done so far stays.', { hint: 'Run the same cycle again to continue.' });
+}
+
+/** Waits out the drain with a countdown; Ctrl-C stops the cycle (traffic is already where it should be). */
+async function waitForDrain(deps: CycleDeps, name: string, leftMs: number): Promise<void> {
+  if (leftMs <= 0) return;
+  const progress = deps.io.startProgress(`Draining ${name}: ${formatDuration(leftMs)} left`);
+  const end = deps.clock.now().getTime() + leftMs;
+  for (;;) {
+    const left = end - deps.clock.now().getTime();
+    if (left <= 0) break;
+    if (deps.interrupts.requested) {
+      deps.interrupts.acknowledge();
+      progress.stop();
+      throw new CurvectlError('STOPPED', `Stopped while ${name} was draining; all traffic is on the new cluster.`, {
+        hint: `Retire it later with "curvectl retire ${name}".`,
+      });
+    }
+    progress.update(`Draining ${name}: ${formatDuration(left)} left (clients and resolvers may hold the old answer past the TTL)`);
+    await deps.clock.sleep(Math.min(1000, left), deps.interrupts.signal);
+  }
+  progress.succeed(`${name} has drained`);
+}
