@@ -233,7 +233,10 @@ export class FakeStacks implements Stacks {
       throw this.applyError();
     }
     const before = this.dns.weights;
-    this.dns.setWeights(this.applyResult ?? this.desired);
+    const result = this.applyResult ?? this.desired;
+    // Terraform owns the record set: a cluster no longer in the var file loses its record.
+    this.dns.records = this.dns.records.filter((r) => Object.hasOwn(result, r.setIdentifier));
+    this.dns.setWeights(result);
     const changed = Object.keys(this.desired).filter((k) => before[k] !== this.dns.weights[k]).length;
     options?.onProgress?.({ stack: 'traffic', workspace: 'default', type: 'apply_complete', message: 'Apply complete!' });
     return { add: 0, change: changed, remove: 0 };
@@ -248,28 +251,61 @@ export class FakeStacks implements Stacks {
     return this.outputs.get(name);
   }
 
-  async planCluster(_spec: ClusterSpec): Promise<PlanResult> {
-    throw new Error('FakeStacks.planCluster is not implemented');
+  /** Fail the cluster-stack apply (e.g. a Terraform error half-way through a create). */
+  failClusterApply: Error | undefined;
+  failPlatformApply: Error | undefined;
+  failClusterDestroy: Error | undefined;
+  /** EKS fake to keep in step with cluster applies and destroys (a real apply creates the EKS cluster). */
+  eks: FakeEks | undefined;
+
+  async planCluster(spec: ClusterSpec): Promise<PlanResult> {
+    this.calls.push(`planCluster:${spec.name}`);
+    const exists = this.outputs.has(spec.name);
+    return {
+      changes: !exists,
+      summary: { add: exists ? 0 : 30, change: 0, remove: 0 },
+      resources: exists ? [] : ['module.cluster.aws_eks_cluster.this', 'module.cluster.aws_lb.ingress'],
+      commands: [`TF_WORKSPACE=${spec.name} terraform plan -input=false -out=cluster.tfplan`],
+    };
   }
 
-  async applyCluster(_spec: ClusterSpec): Promise<ClusterOutputs> {
-    throw new Error('FakeStacks.applyCluster is not implemented');
+  async applyCluster(spec: ClusterSpec, options?: RunOptions): Promise<ClusterOutputs> {
+    throwIfAborted(options?.signal);
+    this.calls.push(`applyCluster:${spec.name}`);
+    options?.onProgress?.({ stack: 'cluster', workspace: spec.name, type: 'apply_start', message: 'aws_eks_cluster.this: Creating...', counts: { add: 0, change: 0, remove: 0 } });
+    if (!this.clusters.includes(spec.name)) this.clusters.push(spec.name);
+    if (this.failClusterApply) throw this.failClusterApply;
+    const outputs: ClusterOutputs = {
+      clusterName: spec.name,
+      kubernetesVersion: spec.kubernetesVersion,
+      ingressDnsName: ingressOf(spec.name),
+    };
+    this.outputs.set(spec.name, outputs);
+    this.eks?.addCluster(spec.name, { version: spec.kubernetesVersion });
+    return outputs;
   }
 
-  async destroyCluster(_name: string): Promise<void> {
-    throw new Error('FakeStacks.destroyCluster is not implemented');
+  async destroyCluster(name: string, options?: RunOptions): Promise<void> {
+    throwIfAborted(options?.signal);
+    this.calls.push(`destroyCluster:${name}`);
+    if (this.failClusterDestroy) throw this.failClusterDestroy;
+    this.outputs.delete(name);
+    this.eks?.removeCluster(name);
   }
 
-  async applyPlatform(_name: string): Promise<void> {
-    throw new Error('FakeStacks.applyPlatform is not implemented');
+  async applyPlatform(name: string, options?: RunOptions): Promise<void> {
+    throwIfAborted(options?.signal);
+    this.calls.push(`applyPlatform:${name}`);
+    if (this.failPlatformApply) throw this.failPlatformApply;
   }
 
-  async destroyPlatform(_name: string): Promise<void> {
-    throw new Error('FakeStacks.destroyPlatform is not implemented');
+  async destroyPlatform(name: string): Promise<void> {
+    this.calls.push(`destroyPlatform:${name}`);
   }
 
-  async deleteWorkspaces(_name: string): Promise<void> {
-    throw new Error('FakeStacks.deleteWorkspaces is not implemented');
+  async deleteWorkspaces(name: string): Promise<void> {
+    this.calls.push(`deleteWorkspaces:${name}`);
+    this.clusters = this.clusters.filter((c) => c !== name);
   }
 }
 
@@ -478,6 +514,12 @@ export class FakeEks implements EksPort {
   addCluster(name: string, overrides: Partial<EksClusterInfo> = {}, groups?: EksNodegroupInfo[]): this {
     this.clusters.set(name, { name, status: 'ACTIVE', version: '1.31', healthIssues: [], ...overrides });
     this.nodegroups.set(name, groups ?? [{ name: `${name}-ng`, status: 'ACTIVE', version: '1.31', healthIssues: [] }]);
+    return this;
+  }
+
+  removeCluster(name: string): this {
+    this.clusters.delete(name);
+    this.nodegroups.delete(name);
     return this;
   }
 

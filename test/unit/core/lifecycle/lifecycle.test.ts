@@ -1,0 +1,259 @@
+import { describe, expect, it } from 'vitest';
+import { CurvectlError } from '../../../../src/core/errors.js';
+import { createCluster, type CreateRequest } from '../../../../src/core/lifecycle/create.js';
+import { cycleClusters, type CycleRequest } from '../../../../src/core/lifecycle/cycle.js';
+import { retireCluster } from '../../../../src/core/lifecycle/retire.js';
+import {
+  FakeClock,
+  FakeDns,
+  FakeEks,
+  FakeInterrupts,
+  FakeStacks,
+  FakeStateStore,
+  ScriptedGates,
+  ScriptedIoHost,
+} from '../../../_helpers/fakes.js';
+
+function world(weights: Record<string, number> = {}, options: { assumeYes?: boolean } = { assumeYes: true }) {
+  const clock = new FakeClock('2026-01-01T00:00:00.000Z');
+  const dns = new FakeDns(weights);
+  const stacks = new FakeStacks(dns);
+  const eks = new FakeEks();
+  stacks.eks = eks;
+  for (const name of Object.keys(weights)) {
+    stacks.clusters.push(name);
+    stacks.outputs.set(name, { clusterName: name, kubernetesVersion: '1.31', ingressDnsName: dns.records.find((r) => r.setIdentifier === name)!.value });
+    eks.addCluster(name);
+  }
+  const state = new FakeStateStore(clock);
+  const io = new ScriptedIoHost(options);
+  const gates = new ScriptedGates('pass');
+  const interrupts = new FakeInterrupts();
+  const deps = { stacks, dns, eks, state, io, clock, gates, interrupts, actor: 'tester@host', ttl: 60 };
+  return { ...deps, deps };
+}
+
+const createRequest = (name: string, extra: Partial<CreateRequest> = {}): CreateRequest => ({
+  name,
+  kubernetesVersion: '1.31',
+  platform: true,
+  dryRun: false,
+  gateTimeoutMs: 60_000,
+  gateIntervalMs: 1_000,
+  ...extra,
+});
+
+async function rejection(promise: Promise<unknown>): Promise<CurvectlError> {
+  try {
+    await promise;
+  } catch (err) {
+    expect(err).toBeInstanceOf(CurvectlError);
+    return err as CurvectlError;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('cluster create', () => {
+  it('gives the first cluster all the traffic (never all zero)', async () => {
+    const w = world();
+    const outcome = await createCluster(w.deps, createRequest('cluster-a'));
+    expect(outcome.kind).toBe('created');
+    expect(w.dns.weights).toEqual({ 'cluster-a': 100 });
+    expect(w.stacks.calls).toEqual(expect.arrayContaining(['applyCluster:cluster-a', 'applyPlatform:cluster-a', 'applyTraffic']));
+    expect(w.state.types()).toEqual(['cluster.create.started', 'cluster.applied', 'platform.applied', 'cluster.gates.passed', 'cluster.registered', 'cluster.created']);
+    expect(w.state.locks.size).toBe(0);
+  });
+
+  it('registers a later cluster at weight 0 and leaves the others alone', async () => {
+    const w = world({ 'cluster-a': 100 });
+    await createCluster(w.deps, createRequest('cluster-b', { platform: false }));
+    expect(w.dns.weights).toEqual({ 'cluster-a': 100, 'cluster-b': 0 });
+    expect(w.stacks.calls).not.toContain('applyPlatform:cluster-b');
+  });
+
+  it('says so and changes nothing when the cluster already exists and is healthy', async () => {
+    const w = world({ 'cluster-a': 100 });
+    const outcome = await createCluster(w.deps, createRequest('cluster-a'));
+    expect(outcome.kind).toBe('exists');
+    expect(w.stacks.calls.filter((c) => c.startsWith('apply'))).toEqual([]);
+    expect(w.state.types()).toEqual([]);
+  });
+
+  it('refuses an existing name with another version, changing nothing', async () => {
+    const w = world({ 'cluster-a': 100 });
+    const err = await rejection(createCluster(w.deps, createRequest('cluster-a', { kubernetesVersion: '1.32' })));
+    expect(err.exitCode).toBe(2);
+    expect(err.message).toMatch(/already exists with Kubernetes 1\.31, not 1\.32/);
+    expect(w.stacks.calls.filter((c) => c.startsWith('apply'))).toEqual([]);
+  });
+
+  it('refuses an invalid name before touching anything', async () => {
+    const w = world();
+    const err = await rejection(createCluster(w.deps, createRequest('Cluster_B')));
+    expect(err.exitCode).toBe(2);
+    expect(w.stacks.calls).toEqual([]);
+  });
+
+  it('says what exists and how to go on when it fails half-way, and a re-run finishes the job', async () => {
+    const w = world({ 'cluster-a': 100 });
+    w.stacks.failPlatformApply = new CurvectlError('TERRAFORM', 'helm_release.istiod: context deadline exceeded');
+    const err = await rejection(createCluster(w.deps, createRequest('cluster-b')));
+    expect(err.code).toBe('TERRAFORM');
+    expect(err.message).toMatch(/^Creating cluster-b failed at the platform stack/);
+    expect(err.hint).toMatch(/cluster-b's cluster exists.*curvectl cluster create cluster-b.*curvectl retire cluster-b/);
+    expect(w.dns.weights).toEqual({ 'cluster-a': 100 });
+    expect(w.state.types()).toContain('cluster.create.failed');
+    expect(w.state.locks.size).toBe(0);
+
+    w.stacks.failPlatformApply = undefined;
+    const outcome = await createCluster(w.deps, createRequest('cluster-b'));
+    expect(outcome.kind).toBe('created');
+    expect(w.dns.weights).toEqual({ 'cluster-a': 100, 'cluster-b': 0 });
+  });
+
+  it('waits for gates with the time left and gives up at the timeout', async () => {
+    const w = world({ 'cluster-a': 100 });
+    w.gates.then('fail');
+    const err = await rejection(createCluster(w.deps, createRequest('cluster-b', { gateTimeoutMs: 5_000, gateIntervalMs: 1_000 })));
+    expect(err.code).toBe('GATE_FAILED');
+    expect(w.io.progress.some((p) => /left/.test(p))).toBe(true);
+    expect(w.dns.weights).toEqual({ 'cluster-a': 100 });
+  });
+
+  it('refuses to register while live and desired weights disagree', async () => {
+    const w = world({ 'cluster-a': 100 });
+    w.stacks.desired = { 'cluster-a': 90 };
+    const err = await rejection(createCluster(w.deps, createRequest('cluster-b')));
+    expect(err.message).toMatch(/differ from the desired weights/);
+    expect(w.dns.weights).toEqual({ 'cluster-a': 100 });
+  });
+
+  it('shows the plan and changes nothing in a dry run', async () => {
+    const w = world();
+    const outcome = await createCluster(w.deps, createRequest('cluster-a', { dryRun: true }));
+    expect(outcome.kind).toBe('dry-run');
+    expect(w.stacks.calls).toEqual(['clusterOutputs:cluster-a', 'planCluster:cluster-a']);
+    expect(w.io.viewsOf('changes')[0]?.summary.add).toBe(30);
+  });
+});
+
+describe('retire', () => {
+  const drained = async (w: ReturnType<typeof world>) => {
+    // cluster-a had all traffic, then lost it 10 minutes ago.
+    await w.state.append({ op: 's1', type: 'shift.step.done', at: '2025-12-31T23:00:00.000Z', data: { weights: { 'cluster-a': 100, 'cluster-b': 0 } } });
+    await w.state.append({ op: 's1', type: 'shift.completed', at: '2025-12-31T23:50:00.000Z', data: { weights: { 'cluster-a': 0, 'cluster-b': 100 } } });
+  };
+
+  it('removes the record, then destroys platform and cluster, in that order, journaling each part', async () => {
+    const w = world({ 'cluster-a': 0, 'cluster-b': 100 });
+    await drained(w);
+    const outcome = await retireCluster(w.deps, { name: 'cluster-a', drainMs: 120_000, platform: true, dryRun: false });
+    expect(outcome.kind).toBe('retired');
+    expect(w.dns.weights).toEqual({ 'cluster-b': 100 });
+    const order = w.stacks.calls.filter((c) => /^(applyTraffic|destroy|delete)/.test(c));
+    expect(order).toEqual(['applyTraffic', 'destroyPlatform:cluster-a', 'destroyCluster:cluster-a', 'deleteWorkspaces:cluster-a']);
+    expect(w.state.types().slice(2)).toEqual(['retire.started', 'retire.record-removed', 'retire.platform-destroyed', 'retire.cluster-destroyed', 'retire.completed']);
+    expect(w.eks.clusters.has('cluster-a')).toBe(false);
+  });
+
+  it.each([
+    ['the last cluster', { 'cluster-a': 100 }, 'cluster-a', /is the last cluster/],
+    ['a cluster with weight', { 'cluster-a': 10, 'cluster-b': 90 }, 'cluster-a', /still has weight 10/],
+    ['an unknown cluster', { 'cluster-a': 100, 'cluster-b': 0 }, 'cluster-c', /There is no cluster named cluster-c/],
+    ['an invalid name', { 'cluster-a': 100, 'cluster-b': 0 }, 'Cluster A', /is not a valid cluster name/],
+  ])('refuses %s with exit 2 and changes nothing', async (_what, weights, name, message) => {
+    const w = world(weights);
+    const err = await rejection(retireCluster(w.deps, { name, drainMs: 0, platform: true, dryRun: false }));
+    expect(err.exitCode).toBe(2);
+    expect(err.message).toMatch(message);
+    expect(w.stacks.calls.filter((c) => /^(apply|destroy|delete|write)/.test(c))).toEqual([]);
+    expect(w.dns.weights).toEqual(weights);
+  });
+
+  it('refuses a cluster that has not drained long enough, saying how long is left', async () => {
+    const w = world({ 'cluster-a': 0, 'cluster-b': 100 });
+    await w.state.append({ op: 's1', type: 'shift.step.done', at: '2025-12-31T23:59:00.000Z', data: { weights: { 'cluster-a': 50, 'cluster-b': 50 } } });
+    await w.state.append({ op: 's1', type: 'shift.completed', at: '2025-12-31T23:59:30.000Z', data: { weights: { 'cluster-a': 0, 'cluster-b': 100 } } });
+    const err = await rejection(retireCluster(w.deps, { name: 'cluster-a', drainMs: 120_000, platform: false, dryRun: false }));
+    expect(err.exitCode).toBe(2);
+    expect(err.message).toMatch(/less than the drain time of 2m; 1m30s to go/);
+    expect(w.stacks.calls.filter((c) => /^(destroy|write)/.test(c))).toEqual([]);
+  });
+
+  it('warns when the drain is skipped', async () => {
+    const w = world({ 'cluster-a': 0, 'cluster-b': 100 });
+    await retireCluster(w.deps, { name: 'cluster-a', drainMs: 0, platform: false, dryRun: false });
+    expect(w.io.codes()).toContain('retire.drain.skipped');
+  });
+
+  it('stops without destroying anything when the typed name does not match', async () => {
+    const w = world({ 'cluster-a': 0, 'cluster-b': 100 }, { assumeYes: false });
+    w.io.answer('retire.confirm', 'cluster-b');
+    const err = await rejection(retireCluster(w.deps, { name: 'cluster-a', drainMs: 0, platform: false, dryRun: false }));
+    expect(err.code).toBe('STOPPED');
+    expect(w.stacks.calls.filter((c) => /^(destroy|write)/.test(c))).toEqual([]);
+  });
+
+  it('skips the platform stack when the journal says it was never applied', async () => {
+    const w = world({ 'cluster-a': 100 });
+    await createCluster(w.deps, createRequest('cluster-b', { platform: false }));
+    await retireCluster(w.deps, { name: 'cluster-b', drainMs: 0, platform: true, dryRun: false });
+    expect(w.stacks.calls).not.toContain('destroyPlatform:cluster-b');
+  });
+
+  it('finishes a retire that failed half-way when run again', async () => {
+    const w = world({ 'cluster-a': 0, 'cluster-b': 100 });
+    w.stacks.failClusterDestroy = new CurvectlError('TERRAFORM', 'DependencyViolation: the VPC has dependencies');
+    const err = await rejection(retireCluster(w.deps, { name: 'cluster-a', drainMs: 0, platform: false, dryRun: false }));
+    expect(err.message).toMatch(/stopped at the cluster step/);
+    expect(w.dns.weights).toEqual({ 'cluster-b': 100 });
+    w.stacks.failClusterDestroy = undefined;
+    const outcome = await retireCluster(w.deps, { name: 'cluster-a', drainMs: 0, platform: false, dryRun: false });
+    expect(outcome.kind).toBe('retired');
+    expect(w.stacks.clusters).toEqual(['cluster-b']);
+  });
+});
+
+describe('cycle', () => {
+  const request = (extra: Partial<CycleRequest> = {}): CycleRequest => ({
+    from: 'cluster-a',
+    to: 'cluster-b',
+    kubernetesVersion: '1.31',
+    platform: false,
+    step: 50,
+    bakeMs: 60_000,
+    allowShortBake: false,
+    gateIntervalMs: 10_000,
+    gateTimeoutMs: 60_000,
+    drainMs: 120_000,
+    dryRun: false,
+    ...extra,
+  });
+
+  it('creates, shifts, waits for the drain and retires under --yes', async () => {
+    const w = world({ 'cluster-a': 100 });
+    const outcome = await cycleClusters(w.deps, request());
+    expect(outcome.kind).toBe('completed');
+    expect(w.dns.weights).toEqual({ 'cluster-b': 100 });
+    expect(w.stacks.clusters).toEqual(['cluster-b']);
+    expect(w.io.progress.some((p) => /Draining cluster-a: \dm?\d*s? left/.test(p))).toBe(true);
+    const types = w.state.types();
+    expect(types.indexOf('cluster.created')).toBeLessThan(types.indexOf('shift.completed'));
+    expect(types.indexOf('shift.completed')).toBeLessThan(types.indexOf('retire.completed'));
+  });
+
+  it('keeps the old cluster when the shift is rolled back', async () => {
+    const w = world({ 'cluster-a': 100 });
+    w.gates.then('pass', 'pass', 'fail');
+    const outcome = await cycleClusters(w.deps, request());
+    expect(outcome.kind).toBe('shift-stopped');
+    expect(w.dns.weights).toEqual({ 'cluster-a': 100, 'cluster-b': 0 });
+    expect(w.stacks.calls).not.toContain('destroyCluster:cluster-a');
+  });
+
+  it('refuses the same cluster on both sides', async () => {
+    const w = world({ 'cluster-a': 100 });
+    const err = await rejection(cycleClusters(w.deps, request({ to: 'cluster-a' })));
+    expect(err.exitCode).toBe(2);
+  });
+});
