@@ -98,8 +98,14 @@ export interface TerraformPlanOptions extends TerraformRunOptions {
 }
 
 export interface TerraformPlan {
-  /** `plan -detailed-exitcode` returned 2 (resources or outputs would change). */
+  /**
+   * `plan -detailed-exitcode` returned 2: resources or outputs would change. Outputs alone change
+   * after curvectl's DNS-only rollback (the records already hold the weights, the state's outputs do
+   * not); applying such a plan touches no infrastructure but brings the state up to date.
+   */
   readonly changes: boolean;
+  /** Some resource would be created, updated or deleted (not only outputs). */
+  readonly resourceChanges: boolean;
   readonly summary: ChangeSummary;
   /** Addresses of the resources that would change. */
   readonly resources: readonly string[];
@@ -386,7 +392,14 @@ export class Terraform {
         });
       }
       const { summary, resources } = summarisePlanJson(json);
-      return { changes: exitCode === 2, summary, resources, planFile, command: this.commandLine(dir, args, workspace) };
+      return {
+        changes: exitCode === 2,
+        resourceChanges: resources.length > 0,
+        summary,
+        resources,
+        planFile,
+        command: this.commandLine(dir, args, workspace),
+      };
     });
   }
 

@@ -6,8 +6,9 @@
  *   cluster_state_config, from configuration; rewritten (when different) before every traffic run.
  * - traffic/cluster_weighting.auto.tfvars.json: {"cluster_weighting": {...}}, the desired weights;
  *   read and written atomically by readDesiredWeights / writeDesiredWeights.
- * - {cluster,platform}/.terraform/curvectl/<stack>-<cluster>.tfvars.json: the variables of one run
- *   (cluster_name, kubernetes_version and the configured variables), passed with -var-file.
+ * - {cluster,platform}/.terraform/curvectl/<stack>-<cluster>.tfvars.json: the variables of one run,
+ *   passed with -var-file: for cluster, the configured variables + cluster_name + kubernetes_version;
+ *   for platform, the configured variables + cluster_name + cluster_state_backend/config.
  * - {stack}/.terraform/curvectl/*.tfplan: saved plans, deleted once applied or shown.
  * - {stack}/curvectl_override.tf: only with the S3 backend (see backendFiles below).
  *
@@ -139,13 +140,19 @@ export class TerraformStacks implements Stacks {
     const plan = await this.tf.plan(dir, { stack: 'traffic', workspace: 'default', ...runOpts(options) });
     await this.tf.discardPlan(dir, plan.planFile);
     return {
-      changes: plan.changes,
+      // Resource changes only: an outputs-only difference (after a DNS-only rollback) is no change.
+      changes: plan.resourceChanges,
       summary: plan.summary,
       resources: plan.resources,
       commands: [plan.command, this.tf.commandLine(dir, applyPlanArgs(plan.planFile), 'default')],
     };
   }
 
+  /**
+   * Plans and applies the saved plan when Terraform reports any difference, outputs included (after
+   * a DNS-only rollback only the state's outputs lag: applying fixes the state and changes nothing
+   * in AWS, so the summary is all zeros).
+   */
   async applyTraffic(options: RunOptions = {}): Promise<ChangeSummary> {
     const dir = await this.prepareTraffic(options);
     const plan = await this.tf.plan(dir, { stack: 'traffic', workspace: 'default', ...runOpts(options) });
@@ -190,7 +197,7 @@ export class TerraformStacks implements Stacks {
       const plan = await this.tf.plan(dir, { stack: 'cluster', workspace: spec.name, varFiles: [varFile], ...runOpts(options) });
       await this.tf.discardPlan(dir, plan.planFile);
       return {
-        changes: plan.changes,
+        changes: plan.resourceChanges,
         summary: plan.summary,
         resources: plan.resources,
         commands: [
@@ -276,8 +283,15 @@ export class TerraformStacks implements Stacks {
     };
   }
 
+  /** The platform stack reads the cluster's outputs from its state, like the traffic stack. */
   platformVariables(name: string): Record<string, unknown> {
-    return { ...this.options.platformVariables, cluster_name: name };
+    const state = this.clusterStateReference();
+    return {
+      ...this.options.platformVariables,
+      cluster_name: name,
+      cluster_state_backend: state.backend,
+      cluster_state_config: state.config,
+    };
   }
 
   /** Writes the variables of one run to .terraform/curvectl/<stack>-<name>.tfvars.json; returns the path relative to the stack. */
@@ -325,7 +339,11 @@ export class TerraformStacks implements Stacks {
     const backend = this.options.backend;
     if (backend.type === 'local') {
       // Absolute, so the traffic stack finds it whatever its working directory.
-      return { backend: 'local', config: { workspace_dir: path.join(this.dirOf('cluster'), 'terraform.tfstate.d') } };
+      const clusterDir = this.dirOf('cluster');
+      return {
+        backend: 'local',
+        config: { path: path.join(clusterDir, 'terraform.tfstate'), workspace_dir: path.join(clusterDir, 'terraform.tfstate.d') },
+      };
     }
     const region = backend.region ?? this.options.region;
     return {

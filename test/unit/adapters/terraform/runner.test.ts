@@ -191,6 +191,7 @@ describe('Terraform.plan / apply / destroy / outputs', () => {
       onProgress: (e) => events.push(`${e.stack}/${e.workspace}/${e.type}`),
     });
     expect(plan.changes).toBe(true);
+    expect(plan.resourceChanges).toBe(true);
     expect(plan.summary).toEqual({ add: 2, change: 1, remove: 2 });
     expect(plan.planFile).toMatch(/^\.terraform\/curvectl\/cluster-b-[0-9a-f]{8}\.tfplan$/);
     const [planCall, showCall] = nonVersion(run.calls);
@@ -217,6 +218,7 @@ describe('Terraform.plan / apply / destroy / outputs', () => {
     const { tf, run } = terraformWith((call) => (call.args[0] === 'show' ? { stdout: '{}' } : {}));
     const plan = await tf.plan(dir, { stack: 'traffic', destroy: true });
     expect(plan.changes).toBe(false);
+    expect(plan.resourceChanges).toBe(false);
     expect(plan.summary).toEqual({ add: 0, change: 0, remove: 0 });
     expect(nonVersion(run.calls)[0]?.args).toContain('-destroy');
     expect(nonVersion(run.calls)[0]?.options.env?.TF_WORKSPACE).toBe('default');

@@ -24,6 +24,8 @@ afterEach(async () => {
 interface World {
   workspaces: Record<string, string[]>;
   planExit: number;
+  /** plan exits 2 because only outputs differ. */
+  outputsOnly?: boolean;
   outputs: Record<string, Record<string, { value: unknown }>>;
 }
 
@@ -57,11 +59,11 @@ function setup(options: { backend?: TerraformBackend; world?: Partial<World> } =
       case 'show':
         return {
           stdout: JSON.stringify({
-            resource_changes: world.planExit === 2 ? [{ address: `aws_route53_record.weighted["${ws}"]`, change: { actions: ['update'] } }] : [],
+            resource_changes: world.planExit === 2 && !world.outputsOnly ? [{ address: `aws_route53_record.weighted["${ws}"]`, change: { actions: ['update'] } }] : [],
           }),
         };
       case 'apply':
-        return { stdoutLines: ['{"type":"change_summary","changes":{"add":0,"change":1,"remove":0,"operation":"apply"}}'] };
+        return { stdoutLines: [`{"type":"change_summary","changes":{"add":0,"change":${world.outputsOnly ? 0 : 1},"remove":0,"operation":"apply"}}`] };
       case 'destroy':
         return { stdoutLines: ['{"type":"change_summary","changes":{"add":0,"change":0,"remove":3,"operation":"destroy"}}'] };
       case 'output':
@@ -133,7 +135,10 @@ describe('traffic stack', () => {
       record_name: 'api.example.test',
       ttl: 60,
       cluster_state_backend: 'local',
-      cluster_state_config: { workspace_dir: path.join(stacksDir, 'cluster', 'terraform.tfstate.d') },
+      cluster_state_config: {
+        path: path.join(stacksDir, 'cluster', 'terraform.tfstate'),
+        workspace_dir: path.join(stacksDir, 'cluster', 'terraform.tfstate.d'),
+      },
     });
     const c = calls();
     expect(c.map((x) => `${x.stack}:${x.ws}:${x.args.split(' ')[0]}`)).toEqual([
@@ -149,6 +154,15 @@ describe('traffic stack', () => {
     const { stacks, calls } = setup({ world: { planExit: 0 } });
     expect(await stacks.applyTraffic()).toEqual({ add: 0, change: 0, remove: 0 });
     expect(calls().some((x) => x.args.startsWith('apply'))).toBe(false);
+  });
+
+  it('an outputs-only difference (after a DNS-only rollback) is no change, but apply still saves the state', async () => {
+    const { stacks, calls } = setup({ world: { outputsOnly: true } });
+    const plan = await stacks.planTraffic();
+    expect(plan.changes).toBe(false);
+    expect(plan.resources).toEqual([]);
+    expect(await stacks.applyTraffic()).toEqual({ add: 0, change: 0, remove: 0 });
+    expect(calls().filter((x) => x.args.startsWith('apply'))).toHaveLength(1);
   });
 
   it('planTraffic reports the changes and the exact commands, and leaves no plan file', async () => {
@@ -238,6 +252,11 @@ describe('cluster and platform stacks', () => {
     expect(await readJson(path.join(stacksDir, 'platform', '.terraform', 'curvectl', 'platform-cluster-a.tfvars.json'))).toEqual({
       flux_git_url: 'https://git.example.test/fleet',
       cluster_name: 'cluster-a',
+      cluster_state_backend: 'local',
+      cluster_state_config: {
+        path: path.join(stacksDir, 'cluster', 'terraform.tfstate'),
+        workspace_dir: path.join(stacksDir, 'cluster', 'terraform.tfstate.d'),
+      },
     });
     expect(world.workspaces.platform).toEqual(['default', 'cluster-a']);
     await stacks.destroyPlatform('cluster-a');
