@@ -64,7 +64,8 @@ export interface ProcessErrorInit {
 /** A subprocess that failed, timed out, was cancelled or could not start. */
 export class ProcessError extends CurvectlError {
   readonly command: string;
-  readonly exitCode_: number | undefined;
+  /** The process's own exit code (the inherited `exitCode` getter is curvectl's exit code). */
+  readonly processExitCode: number | undefined;
   readonly signal: string | undefined;
   readonly stderrTail: string;
   readonly timedOut: boolean;
@@ -83,15 +84,10 @@ export class ProcessError extends CurvectlError {
     });
     this.name = 'ProcessError';
     this.command = init.command;
-    this.exitCode_ = init.exitCode;
+    this.processExitCode = init.exitCode;
     this.signal = init.signal;
     this.stderrTail = init.stderrTail;
     this.timedOut = init.timedOut ?? false;
-  }
-
-  /** The process's own exit code (the CurvectlError `exitCode` getter is curvectl's). */
-  get processExitCode(): number | undefined {
-    return this.exitCode_;
   }
 }
 
