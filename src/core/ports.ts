@@ -166,8 +166,11 @@ export interface Stacks {
   destroyCluster(name: string, options?: RunOptions): Promise<void>;
   applyPlatform(name: string, options?: RunOptions): Promise<void>;
   destroyPlatform(name: string, options?: RunOptions): Promise<void>;
-  /** Removes the cluster's (empty) workspaces of the cluster and platform stacks. */
-  deleteWorkspaces(name: string, options?: RunOptions): Promise<void>;
+  /**
+   * Removes the cluster's (empty) workspaces: the cluster stack's, and the platform stack's unless
+   * `platform` is false (a platform never applied needs no init, which needs Helm providers).
+   */
+  deleteWorkspaces(name: string, options?: RunOptions & { platform?: boolean }): Promise<void>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -139,9 +139,11 @@ export class TerminalHost implements IoHost {
     };
   }
 
-  private refuseWithoutTty(what: string): never {
-    throw new CurvectlError('BAD_INPUT', `${what} needs an answer and there is no terminal to ask.`, {
-      hint: 'Run it in a terminal, or pass --yes to accept the default answers unattended.',
+  private refuseWithoutTty(code: string): never {
+    // Never guess on someone's behalf: without a terminal the only yes is an explicit --yes.
+    throw new CurvectlError('BAD_INPUT', 'This needs a confirmation and there is no terminal to ask; nothing was changed.', {
+      hint: 'Run it in a terminal, or pass --yes to go ahead unattended.',
+      details: { prompt: code },
     });
   }
 
@@ -164,14 +166,14 @@ export class TerminalHost implements IoHost {
 
   async confirm(request: { code: string; message: string; default: boolean }): Promise<boolean> {
     if (this.assumeYes) return true;
-    if (!this.interactive) this.refuseWithoutTty(`"${request.message}"`);
+    if (!this.interactive) this.refuseWithoutTty(request.code);
     const { confirm } = await import('@inquirer/prompts');
     return this.prompt(() => confirm({ message: request.message, default: request.default }, this.promptContext()));
   }
 
   async choose<T extends string>(request: { code: string; message: string; choices: readonly Choice<T>[]; default: T }): Promise<T> {
     if (this.assumeYes) return request.default;
-    if (!this.interactive) this.refuseWithoutTty(`"${request.message}"`);
+    if (!this.interactive) this.refuseWithoutTty(request.code);
     const { select } = await import('@inquirer/prompts');
     return this.prompt(() =>
       select<T>(
@@ -191,7 +193,7 @@ export class TerminalHost implements IoHost {
 
   async confirmByTyping(request: { code: string; message: string; expected: string }): Promise<boolean> {
     if (this.assumeYes) return true;
-    if (!this.interactive) this.refuseWithoutTty(`"${request.message}"`);
+    if (!this.interactive) this.refuseWithoutTty(request.code);
     const { input } = await import('@inquirer/prompts');
     const answer = await this.prompt(() =>
       input({ message: `${request.message} Type "${request.expected}" to confirm:` }, this.promptContext()),

@@ -303,8 +303,8 @@ export class FakeStacks implements Stacks {
     this.calls.push(`destroyPlatform:${name}`);
   }
 
-  async deleteWorkspaces(name: string): Promise<void> {
-    this.calls.push(`deleteWorkspaces:${name}`);
+  async deleteWorkspaces(name: string, options?: { platform?: boolean }): Promise<void> {
+    this.calls.push(`deleteWorkspaces:${name}${options?.platform === false ? ' (no platform)' : ''}`);
     this.clusters = this.clusters.filter((c) => c !== name);
   }
 }

@@ -5,6 +5,14 @@
  * wherever Terraform offers it (plan, apply, destroy, show, output, version).
  */
 
+/**
+ * State-lock patience for commands that take the lock. After a crash (or `kill -9`) of curvectl,
+ * the terraform it started runs on in its own process group and holds the state lock until its
+ * apply ends; on a team's S3 backend another operator's run may hold it briefly. Waiting a while
+ * turns both into a pause instead of a failed step.
+ */
+export const LOCK_TIMEOUT_ARG = '-lock-timeout=120s';
+
 export interface InitArgsOptions {
   /** `-backend-config=key=value` pairs, in the given order. */
   readonly backendConfig?: Readonly<Record<string, string>>;
@@ -61,7 +69,7 @@ export interface PlanArgsOptions {
 export function planArgs(options: PlanArgsOptions): string[] {
   const args = ['plan'];
   if (options.json !== false) args.push('-json');
-  args.push('-input=false', '-no-color', '-detailed-exitcode', `-out=${options.out}`);
+  args.push('-input=false', '-no-color', '-detailed-exitcode', LOCK_TIMEOUT_ARG, `-out=${options.out}`);
   if (options.destroy) args.push('-destroy');
   for (const file of options.varFiles ?? []) args.push(`-var-file=${file}`);
   return args;
@@ -72,7 +80,7 @@ export function planArgs(options: PlanArgsOptions): string[] {
  * are baked into the plan, so no `-var-file` either (Terraform refuses them with a saved plan).
  */
 export function applyPlanArgs(planFile: string): string[] {
-  return ['apply', '-json', '-input=false', planFile];
+  return ['apply', '-json', '-input=false', LOCK_TIMEOUT_ARG, planFile];
 }
 
 export function showPlanJsonArgs(planFile: string): string[] {
@@ -88,7 +96,7 @@ export function versionJsonArgs(): string[] {
 }
 
 export function destroyArgs(options: { varFiles?: readonly string[] } = {}): string[] {
-  const args = ['destroy', '-json', '-auto-approve', '-input=false'];
+  const args = ['destroy', '-json', '-auto-approve', '-input=false', LOCK_TIMEOUT_ARG];
   for (const file of options.varFiles ?? []) args.push(`-var-file=${file}`);
   return args;
 }

@@ -261,11 +261,12 @@ export class TerraformStacks implements Stacks {
     await this.tf.destroy(dir, { stack: 'platform', workspace: name, varFiles: [varFile], ...runOpts(options) });
   }
 
-  async deleteWorkspaces(name: string, options: RunOptions = {}): Promise<void> {
+  async deleteWorkspaces(name: string, options: RunOptions & { platform?: boolean } = {}): Promise<void> {
     assertClusterName(name);
     // Platform first: it depends on the cluster. Terraform refuses to delete a workspace that still
     // tracks resources (no -force), which is the safety we want.
-    for (const stack of ['platform', 'cluster'] as const) {
+    const stacks = options.platform === false ? (['cluster'] as const) : (['platform', 'cluster'] as const);
+    for (const stack of stacks) {
       const dir = await this.prepare(stack, options);
       await this.tf.deleteWorkspace(dir, name, runOpts(options));
     }

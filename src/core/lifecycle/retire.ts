@@ -148,7 +148,7 @@ export async function retireCluster(deps: RetireDeps, request: RetireRequest): P
     await withProgress(deps, `Retiring ${name}: destroying the cluster stack`, () => deps.stacks.destroyCluster(name, sig(deps)));
     await deps.state.append({ op, type: 'retire.cluster-destroyed', actor: deps.actor, data: { cluster: name } });
     part = 'workspaces';
-    await deps.stacks.deleteWorkspaces(name, sig(deps));
+    await deps.stacks.deleteWorkspaces(name, { ...sig(deps), platform: withPlatform });
     await deps.state.append({ op, type: 'retire.completed', actor: deps.actor, data: { cluster: name } });
     return { kind: 'retired', name, op };
   } catch (err) {

@@ -43,6 +43,7 @@ describe('terraform argv builders', () => {
       '-input=false',
       '-no-color',
       '-detailed-exitcode',
+      '-lock-timeout=120s',
       '-out=p.tfplan',
       '-var-file=a.json',
       '-var-file=b.json',
@@ -52,20 +53,21 @@ describe('terraform argv builders', () => {
       '-input=false',
       '-no-color',
       '-detailed-exitcode',
+      '-lock-timeout=120s',
       '-out=p.tfplan',
       '-destroy',
     ]);
   });
 
   it('apply of a saved plan needs neither -auto-approve nor var files', () => {
-    expect(applyPlanArgs('p.tfplan')).toEqual(['apply', '-json', '-input=false', 'p.tfplan']);
+    expect(applyPlanArgs('p.tfplan')).toEqual(['apply', '-json', '-input=false', '-lock-timeout=120s', 'p.tfplan']);
   });
 
   it('show, output, version and destroy', () => {
     expect(showPlanJsonArgs('p.tfplan')).toEqual(['show', '-json', '-no-color', 'p.tfplan']);
     expect(outputJsonArgs()).toEqual(['output', '-json', '-no-color']);
     expect(versionJsonArgs()).toEqual(['version', '-json']);
-    expect(destroyArgs()).toEqual(['destroy', '-json', '-auto-approve', '-input=false']);
-    expect(destroyArgs({ varFiles: ['v.json'] })).toEqual(['destroy', '-json', '-auto-approve', '-input=false', '-var-file=v.json']);
+    expect(destroyArgs()).toEqual(['destroy', '-json', '-auto-approve', '-input=false', '-lock-timeout=120s']);
+    expect(destroyArgs({ varFiles: ['v.json'] })).toEqual(['destroy', '-json', '-auto-approve', '-input=false', '-lock-timeout=120s', '-var-file=v.json']);
   });
 });

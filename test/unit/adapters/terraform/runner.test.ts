@@ -201,6 +201,7 @@ describe('Terraform.plan / apply / destroy / outputs', () => {
       '-input=false',
       '-no-color',
       '-detailed-exitcode',
+      '-lock-timeout=120s',
       `-out=${plan.planFile}`,
       '-var-file=.terraform/curvectl/cluster-b.tfvars.json',
     ]);
@@ -210,7 +211,7 @@ describe('Terraform.plan / apply / destroy / outputs', () => {
     expect(showCall?.options.env?.TF_WORKSPACE).toBe('cluster-b');
     expect(events).toEqual(['cluster/cluster-b/change_summary']);
     expect(plan.command).toBe(
-      `TF_WORKSPACE=cluster-b terraform -chdir=${dir} plan -json -input=false -no-color -detailed-exitcode -out=${plan.planFile} -var-file=.terraform/curvectl/cluster-b.tfvars.json`,
+      `TF_WORKSPACE=cluster-b terraform -chdir=${dir} plan -json -input=false -no-color -detailed-exitcode -lock-timeout=120s -out=${plan.planFile} -var-file=.terraform/curvectl/cluster-b.tfvars.json`,
     );
   });
 
@@ -245,7 +246,7 @@ describe('Terraform.plan / apply / destroy / outputs', () => {
     }));
     const summary = await tf.apply(dir, '.terraform/curvectl/p.tfplan', { stack: 'traffic' });
     expect(summary).toEqual({ add: 0, change: 1, remove: 0 });
-    expect(nonVersion(run.calls)[0]?.args).toEqual(['apply', '-json', '-input=false', '.terraform/curvectl/p.tfplan']);
+    expect(nonVersion(run.calls)[0]?.args).toEqual(['apply', '-json', '-input=false', '-lock-timeout=120s', '.terraform/curvectl/p.tfplan']);
     await expect(access(path.join(dir, '.terraform', 'curvectl', 'p.tfplan'))).rejects.toThrow();
   });
 
@@ -254,7 +255,7 @@ describe('Terraform.plan / apply / destroy / outputs', () => {
       stdoutLines: ['{"type":"change_summary","changes":{"add":0,"change":0,"remove":7,"operation":"destroy"}}'],
     }));
     expect(await tf.destroy(dir, { stack: 'cluster', workspace: 'cluster-a', varFiles: ['v.json'] })).toEqual({ add: 0, change: 0, remove: 7 });
-    expect(nonVersion(run.calls)[0]?.args).toEqual(['destroy', '-json', '-auto-approve', '-input=false', '-var-file=v.json']);
+    expect(nonVersion(run.calls)[0]?.args).toEqual(['destroy', '-json', '-auto-approve', '-input=false', '-lock-timeout=120s', '-var-file=v.json']);
     expect(nonVersion(run.calls)[0]?.options.env?.TF_WORKSPACE).toBe('cluster-a');
   });
 

@@ -172,8 +172,8 @@ describe('traffic stack', () => {
     expect(plan.resources).toEqual(['aws_route53_record.weighted["default"]']);
     const dir = path.join(stacksDir, 'traffic');
     expect(plan.commands).toHaveLength(2);
-    expect(plan.commands[0]).toMatch(new RegExp(`^TF_WORKSPACE=default terraform -chdir=${dir} plan -json -input=false -no-color -detailed-exitcode -out=\\.terraform/curvectl/default-[0-9a-f]{8}\\.tfplan$`));
-    expect(plan.commands[1]).toMatch(new RegExp(`^TF_WORKSPACE=default terraform -chdir=${dir} apply -json -input=false \\.terraform/curvectl/default-[0-9a-f]{8}\\.tfplan$`));
+    expect(plan.commands[0]).toMatch(new RegExp(`^TF_WORKSPACE=default terraform -chdir=${dir} plan -json -input=false -no-color -detailed-exitcode -lock-timeout=120s -out=\\.terraform/curvectl/default-[0-9a-f]{8}\\.tfplan$`));
+    expect(plan.commands[1]).toMatch(new RegExp(`^TF_WORKSPACE=default terraform -chdir=${dir} apply -json -input=false -lock-timeout=120s \\.terraform/curvectl/default-[0-9a-f]{8}\\.tfplan$`));
     const leftovers = await readdir(path.join(dir, '.terraform', 'curvectl')).catch(() => []);
     expect(leftovers.filter((f) => f.endsWith('.tfplan'))).toEqual([]);
   });
@@ -265,7 +265,7 @@ describe('cluster and platform stacks', () => {
     expect(world.workspaces).toMatchObject({ cluster: ['default'], platform: ['default'] });
     const destroys = calls().filter((x) => x.args.startsWith('destroy'));
     expect(destroys.map((x) => `${x.stack}:${x.ws}`)).toEqual(['platform:cluster-a', 'cluster:cluster-a']);
-    expect(destroys[1]?.args).toBe('destroy -json -auto-approve -input=false -var-file=.terraform/curvectl/cluster-cluster-a.tfvars.json');
+    expect(destroys[1]?.args).toBe('destroy -json -auto-approve -input=false -lock-timeout=120s -var-file=.terraform/curvectl/cluster-cluster-a.tfvars.json');
     const deletes = calls().filter((x) => x.args.startsWith('workspace delete'));
     expect(deletes.map((x) => `${x.stack}:${x.ws}:${x.args}`)).toEqual([
       'platform:default:workspace delete cluster-a',

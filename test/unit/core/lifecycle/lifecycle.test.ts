@@ -199,6 +199,7 @@ describe('retire', () => {
     await createCluster(w.deps, createRequest('cluster-b', { platform: false }));
     await retireCluster(w.deps, { name: 'cluster-b', drainMs: 0, platform: true, dryRun: false });
     expect(w.stacks.calls).not.toContain('destroyPlatform:cluster-b');
+    expect(w.stacks.calls).toContain('deleteWorkspaces:cluster-b (no platform)');
   });
 
   it('finishes a retire that failed half-way when run again', async () => {
