@@ -199,4 +199,17 @@ describe('traffic stack', () => {
     expect(again.stdout).toContain('No changes.');
     expect(again.exitCode).toBe(0);
   });
+
+  it('turning health checks off detaches them from the records before deleting them', async () => {
+    // Real Route 53 refuses to delete a health check a record still uses (HealthCheckInUse); moto
+    // does not, so check the order Terraform takes.
+    const result = await apply('apply health checks off', ['-var', 'edge_enabled=true', '-var', 'edge_wait_for_deployment=false']);
+    const lines = result.stdout.split('\n');
+    const lastRecordUpdate = Math.max(...lines.map((l, i) => (/aws_route53_record\.cluster\[.*Modifications complete/.test(l) ? i : -1)));
+    const firstCheckDelete = lines.findIndex((l) => /aws_route53_health_check\.cluster\[.*Destroying/.test(l));
+    expect(lastRecordUpdate).toBeGreaterThan(-1);
+    expect(firstCheckDelete).toBeGreaterThan(lastRecordUpdate);
+    const records = await live();
+    expect(Object.values(records).map((r) => r.healthCheckId)).toEqual([undefined, undefined]);
+  });
 });
