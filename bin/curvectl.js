@@ -1,5 +1,26 @@
 #!/usr/bin/env node
-// Tiny launcher: everything lives in the compiled CLI so start-up loads only what a command needs.
+// Tiny launcher. `--version` and `--help` are answered here, from package.json and from the help
+// text rendered at build time (dist/help.txt, checked against commander's own rendering by a test),
+// because they are run most and loading commander alone costs about half a Node start-up.
+// Everything else loads the compiled CLI, which loads only what the command needs.
+import { readFileSync } from 'node:fs';
+
+const args = process.argv.slice(2);
+const only = args.length === 1 ? args[0] : undefined;
+try {
+  if (only === '--version') {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    process.stdout.write(`${pkg.version}\n`);
+    process.exit(0);
+  }
+  if (only === '--help' || only === '-h') {
+    process.stdout.write(readFileSync(new URL('../dist/help.txt', import.meta.url), 'utf8'));
+    process.exit(0);
+  }
+} catch {
+  // No build output yet, or a damaged one: fall through to the full CLI, which says what is wrong.
+}
+
 import('../dist/cli/main.js').then((m) => m.main(process.argv)).catch((err) => {
   // Only reached when the build is missing or broken; main() handles every other error itself.
   process.stderr.write(`curvectl: cannot start (${err && err.message ? err.message : err}). Run "npm run build" first.\n`);

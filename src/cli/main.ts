@@ -43,6 +43,9 @@ export function buildProgram(): Command {
     .option('--dry-run', 'show what would change and the exact commands, change nothing')
     .option('--no-color', 'no colour (NO_COLOR is honoured too)')
     .option('-v, --verbose', 'more detail, including the causes of errors')
+    // A fixed width keeps the help identical on every terminal, so bin/curvectl.js can serve it from
+    // dist/help.txt without loading commander.
+    .configureHelp({ helpWidth: 100 })
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput({ outputError: () => undefined });

@@ -1,0 +1,278 @@
+/**
+ * `npm run bench`: the figures behind the README's Performance section, measured side by side in one
+ * run against real Terraform and the emulator. Every figure is a median over several runs with min
+ * and max. Prints a table and writes bench-results/bench.json.
+ *
+ *   npm run bench                 everything (about 15 minutes)
+ *   npm run bench -- --quick      fewer repetitions (about 6 minutes)
+ *   npm run bench -- startup      only some sections: startup, step, rollback, scaling
+ */
+import { spawnSync } from 'node:child_process';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createWorkspace, exited, waitFor, type Workspace } from '../_helpers/cli.js';
+import { startEmulator, type Emulator } from '../_helpers/emulator.js';
+import { repoRoot, tf } from '../_helpers/terraform-env.js';
+
+interface Figure {
+  readonly name: string;
+  readonly unit: 'ms' | 'ratio';
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+  readonly runs: number;
+  readonly note?: string;
+}
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const sections = args.filter((a) => !a.startsWith('-'));
+const wants = (s: string) => sections.length === 0 || sections.includes(s);
+const figures: Figure[] = [];
+
+function stats(name: string, samples: number[], note?: string, unit: Figure['unit'] = 'ms'): Figure {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  const figure = { name, unit, median, min: sorted[0]!, max: sorted[sorted.length - 1]!, runs: samples.length, ...(note ? { note } : {}) };
+  figures.push(figure);
+  process.stderr.write(`  ${name}: median ${fmt(figure.median, unit)} (min ${fmt(figure.min, unit)}, max ${fmt(figure.max, unit)}, ${samples.length} runs)\n`);
+  return figure;
+}
+
+function fmt(value: number, unit: Figure['unit']): string {
+  if (unit === 'ratio') return `${value.toFixed(2)}x`;
+  return value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`;
+}
+
+function time(fn: () => void): number {
+  const start = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+async function timeAsync(fn: () => Promise<unknown>): Promise<number> {
+  const start = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+const bin = path.join(repoRoot, 'bin', 'curvectl.js');
+
+async function ok(ws: Workspace, argv: string[]): Promise<void> {
+  const result = await ws.run(argv);
+  if (result.code !== 0) throw new Error(`curvectl ${argv.join(' ')} exited ${result.code}: ${result.stderr}`);
+}
+
+/** A terraform that logs how long each real terraform call took, so curvectl's own share can be told apart. */
+async function timedTerraform(dir: string): Promise<{ binary: string; log: string }> {
+  const binary = path.join(dir, 'terraform-timed');
+  const log = path.join(dir, 'terraform-times.log');
+  await writeFile(
+    binary,
+    ['#!/bin/sh', 'start=$(date +%s%N)', 'terraform "$@"', 'rc=$?', 'end=$(date +%s%N)', `echo "$start $end $1" >> "${log}"`, 'exit $rc', ''].join('\n'),
+  );
+  await chmod(binary, 0o755);
+  await writeFile(log, '');
+  return { binary, log };
+}
+
+async function terraformMsBetween(log: string, from: number, to: number): Promise<number> {
+  const lines = (await readFile(log, 'utf8')).trim().split('\n').filter(Boolean);
+  let total = 0;
+  for (const line of lines) {
+    const [s, e] = line.split(' ').map(Number) as [number, number];
+    const start = s / 1e6;
+    const end = e / 1e6;
+    if (end <= from || start >= to) continue;
+    total += Math.min(end, to) - Math.max(start, from);
+  }
+  return total;
+}
+
+async function rawApply(ws: Workspace, weights: Record<string, number>): Promise<number> {
+  await writeFile(path.join(ws.stacks.traffic, 'cluster_weighting.auto.tfvars.json'), `${JSON.stringify({ cluster_weighting: weights }, null, 2)}\n`);
+  let result: Awaited<ReturnType<typeof tf>> | undefined;
+  const ms = await timeAsync(async () => {
+    result = await tf(['apply', '-auto-approve', '-input=false', '-no-color'], { cwd: ws.stacks.traffic, env: ws.env });
+  });
+  if (result?.exitCode !== 0) throw new Error(`raw terraform apply failed: ${result?.stderr}`);
+  return ms;
+}
+
+async function benchStartup(emulator: Emulator): Promise<void> {
+  process.stderr.write('\n== start-up\n');
+  const runs = quick ? 11 : 21;
+  const ws = await createWorkspace({ emulator });
+  try {
+    await ok(ws, ['cluster', 'create', 'cluster-a', '--yes']);
+    await ok(ws, ['cluster', 'create', 'cluster-b', '--yes']);
+    const samples: Record<string, number[]> = { node: [], help: [], version: [], status: [] };
+    const env = { ...ws.env };
+    for (let i = 0; i < runs; i += 1) {
+      // Interleaved, so load on the machine affects every command alike.
+      samples.node!.push(time(() => spawnSync(process.execPath, ['-e', ''], { stdio: 'ignore' })));
+      samples.help!.push(time(() => spawnSync(process.execPath, [bin, '--help'], { stdio: 'ignore' })));
+      samples.version!.push(time(() => spawnSync(process.execPath, [bin, '--version'], { stdio: 'ignore' })));
+      samples.status!.push(time(() => spawnSync(process.execPath, [bin, 'status'], { stdio: 'ignore', cwd: ws.dir, env })));
+    }
+    stats("node -e ''", samples.node!);
+    stats('curvectl --help', samples.help!);
+    stats('curvectl --version', samples.version!);
+    stats('curvectl status (2 clusters)', samples.status!);
+    const ratio = (xs: number[]) => xs.map((x, i) => x / samples.node![i]!);
+    stats('--help / node', ratio(samples.help!), 'target <= 1.30', 'ratio');
+    stats('--version / node', ratio(samples.version!), 'target <= 1.30', 'ratio');
+  } finally {
+    await ws.cleanup();
+  }
+}
+
+async function benchStep(emulator: Emulator): Promise<void> {
+  process.stderr.write('\n== one shift step: curvectl against raw terraform apply of the same weights\n');
+  const rounds = quick ? 1 : 2;
+  const ws = await createWorkspace({ emulator });
+  const timed = await timedTerraform(ws.dir);
+  try {
+    await ok(ws, ['cluster', 'create', 'cluster-a', '--yes']);
+    await ok(ws, ['cluster', 'create', 'cluster-b', '--yes']);
+    await ws.configure([[['terraform', 'binary'], timed.binary]]);
+    const stepMs: number[] = [];
+    const overheadMs: number[] = [];
+    const rawMs: number[] = [];
+    for (let r = 0; r < rounds; r += 1) {
+      for (const to of ['cluster-b', 'cluster-a']) {
+        const before = (await ws.journal()).length;
+        await ok(ws, ['shift', '--to', to, '--step', '50', '--bake', '0s', '--allow-short-bake', '--yes']);
+        const events = (await ws.journal()).slice(before);
+        const intents = events.filter((e) => e.type === 'shift.step.intent');
+        const dones = events.filter((e) => e.type === 'shift.step.done');
+        for (let i = 0; i < intents.length; i += 1) {
+          const from = Date.parse(intents[i]!.at);
+          const end = Date.parse(dones[i]!.at);
+          stepMs.push(end - from);
+          overheadMs.push(end - from - (await terraformMsBetween(timed.log, from, end)));
+        }
+      }
+      // The same four weight maps through raw terraform apply.
+      for (const w of [{ 'cluster-a': 50, 'cluster-b': 50 }, { 'cluster-a': 0, 'cluster-b': 100 }, { 'cluster-a': 50, 'cluster-b': 50 }, { 'cluster-a': 100, 'cluster-b': 0 }]) {
+        rawMs.push(await rawApply(ws, w));
+      }
+    }
+    const step = stats('shift step via curvectl (write, plan, apply, verify)', stepMs);
+    const raw = stats('same weights via raw terraform apply', rawMs);
+    stats("curvectl's own time per step (outside terraform)", overheadMs);
+    figures.push({ name: 'step / raw terraform apply', unit: 'ratio', median: step.median / raw.median, min: step.min / raw.max, max: step.max / raw.min, runs: stepMs.length, note: 'target <= 1.10' });
+    process.stderr.write(`  step / raw terraform apply: ${(step.median / raw.median).toFixed(2)}x\n`);
+  } finally {
+    await ws.cleanup();
+  }
+}
+
+async function benchRollback(emulator: Emulator): Promise<void> {
+  process.stderr.write('\n== rollback: gate failure to Route 53 accepting the change, against the same change through Terraform\n');
+  const rounds = quick ? 2 : 3;
+  const ws = await createWorkspace({ emulator });
+  const flag = path.join(ws.dir, 'gate-fails');
+  try {
+    await ok(ws, ['cluster', 'create', 'cluster-a', '--yes']);
+    await ok(ws, ['cluster', 'create', 'cluster-b', '--yes']);
+    // A command gate that fails once the flag file exists: the failure is injected between two polls.
+    await ws.configure([[['gates'], [{ type: 'command', argv: ['test', '!', '-e', flag], timeout: '5s' }]]]);
+    const dnsMs: number[] = [];
+    const viaTerraformMs: number[] = [];
+    for (let r = 0; r < rounds; r += 1) {
+      await rm(flag, { force: true });
+      const before = (await ws.journal()).length;
+      const child = ws.spawn(['shift', '--to', 'cluster-b', '--step', '50', '--bake', '60s', '--yes']);
+      await waitFor(async () => (await ws.journal()).slice(before).some((e) => e.type === 'shift.step.done'), 'step 1 done', 300_000);
+      await writeFile(flag, 'fail');
+      const code = await exited(child);
+      if (code !== 3) throw new Error(`expected exit 3 from the rolled-back shift, got ${code}: ${child.output().stderr}`);
+      const done = (await ws.journal()).slice(before).find((e) => e.type === 'shift.rollback.dns-done');
+      dnsMs.push(Number(done?.data?.ms));
+      await rm(flag, { force: true });
+      // The same change (50/50 back to 100/0) through Terraform: set 50/50 first, then time the way back.
+      await rawApply(ws, { 'cluster-a': 50, 'cluster-b': 50 });
+      viaTerraformMs.push(await rawApply(ws, { 'cluster-a': 100, 'cluster-b': 0 }));
+    }
+    stats('rollback: gate failure to Route 53 accepting (one atomic change)', dnsMs, 'target <= 1000 ms');
+    stats('the same change through terraform apply', viaTerraformMs);
+  } finally {
+    await ws.cleanup();
+  }
+}
+
+async function benchScaling(emulator: Emulator): Promise<void> {
+  process.stderr.write('\n== scaling with the number of clusters\n');
+  const runs = quick ? 3 : 5;
+  const ws = await createWorkspace({ emulator });
+  try {
+    let created = 0;
+    for (const n of [2, 5, 10]) {
+      const names = Array.from({ length: n }, (_, i) => `c${String(i + 1).padStart(2, '0')}`);
+      for (const name of names.slice(created)) {
+        const r = await tf(['apply', '-auto-approve', '-input=false', '-no-color', `-var=cluster_name=${name}`, '-var=kubernetes_version=1.31'], {
+          cwd: ws.stacks.cluster,
+          env: { ...ws.env, TF_WORKSPACE: name },
+        });
+        if (r.exitCode !== 0) {
+          // First use of a workspace: create it, then apply.
+          await tf(['workspace', 'new', name], { cwd: ws.stacks.cluster, env: { ...ws.env, TF_WORKSPACE: name } });
+          const again = await tf(['apply', '-auto-approve', '-input=false', '-no-color', `-var=cluster_name=${name}`, '-var=kubernetes_version=1.31'], {
+            cwd: ws.stacks.cluster,
+            env: { ...ws.env, TF_WORKSPACE: name },
+          });
+          if (again.exitCode !== 0) throw new Error(`stub cluster ${name}: ${again.stderr}`);
+        }
+      }
+      created = n;
+      // Registration through curvectl's own var files (status needs its settings file too).
+      await ok(ws, ['status']).catch(() => undefined);
+      await rawApply(ws, Object.fromEntries(names.map((name, i) => [name, i === 0 ? 100 : 0])));
+      const statusMs: number[] = [];
+      for (let i = 0; i < runs; i += 1) statusMs.push(await timeAsync(() => ok(ws, ['status'])));
+      stats(`status, ${n} clusters`, statusMs);
+      const stepMs = await timeAsync(() => ok(ws, ['shift', '--to', 'c02', '--step', '10', '--until', '10', '--bake', '0s', '--allow-short-bake', '--yes']));
+      stats(`one shift step, ${n} clusters (whole command)`, [stepMs]);
+    }
+  } finally {
+    await ws.cleanup();
+  }
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const emulator = await startEmulator();
+  try {
+    await emulator.createHostedZone('example.test');
+    if (wants('startup')) await benchStartup(emulator);
+    if (wants('step')) await benchStep(emulator);
+    if (wants('rollback')) await benchRollback(emulator);
+    if (wants('scaling')) await benchScaling(emulator);
+  } finally {
+    await emulator.stop();
+  }
+  const machine = { node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? '?', memGiB: Math.round(os.totalmem() / 2 ** 30), terraform: terraformVersion() };
+  const out = path.join(repoRoot, 'bench-results');
+  await mkdir(out, { recursive: true });
+  await writeFile(path.join(out, 'bench.json'), `${JSON.stringify({ at: new Date().toISOString(), quick, machine, figures }, null, 2)}\n`);
+  const rows = figures.map((f) => `| ${f.name} | ${fmt(f.median, f.unit)} | ${fmt(f.min, f.unit)} | ${fmt(f.max, f.unit)} | ${f.runs} | ${f.note ?? ''} |`);
+  process.stdout.write(['| figure | median | min | max | runs | note |', '|---|---|---|---|---|---|', ...rows, ''].join('\n'));
+  process.stderr.write(`\nbench-results/bench.json written; ${Math.round((Date.now() - started) / 1000)} s in all (${machine.cpus} CPUs, ${machine.node}, ${machine.terraform}).\n`);
+}
+
+function terraformVersion(): string {
+  const r = spawnSync('terraform', ['version', '-json'], { encoding: 'utf8' });
+  try {
+    return `terraform ${(JSON.parse(r.stdout) as { terraform_version: string }).terraform_version}`;
+  } catch {
+    return 'terraform ?';
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench failed: ${(err as Error).stack ?? err}\n`);
+  process.exit(1);
+});
