@@ -14,7 +14,7 @@ import { execa, type Options as ExecaOptions } from 'execa';
 import { constants as osConstants } from 'node:os';
 import { CurvectlError, type ErrorCode } from '../core/errors.js';
 import { formatDuration } from '../core/duration.js';
-import { scrubSecrets } from './scrub.js';
+import { redact as scrubSecrets } from '../core/redact.js';
 
 export interface ProcessOptions {
   /** Working directory; default: the current one. */

@@ -3,7 +3,7 @@
  * ("route53:ChangeResourceRecordSets") and never include credentials (scrubbed anyway).
  */
 import { CurvectlError, isCurvectlError } from '../../core/errors.js';
-import { scrubSecrets } from '../scrub.js';
+import { redact as scrubSecrets } from '../../core/redact.js';
 
 interface SdkErrorLike {
   name?: string;

@@ -8,7 +8,7 @@
  */
 import { CurvectlError } from '../../core/errors.js';
 import type { ChangeSummary, StackName, TerraformProgress } from '../../core/ports.js';
-import { scrubSecrets } from '../scrub.js';
+import { redact as scrubSecrets } from '../../core/redact.js';
 
 export interface TerraformDiagnostic {
   readonly severity: 'error' | 'warning';

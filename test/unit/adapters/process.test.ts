@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CurvectlError } from '../../../src/core/errors.js';
 import { ProcessError, formatCommandLine, runProcess } from '../../../src/adapters/process.js';
-import { scrubSecrets } from '../../../src/adapters/scrub.js';
+import { redact as scrubSecrets } from '../../../src/core/redact.js';
 
 describe('runProcess', () => {
   it('runs argv without a shell and streams lines', async () => {

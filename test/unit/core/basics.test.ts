@@ -84,7 +84,7 @@ describe('redact', () => {
   });
   it('removes the exact secret values from the environment wherever they appear', () => {
     const env = { AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG', AWS_SESSION_TOKEN: undefined };
-    expect(redact('failed with wJalrXUtnFEMI/K7MDENG inside', secretsFromEnv(env))).toBe('failed with **** inside');
+    expect(redact('failed with wJalrXUtnFEMI/K7MDENG inside', secretsFromEnv(env))).toBe('failed with [REDACTED] inside');
   });
 });
 
