@@ -130,9 +130,20 @@ export function createContext(globals: GlobalOptions, options: { mutates: boolea
         return new LocalStateStore({ dir: path.resolve(loaded.dir, s.dir), owner: user, host: os.hostname(), pid: process.pid });
       }
       case 'dynamodb': {
-        const { CurvectlError } = await import('../core/errors.js');
-        throw new CurvectlError('BAD_CONFIG', `${loaded.path}: state.backend "dynamodb" is not available in this version.`, {
-          hint: 'Use state.backend: local for now.',
+        const [{ DynamoDbStateStore }, { parseDuration }] = await Promise.all([
+          import('../adapters/state/dynamodb.js'),
+          import('../core/duration.js'),
+        ]);
+        const region = s.region ?? loaded.config.region;
+        return new DynamoDbStateStore({
+          table: s.table,
+          ...(region ? { region } : {}),
+          leaseMs: parseDuration(s.lease, 'state.lease'),
+          owner: user,
+          host: os.hostname(),
+          pid: process.pid,
+          // A lost or taken-over lease is something the operator must see, whatever the command.
+          onWarning: (w) => io.notify({ level: 'warn', code: w.code, text: w.text }),
         });
       }
       default: {

@@ -52,12 +52,19 @@ export function buildProgram(): Command {
 
   program
     .command('init')
-    .description('write curvectl.yaml and the Terraform stacks into a directory, ready for the local backend')
+    .description('write curvectl.yaml and the Terraform stacks into a directory (local state, or S3 + DynamoDB for a team)')
     .argument('[dir]', 'target directory', '.')
     .requiredOption('--zone <zone>', 'Route 53 hosted zone, e.g. example.com')
     .requiredOption('--record <fqdn>', 'the fixed weighted name (CloudFront origin), e.g. api-origin.example.com')
     .option('--ttl <seconds>', 'TTL of the weighted records', '60')
     .option('--region <region>', 'AWS region to record in the configuration')
+    .addOption(
+      new Option('--backend <type>', 'where Terraform state, the lock and the journal live: local files, or S3 + DynamoDB shared by a team')
+        .choices(['local', 's3'])
+        .default('local'),
+    )
+    .option('--bucket <name>', 'S3 bucket for Terraform state (with --backend s3)')
+    .option('--table <name>', 'DynamoDB table for the lock and the journal (with --backend s3)')
     .option('--force', 'overwrite existing files')
     .action(action(() => import('./commands/init.js')));
 
@@ -133,7 +140,13 @@ export function buildProgram(): Command {
     .option('-n, --limit <count>', 'only the last N events')
     .action(action(() => import('./commands/history.js')));
 
-  for (const sub of [...program.commands, ...cluster.commands, ...shift.commands]) {
+  const state = program.command('state').description('the shared state of a team: S3 bucket and DynamoDB table');
+  state
+    .command('bootstrap')
+    .description('create the S3 bucket and DynamoDB table(s) curvectl.yaml names, with safe settings; safe to run again')
+    .action(action(() => import('./commands/state-bootstrap.js')));
+
+  for (const sub of [...program.commands, ...cluster.commands, ...shift.commands, ...state.commands]) {
     sub.exitOverride().configureOutput({ outputError: () => undefined });
   }
   return program;

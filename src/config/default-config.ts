@@ -15,6 +15,11 @@ export interface DefaultConfigOptions {
   readonly region?: string;
   /** Default "1.31". */
   readonly kubernetesVersion?: string;
+  /**
+   * A team's shared backends: Terraform state in this S3 bucket (with S3-native locking) and
+   * curvectl's lock and journal in this DynamoDB table. Default: local files for both.
+   */
+  readonly team?: { readonly bucket: string; readonly table: string };
 }
 
 /** A YAML double-quoted scalar (JSON strings are valid YAML). */
@@ -42,7 +47,7 @@ terraform:
   binary: "terraform"
   # Holds the cluster, platform and traffic stacks.
   stacksDir: "terraform/stacks"
-  # Where Terraform keeps state: local files (default), or an S3 bucket for a team:
+${options.team ? terraformS3Backend(options.team.bucket) : `  # Where Terraform keeps state: local files (default), or an S3 bucket for a team:
   # backend:
   #   type: s3
   #   bucket: "my-terraform-state"
@@ -51,7 +56,7 @@ terraform:
   #   useLockfile: true
   backend:
     type: local
-
+`}
 cluster:
   # Kubernetes version of new clusters (curvectl cluster create --kubernetes-version overrides it).
   kubernetesVersion: ${q(kubernetesVersion)}
@@ -93,9 +98,35 @@ gates:
   - type: eks
   - type: nodegroups
 
-# Lock and journal (the audit trail of curvectl history).
+${options.team ? dynamoDbState(options.team.table) : `# Lock and journal (the audit trail of curvectl history).
 state:
   backend: local
   dir: ".curvectl"
+`}`;
+}
+
+function terraformS3Backend(bucket: string): string {
+  return `  # Where Terraform keeps state: an S3 bucket the team shares (curvectl state bootstrap creates it).
+  # Each stack's state is "<keyPrefix>/<stack>.tfstate"; cluster workspaces live under "<keyPrefix>/env:".
+  backend:
+    type: s3
+    bucket: ${q(bucket)}
+    # region: "eu-west-1"   (default: region above)
+    keyPrefix: "curvectl"
+    # S3-native state locking (Terraform 1.10 or later); or set dynamodbTable for a DynamoDB lock table.
+    useLockfile: true
+`;
+}
+
+function dynamoDbState(table: string): string {
+  return `# Lock and journal (the audit trail of curvectl history), shared by the team in one DynamoDB table
+# (curvectl state bootstrap creates it).
+state:
+  backend: dynamodb
+  table: ${q(table)}
+  # region: "eu-west-1"   (default: region above)
+  # How long a lock lasts unless its holder renews it (it does, every third of this, while it works).
+  # A holder that dies blocks others for at most this long.
+  lease: "60s"
 `;
 }

@@ -10,7 +10,7 @@
  *   passed with -var-file: for cluster, the configured variables + cluster_name + kubernetes_version;
  *   for platform, the configured variables + cluster_name + cluster_state_backend/config.
  * - {stack}/.terraform/curvectl/*.tfplan: saved plans, deleted once applied or shown.
- * - {stack}/curvectl_override.tf: only with the S3 backend (see backendFiles below).
+ * - {stack}/curvectl_override.tf: only with the S3 backend (see "S3 backend" below).
  *
  * Workspaces: "default" for traffic; the cluster name for cluster and platform, chosen per run with
  * TF_WORKSPACE (see runner.ts) and created explicitly before the first plan.
@@ -313,20 +313,39 @@ export class TerraformStacks implements Stacks {
     return dir;
   }
 
-  // ----- S3 backend seam (issue 6: complete there; this is the minimum that keeps the shape). -----
+  // ----- S3 backend -----
   // The stacks declare `backend "local" {}`. With backend.type = s3, curvectl writes
   // curvectl_override.tf (`terraform { backend "s3" {} }`, which overrides the backend block) and
-  // passes bucket / key / region / locking as -backend-config. Each stack has its own key,
-  // "<keyPrefix>/<stack>.tfstate", and workspaces live under "<keyPrefix>/env:".
+  // passes bucket / key / region / locking as -backend-config, so switching needs configuration
+  // only. Layout in the bucket (s3Layout):
+  //   <keyPrefix>/traffic.tfstate                          traffic (one state, workspace "default")
+  //   <keyPrefix>/env:/<cluster>/<keyPrefix>/cluster.tfstate   cluster, one workspace per cluster
+  //   <keyPrefix>/env:/<cluster>/<keyPrefix>/platform.tfstate  platform, likewise
+  // (<keyPrefix>/cluster.tfstate itself is the unused "default" workspace.) Every stack locks its
+  // state while it runs: a `.tflock` object beside it (useLockfile, Terraform >= 1.10) and/or a
+  // DynamoDB lock table (dynamodbTable); curvectl passes -lock-timeout so a teammate's run is waited
+  // for instead of failing. The cluster and platform stacks share the workspace prefix but not the
+  // key, so `workspace list` in one never shows the other's workspaces.
+
+  /** Key and workspace prefix of a stack's state; the configured prefix without stray slashes. */
+  s3Layout(stack: StackName): { key: string; workspaceKeyPrefix: string } {
+    const backend = this.options.backend;
+    // Terraform refuses a key or workspace_key_prefix that starts or ends with "/".
+    const prefix = backend.type === 's3' ? backend.keyPrefix.replace(/^\/+|\/+$/g, '') : '';
+    return prefix === ''
+      ? { key: `${stack}.tfstate`, workspaceKeyPrefix: 'env:' }
+      : { key: `${prefix}/${stack}.tfstate`, workspaceKeyPrefix: `${prefix}/env:` };
+  }
 
   backendFiles(stack: StackName): { overrideFile: string | undefined; backendConfig: Record<string, string> | undefined } {
     const backend = this.options.backend;
     if (backend.type === 'local') return { overrideFile: undefined, backendConfig: undefined };
     const region = backend.region ?? this.options.region;
+    const layout = this.s3Layout(stack);
     const backendConfig: Record<string, string> = {
       bucket: backend.bucket,
-      key: `${backend.keyPrefix}/${stack}.tfstate`,
-      workspace_key_prefix: `${backend.keyPrefix}/env:`,
+      key: layout.key,
+      workspace_key_prefix: layout.workspaceKeyPrefix,
       ...(region ? { region } : {}),
       ...(backend.useLockfile ? { use_lockfile: 'true' } : {}),
       ...(backend.dynamodbTable ? { dynamodb_table: backend.dynamodbTable } : {}),
@@ -346,13 +365,15 @@ export class TerraformStacks implements Stacks {
         config: { path: path.join(clusterDir, 'terraform.tfstate'), workspace_dir: path.join(clusterDir, 'terraform.tfstate.d') },
       };
     }
+    // The same bucket, key and workspace prefix the cluster stack itself uses (reads take no lock).
     const region = backend.region ?? this.options.region;
+    const layout = this.s3Layout('cluster');
     return {
       backend: 's3',
       config: {
         bucket: backend.bucket,
-        key: `${backend.keyPrefix}/cluster.tfstate`,
-        workspace_key_prefix: `${backend.keyPrefix}/env:`,
+        key: layout.key,
+        workspace_key_prefix: layout.workspaceKeyPrefix,
         ...(region ? { region } : {}),
       },
     };

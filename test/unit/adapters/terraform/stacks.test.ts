@@ -295,6 +295,51 @@ describe('S3 backend seam', () => {
     });
   });
 
+  it('gives every stack its own key under one workspace prefix, and points remote-state reads at the cluster stack', async () => {
+    const { stacks, calls } = setup({ backend: s3, world: { workspaces: { cluster: ['default', 'cluster-a'], platform: ['default'], traffic: ['default'] } } });
+    await stacks.listClusters();
+    await stacks.applyPlatform('cluster-a');
+    await stacks.applyTraffic();
+    const inits = calls().filter((c) => c.args.startsWith('init'));
+    const keyOf = (stack: string) => inits.find((c) => c.stack === stack)?.args.match(/-backend-config=key=(\S+)/)?.[1];
+    expect([keyOf('cluster'), keyOf('platform'), keyOf('traffic')]).toEqual(['curvectl/cluster.tfstate', 'curvectl/platform.tfstate', 'curvectl/traffic.tfstate']);
+    expect(inits.every((c) => c.args.includes('-backend-config=workspace_key_prefix=curvectl/env:') && c.args.includes('-backend-config=use_lockfile=true'))).toBe(true);
+    for (const stack of ['cluster', 'platform', 'traffic']) {
+      expect(await readFile(path.join(stacksDir, stack, 'curvectl_override.tf'), 'utf8')).toContain('backend "s3" {}');
+    }
+    // The platform stack reads the cluster's state exactly where the cluster stack writes it.
+    const reference = { bucket: 'state-bucket', key: 'curvectl/cluster.tfstate', workspace_key_prefix: 'curvectl/env:', region: 'eu-west-1' };
+    expect(await readJson(path.join(stacksDir, 'platform', '.terraform', 'curvectl', 'platform-cluster-a.tfvars.json'))).toMatchObject({
+      cluster_state_backend: 's3',
+      cluster_state_config: reference,
+    });
+    const clusterConfig = stacks.backendFiles('cluster').backendConfig ?? {};
+    expect(Object.fromEntries(Object.keys(reference).map((k) => [k, clusterConfig[k]]))).toEqual(reference);
+  });
+
+  it('passes a DynamoDB lock table and the backend region, and leaves out S3-native locking when it is off', async () => {
+    const { stacks } = setup({ backend: { type: 's3', bucket: 'b', region: 'us-west-2', keyPrefix: 'team', useLockfile: false, dynamodbTable: 'tf-locks' } });
+    expect(stacks.backendFiles('traffic').backendConfig).toEqual({
+      bucket: 'b',
+      key: 'team/traffic.tfstate',
+      workspace_key_prefix: 'team/env:',
+      region: 'us-west-2',
+      dynamodb_table: 'tf-locks',
+    });
+    expect(stacks.clusterStateReference()).toEqual({
+      backend: 's3',
+      config: { bucket: 'b', key: 'team/cluster.tfstate', workspace_key_prefix: 'team/env:', region: 'us-west-2' },
+    });
+  });
+
+  it('normalises the key prefix: no leading or trailing slash (Terraform refuses them), none at all when empty', async () => {
+    const slashes = setup({ backend: { ...s3, keyPrefix: '/teams/payments/' } }).stacks;
+    expect(slashes.backendFiles('cluster').backendConfig).toMatchObject({ key: 'teams/payments/cluster.tfstate', workspace_key_prefix: 'teams/payments/env:' });
+    expect(slashes.clusterStateReference().config).toMatchObject({ key: 'teams/payments/cluster.tfstate', workspace_key_prefix: 'teams/payments/env:' });
+    const none = setup({ backend: { ...s3, keyPrefix: '' } }).stacks;
+    expect(none.backendFiles('traffic').backendConfig).toMatchObject({ key: 'traffic.tfstate', workspace_key_prefix: 'env:' });
+  });
+
   it('removes its override file when the backend is local again, but never a file it did not write', async () => {
     await setup({ backend: s3 }).stacks.applyTraffic();
     const file = path.join(stacksDir, 'traffic', 'curvectl_override.tf');
