@@ -69,14 +69,19 @@ export async function checkRetirable(deps: RetireDeps, request: Pick<RetireReque
     deps.dns.readRecords(deps.signal),
     deps.state.readJournal(),
   ]);
-  const { desired } = await assertNoDrift(deps);
+  // Its own disagreement (a removal that stopped half-way) is judged by the weight check below.
+  const { desired } = await assertNoDrift(deps, { except: name });
   const live = weightsOf(records);
   const known = new Set([...workspaces, ...Object.keys(desired), ...Object.keys(live)]);
   if (!known.has(name)) {
     throw refused(`There is no cluster named ${name}; nothing was changed.`, `Run "curvectl cluster list" to see the clusters curvectl knows.`);
   }
   const others = [...known].filter((n) => n !== name);
-  if (others.length === 0) {
+  // A cluster that never joined the traffic stack (a create that failed before registering) serves
+  // nothing: removing it cannot leave the record without a cluster, and its create's message says
+  // to retire it.
+  const inTraffic = name in desired || name in live;
+  if (others.length === 0 && inTraffic) {
     throw refused(`${name} is the last cluster; retiring it would leave nothing to serve traffic, so nothing was changed.`, 'Create its replacement first: curvectl cycle --from ' + name + ' --to <new-name>.');
   }
   const weight = Math.max(desired[name] ?? 0, live[name] ?? 0);
@@ -101,10 +106,11 @@ export async function checkRetirable(deps: RetireDeps, request: Pick<RetireReque
 }
 
 export async function retireCluster(deps: RetireDeps, request: RetireRequest): Promise<RetireOutcome> {
+  const check = await checkRetirable(deps, request);
+  // After the refusals: a refused retire says only why it was refused.
   if (request.drainMs === 0) {
     deps.io.notify({ level: 'warn', code: 'retire.drain.skipped', text: 'Drain time 0s: clients that cached the old answer, and pooled connections, may still reach this cluster.' });
   }
-  const check = await checkRetirable(deps, request);
   const name = check.name;
   if (check.drainLeftMs > 0) {
     throw refused(

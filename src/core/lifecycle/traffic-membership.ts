@@ -21,19 +21,29 @@ function describe(weights: Weights): string {
   return names.length === 0 ? 'none' : names.map((n) => `${n}=${weights[n]}`).join(', ');
 }
 
-/** Refuses when Route 53 and the var file disagree: changing either would hide the disagreement. */
-export async function assertNoDrift(deps: Pick<MembershipDeps, 'stacks' | 'dns' | 'signal'>): Promise<{ desired: Weights; live: Weights }> {
+/**
+ * Refuses when Route 53 and the var file disagree: changing either would hide the disagreement.
+ * `except` leaves one cluster's own disagreement to the caller: a registration or removal of that
+ * cluster that stopped half-way (the var file is written before terraform apply, so a failed or
+ * interrupted apply leaves it ahead of Route 53) is finished by running the same command again.
+ */
+export async function assertNoDrift(
+  deps: Pick<MembershipDeps, 'stacks' | 'dns' | 'signal'>,
+  options: { except?: string } = {},
+): Promise<{ desired: Weights; live: Weights }> {
   const [desired, records] = await Promise.all([deps.stacks.readDesiredWeights(), deps.dns.readRecords(deps.signal)]);
   const live = weightsOf(records);
-  const drift = findDrift(desired, live);
-  if (drift.length > 0) {
-    throw refused(
-      `Live weights in Route 53 (${describe(live)}) differ from the desired weights (${describe(desired)}); nothing was changed.`,
-      'Run "curvectl status" to see the drift; finish or abort an interrupted shift with "curvectl shift resume" or "curvectl shift abort".',
-      { drift },
-    );
-  }
+  const drift = findDrift(desired, live).filter((d) => d.cluster !== options.except);
+  if (drift.length > 0) throw driftRefusal(desired, live, findDrift(desired, live));
   return { desired, live };
+}
+
+function driftRefusal(desired: Weights, live: Weights, drift: ReturnType<typeof findDrift>): CurvectlError {
+  return refused(
+    `Live weights in Route 53 (${describe(live)}) differ from the desired weights (${describe(desired)}); nothing was changed.`,
+    'Run "curvectl status" to see the drift; finish or abort an interrupted shift with "curvectl shift resume" or "curvectl shift abort", or run an interrupted "curvectl cluster create" or "curvectl retire" again.',
+    { drift },
+  );
 }
 
 async function applyWeights(deps: MembershipDeps, next: Weights, what: string): Promise<void> {
@@ -62,29 +72,40 @@ async function applyWeights(deps: MembershipDeps, next: Weights, what: string): 
 
 export type RegisterOutcome = { readonly weights: Weights; readonly changed: boolean };
 
-/** Adds `name` to the weighted records: 100 if no cluster has traffic yet (never all zero), else 0. */
+/**
+ * Adds `name` to the weighted records: 100 if no cluster has traffic yet (never all zero), else 0.
+ * A registration that stopped half-way (in the var file at that weight, not yet in Route 53, or in
+ * both) is finished; any other disagreement about `name` is drift and refused.
+ */
 export async function registerCluster(deps: MembershipDeps, name: string): Promise<RegisterOutcome> {
   const lock = await deps.state.acquireLock('traffic', `cluster create ${name} (register)`);
   try {
-    const { desired } = await assertNoDrift(deps);
-    if (name in desired) return { weights: desired, changed: false };
-    const others = Object.values(desired).reduce((s, w) => s + w, 0);
-    const next: Weights = { ...desired, [name]: others === 0 ? 100 : 0 };
-    await applyWeights(deps, next, `registering ${name} at weight ${next[name]}`);
+    const { desired, live } = await assertNoDrift(deps, { except: name });
+    if (name in desired && desired[name] === live[name]) return { weights: desired, changed: false };
+    const others = Object.entries(desired).reduce((s, [n, w]) => (n === name ? s : s + w), 0);
+    const weight = others === 0 ? 100 : 0;
+    if ([desired[name], live[name]].some((w) => w !== undefined && w !== weight)) {
+      throw driftRefusal(desired, live, findDrift(desired, live));
+    }
+    const next: Weights = { ...desired, [name]: weight };
+    await applyWeights(deps, next, `registering ${name} at weight ${weight}`);
     return { weights: next, changed: true };
   } finally {
     await lock.release();
   }
 }
 
-/** Removes `name`'s record. The caller has checked that it has no weight; checked again here under the lock. */
+/**
+ * Removes `name`'s record. The caller has checked that it has no weight; checked again here under the
+ * lock. A removal that stopped half-way (gone from the var file, still in Route 53 at 0) is finished.
+ */
 export async function deregisterCluster(deps: MembershipDeps, name: string): Promise<RegisterOutcome> {
   const lock = await deps.state.acquireLock('traffic', `retire ${name} (deregister)`);
   try {
-    const { desired, live } = await assertNoDrift(deps);
+    const { desired, live } = await assertNoDrift(deps, { except: name });
     if (!(name in desired) && !(name in live)) return { weights: desired, changed: false };
     if ((desired[name] ?? 0) > 0 || (live[name] ?? 0) > 0) {
-      throw refused(`${name} still has weight ${live[name] ?? desired[name]}; it was not removed.`, `Shift its traffic away first: curvectl shift --to <other cluster>.`);
+      throw refused(`${name} still has weight ${Math.max(desired[name] ?? 0, live[name] ?? 0)}; it was not removed.`, `Shift its traffic away first: curvectl shift --to <other cluster>.`);
     }
     const next: Record<string, number> = { ...desired };
     delete next[name];
