@@ -54,8 +54,6 @@ describe('cycle on the real cluster stack', () => {
     );
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('Cycle done: all traffic is on cluster-b and cluster-a is retired.');
-    // The drain was waited out, not skipped.
-    expect(result.stderr).toMatch(/cluster-a has drained/);
 
     // Only cluster-b, at 100, in Route 53 and in the var file; the traffic stack has converged.
     const records = await weightedRecords(emulator, ws);
@@ -81,7 +79,8 @@ describe('cycle on the real cluster stack', () => {
     ]);
     expect(at('shift.completed')).toBeGreaterThan(at('cluster.created'));
     expect(at('retire.started')).toBeGreaterThan(at('shift.completed'));
-    // At least the drain time passed between the last shift step and the retire.
+    // The drain was waited out, not skipped: at least --drain passed between cluster-a losing its last
+    // traffic (the last step) and the retire starting.
     const journal = (await ws.journal()).slice(journalBefore);
     const lastStep = Date.parse(steps.at(-1)!.at);
     const retireStarted = Date.parse(journal.find((e) => e.type === 'retire.started')!.at);
