@@ -214,3 +214,22 @@ export function exited(child: ChildProcess): Promise<number> {
     child.on('close', (code, signal) => resolve(code ?? (signal === 'SIGKILL' ? 137 : 128)));
   });
 }
+
+/** Creates clusters in order with `cluster create --yes` (the first gets 100, the rest 0). */
+export async function createClusters(ws: Workspace, names: readonly string[]): Promise<void> {
+  for (const name of names) {
+    const created = await ws.run(['cluster', 'create', name, '--yes']);
+    if (created.code !== 0) throw new Error(`curvectl cluster create ${name} failed (${created.code}):\n${created.stderr}`);
+  }
+}
+
+/**
+ * Puts the workspace at `weights` without a shift: the var file (as curvectl writes it) and the
+ * live records (UPSERT each), so desired and live agree. Terraform's state catches up on its next
+ * refresh, so a plan afterwards is clean.
+ */
+export async function setStartingWeights(ws: Workspace, weights: Record<string, number>): Promise<void> {
+  const sorted = Object.fromEntries(Object.keys(weights).sort().map((k) => [k, weights[k]]));
+  await writeFile(path.join(ws.stacks.traffic, 'cluster_weighting.auto.tfvars.json'), `${JSON.stringify({ cluster_weighting: sorted }, null, 2)}\n`);
+  for (const [cluster, weight] of Object.entries(weights)) await ws.setLiveWeight(cluster, weight);
+}
