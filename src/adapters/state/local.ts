@@ -5,8 +5,10 @@
  *   process can hold it. It holds JSON {scope, owner, host, pid, operation, startedAt, token}.
  *   The scope is percent-encoded into the file name ("cluster:a" -> "cluster%3Aa.lock").
  *   A lock is stale when it was taken on this host by a pid that no longer runs; a lock from another
- *   host cannot be judged, so it is never stale. A stale lock is not taken over silently: acquire
- *   fails with LOCKED and a hint to run `curvectl unlock`.
+ *   host cannot be judged, so it is never stale. A provably stale lock is taken over by the next
+ *   acquire, never silently: `onWarning` names the holder it replaced (after a crash or kill -9,
+ *   `shift resume` must just work, as the DynamoDB store does once a lease expires). The takeover
+ *   runs under a guard file (`<lock>.takeover`, also `wx`) so two processes cannot both take it.
  * - journal.jsonl: one JSON event per line, appended with a single write and fsync'd. A crash can
  *   leave a torn last line; reading skips lines that do not parse, and the next append starts on
  *   a fresh line so a torn line never swallows a good event.
@@ -31,6 +33,8 @@ export interface LocalStateStoreOptions {
   readonly isAlive?: (pid: number) => boolean;
   /** Default () => new Date(). */
   readonly now?: () => Date;
+  /** Told when a stale lock is taken over (the CLI prints it). */
+  readonly onWarning?: (message: string) => void;
 }
 
 interface LockFileContent extends LockInfo {
@@ -70,7 +74,7 @@ export class LocalStateStore implements StateStore {
   private readonly now: () => Date;
   private appendQueue: Promise<unknown> = Promise.resolve();
 
-  constructor(options: LocalStateStoreOptions) {
+  constructor(private readonly options: LocalStateStoreOptions) {
     this.dir = path.resolve(options.dir);
     this.owner = options.owner ?? defaultOwner();
     this.host = options.host ?? os.hostname();
@@ -108,7 +112,17 @@ export class LocalStateStore implements StateStore {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw ioError(`Cannot create the lock file ${file}`, err);
       const holder = await this.readLock(scope);
-      throw lockedError(scope, holder);
+      if (!holder?.stale || !(await this.removeStale(file, holder))) throw lockedError(scope, holder);
+      try {
+        handle = await open(file, 'wx', 0o644);
+      } catch (again) {
+        // Someone else acquired it between our removal and our create: they won, fairly.
+        if ((again as NodeJS.ErrnoException).code !== 'EEXIST') throw ioError(`Cannot create the lock file ${file}`, again);
+        throw lockedError(scope, await this.readLock(scope));
+      }
+      this.options.onWarning?.(
+        `Took over the ${scope} lock left by ${holder.owner}@${holder.host} (pid ${holder.pid}, "${holder.operation}" since ${holder.startedAt}): that process is gone.`,
+      );
     }
     try {
       // One write, so a reader sees all of it or (briefly) an empty file.
@@ -151,6 +165,34 @@ export class LocalStateStore implements StateStore {
     }
     await rm(this.lockFile(scope), { force: true });
     return status;
+  }
+
+  /**
+   * Removes a stale lock file if it is still the one we judged stale. The guard file makes the
+   * check-and-remove exclusive: without it, two takers could each remove the other's fresh lock.
+   */
+  private async removeStale(file: string, judged: LockStatus): Promise<boolean> {
+    const guard = `${file}.takeover`;
+    let handle;
+    try {
+      handle = await open(guard, 'wx', 0o644);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw ioError(`Cannot create ${guard}`, err);
+      // Another process is taking it over right now, or crashed doing so (then its guard is stale too).
+      const other = Number((await readFile(guard, 'utf8').catch(() => '')).trim());
+      if (other > 0 && !this.isAlive(other)) await rm(guard, { force: true });
+      return false;
+    }
+    try {
+      await handle.writeFile(`${this.pid}\n`, 'utf8');
+      await handle.close();
+      const current = await this.readLockFile(file);
+      if (!current || current.pid !== judged.pid || current.startedAt !== judged.startedAt) return false;
+      await rm(file, { force: true });
+      return true;
+    } finally {
+      await rm(guard, { force: true });
+    }
   }
 
   private isStale(info: LockInfo): boolean {

@@ -75,19 +75,43 @@ describe('LocalStateStore locks', () => {
     expect(results.filter((r) => r.status === 'rejected')).toHaveLength(9);
   });
 
-  it('detects a stale lock from a dead pid on this host, and does not take it over silently', async () => {
+  it('detects a stale lock from a dead pid on this host, and unlock clears it', async () => {
     const dead = store({ pid: 999_999 });
     await dead.acquireLock('traffic', 'shift --to cluster-b');
     const alive = store({ isAlive: (pid) => pid !== 999_999 });
     const status = await alive.readLock('traffic');
     expect(status).toMatchObject({ scope: 'traffic', pid: 999_999, stale: true });
-    const err = await lockedError(alive.acquireLock('traffic', 'shift'));
-    expect(err.message).toContain('pid 999999');
-    expect(err.hint).toMatch(/stale/);
-    expect(err.hint).toMatch(/curvectl unlock/);
     expect(await alive.clearLock('traffic')).toMatchObject({ stale: true, pid: 999_999 });
     expect(await alive.readLock('traffic')).toBeNull();
     await (await alive.acquireLock('traffic', 'shift')).release();
+  });
+
+  it('takes over a provably stale lock, saying whose it was', async () => {
+    const dead = store({ pid: 999_999 });
+    await dead.acquireLock('traffic', 'shift --to cluster-b');
+    const warnings: string[] = [];
+    const next = store({ pid: 4242, isAlive: (pid) => pid !== 999_999, onWarning: (m) => warnings.push(m) });
+    const handle = await next.acquireLock('traffic', 'shift resume');
+    expect(handle.info).toMatchObject({ pid: 4242, operation: 'shift resume' });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/Took over the traffic lock left by .*pid 999999, "shift --to cluster-b".*that process is gone/);
+    expect(await next.readLock('traffic')).toMatchObject({ pid: 4242, stale: false });
+    await handle.release();
+  });
+
+  it('lets exactly one of many concurrent takers take over a stale lock', async () => {
+    await store({ pid: 999_999 }).acquireLock('traffic', 'shift');
+    const takers = Array.from({ length: 8 }, (_, i) => store({ pid: 5000 + i, isAlive: (pid) => pid !== 999_999 }));
+    const results = await Promise.allSettled(takers.map((t) => t.acquireLock('traffic', 'shift resume')));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of results) if (r.status === 'rejected') expect((r.reason as CurvectlError).code).toBe('LOCKED');
+  });
+
+  it('never takes over a lock whose holder is alive', async () => {
+    await store({ pid: 999_999 }).acquireLock('traffic', 'shift');
+    const err = await lockedError(store({ isAlive: () => true }).acquireLock('traffic', 'shift'));
+    expect(err.message).toContain('pid 999999');
+    expect(err.hint).toMatch(/Wait for it to finish/);
   });
 
   it('uses the real pid check by default', async () => {
