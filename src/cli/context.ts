@@ -19,6 +19,7 @@ import type {
   TrafficDns,
 } from '../core/ports.js';
 import type { CurvectlConfig } from '../config/schema.js';
+import type { DynamoDbStateStore } from '../adapters/state/dynamodb.js';
 import type { GateChecker } from '../core/gates/types.js';
 import { colourEnabled, makePaint } from '../io/paint.js';
 import type { Paint } from '../io/render.js';
@@ -101,6 +102,8 @@ export function createContext(globals: GlobalOptions, options: { mutates: boolea
     ]);
     const c = loaded.config;
     const terraform = new Terraform({ binary: c.terraform.binary, run: runProcess, env });
+    // A team shares the desired weights too: the var file becomes this checkout's copy of them.
+    const team = c.state.backend === 'dynamodb' ? await dynamoDbState() : undefined;
     return new TerraformStacks({
       terraform,
       stacksDir: path.resolve(loaded.dir, c.terraform.stacksDir),
@@ -109,6 +112,7 @@ export function createContext(globals: GlobalOptions, options: { mutates: boolea
       clusterDefaults: { kubernetesVersion: c.cluster.kubernetesVersion, variables: c.cluster.variables },
       platformVariables: c.platform.variables,
       ...(c.region ? { region: c.region } : {}),
+      ...(team ? { desiredWeights: team.desiredWeights() } : {}),
     });
   });
 
@@ -121,31 +125,44 @@ export function createContext(globals: GlobalOptions, options: { mutates: boolea
     });
   });
 
+  // One DynamoDB store per process: the desired weights are written under the leases it holds.
+  const dynamoDbState = once(async (): Promise<DynamoDbStateStore> => {
+    const loaded = await config();
+    const s = loaded.config.state;
+    if (s.backend !== 'dynamodb') throw new Error('state.backend is not dynamodb');
+    const [{ DynamoDbStateStore }, { parseDuration }] = await Promise.all([
+      import('../adapters/state/dynamodb.js'),
+      import('../core/duration.js'),
+    ]);
+    const region = s.region ?? loaded.config.region;
+    return new DynamoDbStateStore({
+      table: s.table,
+      ...(region ? { region } : {}),
+      leaseMs: parseDuration(s.lease, 'state.lease'),
+      owner: user,
+      host: os.hostname(),
+      pid: process.pid,
+      // A lost or taken-over lease is something the operator must see, whatever the command.
+      onWarning: (w) => io.notify({ level: 'warn', code: w.code, text: w.text }),
+    });
+  });
+
   const state = once(async (): Promise<StateStore> => {
     const loaded = await config();
     const s = loaded.config.state;
     switch (s.backend) {
       case 'local': {
         const { LocalStateStore } = await import('../adapters/state/local.js');
-        return new LocalStateStore({ dir: path.resolve(loaded.dir, s.dir), owner: user, host: os.hostname(), pid: process.pid });
-      }
-      case 'dynamodb': {
-        const [{ DynamoDbStateStore }, { parseDuration }] = await Promise.all([
-          import('../adapters/state/dynamodb.js'),
-          import('../core/duration.js'),
-        ]);
-        const region = s.region ?? loaded.config.region;
-        return new DynamoDbStateStore({
-          table: s.table,
-          ...(region ? { region } : {}),
-          leaseMs: parseDuration(s.lease, 'state.lease'),
+        return new LocalStateStore({
+          dir: path.resolve(loaded.dir, s.dir),
           owner: user,
           host: os.hostname(),
           pid: process.pid,
-          // A lost or taken-over lease is something the operator must see, whatever the command.
-          onWarning: (w) => io.notify({ level: 'warn', code: w.code, text: w.text }),
+          onWarning: (text) => io.notify({ level: 'warn', code: 'lock.taken-over', text }),
         });
       }
+      case 'dynamodb':
+        return dynamoDbState();
       default: {
         const never: never = s;
         throw new Error(`unknown state backend ${JSON.stringify(never)}`);

@@ -72,7 +72,12 @@ export function reportUsageError(err: CommanderError, argv: readonly string[]): 
   reportError(error, { output: wantsJson(argv) ? 'json' : 'text', verbose: false });
 }
 
-const GROUPS = new Set(['cluster', 'shift']);
+/** Commands with subcommands, and their subcommands (main.ts). `shift` is also a command itself. */
+const GROUPS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ['cluster', new Set(['list', 'create'])],
+  ['shift', new Set(['resume', 'abort'])],
+  ['state', new Set(['bootstrap'])],
+]);
 const TAKES_VALUE = new Set(['-o', '--output', '-c', '--config']);
 
 /** The command words of an invocation ("cluster create"), skipping global options and their values. */
@@ -85,6 +90,9 @@ function commandWords(args: readonly string[]): string[] {
       continue;
     }
     if (a.startsWith('-')) continue;
+    const group = words.length === 1 ? GROUPS.get(words[0]!) : undefined;
+    // After a group only a known subcommand is a command word ("shift --to b": b is a value).
+    if (words.length === 1 && !group?.has(a)) break;
     words.push(a);
     if (!GROUPS.has(a) || words.length === 2) break;
   }

@@ -149,9 +149,15 @@ export interface ClusterSpec {
 
 export interface Stacks {
   // traffic
-  /** The desired weights: curvectl's JSON var file of the traffic stack ({} when absent). */
+  /**
+   * The desired weights ({} when there are none yet): curvectl's JSON var file of the traffic stack,
+   * or, with a team's DynamoDB state, the shared copy of which that file is a local mirror.
+   */
   readDesiredWeights(): Promise<Weights>;
-  /** Writes the var file atomically (temp file + rename). */
+  /**
+   * Writes the desired weights: the var file atomically (temp file + rename), after the shared copy
+   * when there is one. Called only while holding the traffic lock.
+   */
   writeDesiredWeights(weights: Weights): Promise<void>;
   planTraffic(options?: RunOptions): Promise<PlanResult>;
   applyTraffic(options?: RunOptions): Promise<ChangeSummary>;
@@ -197,6 +203,12 @@ export interface LockStatus extends LockInfo {
 export interface LockHandle {
   readonly info: LockInfo;
   release(): Promise<void>;
+  /**
+   * Whether the lock is still this process's. Only leased locks (DynamoDB) can be lost while held:
+   * a lease that ran out before it was renewed may be taken over by another operator. Absent means
+   * the lock cannot be lost (local lock files, fakes).
+   */
+  stillHeld?(): boolean;
 }
 
 export interface JournalEvent {

@@ -3,7 +3,7 @@
  * (chalk, or identity when colour is off) so tests can assert exact text.
  */
 import type { GateResultView, View } from '../core/io-host.js';
-import type { Weights } from '../core/ports.js';
+import type { LockStatus, Weights } from '../core/ports.js';
 import type { StatusReport } from '../core/status.js';
 import { formatDuration } from '../core/duration.js';
 
@@ -71,7 +71,18 @@ export function renderGates(results: readonly GateResultView[], paint: Paint = p
   });
 }
 
-export function renderView(view: View, paint: Paint = plain): string[] {
+/**
+ * What is known about a lock's holder being alive: a local lock is stale when its process is gone;
+ * a leased (DynamoDB) lock when its lease has run out, and otherwise says how long it has left.
+ */
+export function lockLiveness(lock: LockStatus, paint: Paint = plain, now: Date = new Date()): string {
+  if (lock.expiresAt === undefined) return lock.stale ? paint.yellow(' (stale: its process is gone)') : '';
+  if (lock.stale) return paint.yellow(` (stale: its lease expired at ${lock.expiresAt})`);
+  const left = Date.parse(lock.expiresAt) - now.getTime();
+  return paint.dim(` (lease expires in ${Number.isNaN(left) ? 'an unknown time' : formatDuration(Math.max(0, left))})`);
+}
+
+export function renderView(view: View, paint: Paint = plain, now: Date = new Date()): string[] {
   switch (view.type) {
     case 'weights':
       return [paint.bold(view.title), ...renderWeights(view.weights, paint, view.previous)];
@@ -90,7 +101,7 @@ export function renderView(view: View, paint: Paint = plain): string[] {
       ];
     case 'lock':
       return [
-        `${view.lock.scope} locked by ${view.lock.owner}@${view.lock.host} (pid ${view.lock.pid}) running "${view.lock.operation}" since ${view.lock.startedAt}${view.lock.stale ? paint.yellow(' (stale: its process is gone)') : ''}`,
+        `${view.lock.scope} locked by ${view.lock.owner}@${view.lock.host} (pid ${view.lock.pid}) running "${view.lock.operation}" since ${view.lock.startedAt}${lockLiveness(view.lock, paint, now)}`,
       ];
     default: {
       const never: never = view;
@@ -111,7 +122,7 @@ export function table(header: readonly string[], rows: readonly (readonly string
   return [paint.bold(line(header)), ...rows.map(line)];
 }
 
-export function renderStatus(report: StatusReport, paint: Paint = plain): string[] {
+export function renderStatus(report: StatusReport, paint: Paint = plain, now: Date = new Date()): string[] {
   const out: string[] = [];
   out.push(`${paint.bold('Record')} ${report.record} ${paint.dim(`(TTL ${report.ttl}s)`)}`);
   out.push('');
@@ -145,7 +156,7 @@ export function renderStatus(report: StatusReport, paint: Paint = plain): string
     out.push(`${paint.green('No drift')}: Route 53 matches the desired weights.`);
   }
   if (report.lock) {
-    out.push(...renderView({ type: 'lock', lock: report.lock }, paint));
+    out.push(...renderView({ type: 'lock', lock: report.lock }, paint, now));
   }
   if (report.operation) {
     const op = report.operation;

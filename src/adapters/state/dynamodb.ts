@@ -10,6 +10,8 @@
  * | a lock      | `lock#<scope>`  | `lock`                     | scope, owner, host, pid (N), operation, startedAt,         |
  * |             |                 |                            | expiresAt, renewedAt (ISO 8601), token                     |
  * | an event    | `journal`       | `<at ISO 8601>#<seq><rand>`| at, op, type, actor?, data? (the event's data as JSON text) |
+ * | the desired | `desired#traffic`| `weights`                 | weights (JSON text), version (N), updatedAt, updatedBy     |
+ * | weights     |                 |                            | (dynamodb-desired-weights.ts)                              |
  *
  * Locks are leases. acquireLock is one conditional PutItem
  * (`attribute_not_exists(pk) OR expiresAt < :now`): it succeeds when nobody holds the scope or the
@@ -20,8 +22,9 @@
  * lapsed, or forced it away) or when it lapsed before a renewal got through. The holder finds out
  * at once through `onWarning` (the CLI prints it as a warning) and through the handle, which is a
  * LeasedLockHandle: `lost` holds the reason and `signal` is aborted with it, for code that wants to
- * stop. curvectl does not kill the operation itself: stopping halfway through a Terraform apply is
- * worse than finishing a step the journal records anyway.
+ * stop, and `stillHeld()`, which the shift checks before each step (it holds instead of moving more
+ * traffic). curvectl does not kill the operation itself: stopping halfway through a Terraform apply
+ * is worse than finishing a step the journal records anyway.
  *
  * An expired lease IS taken over by the next acquireLock (that is what a lease is for), but never
  * silently: the taker gets an `onWarning` naming the previous holder. Lease expiry is judged by
@@ -42,6 +45,7 @@ import { formatDuration } from '../../core/duration.js';
 import type { JournalEvent, LockHandle, LockInfo, LockStatus, StateStore } from '../../core/ports.js';
 import { lazy, packageVersion } from '../aws/clients.js';
 import { awsErrorName, mapAwsError } from '../aws/errors.js';
+import { DynamoDbDesiredWeights, type HeldLease } from './dynamodb-desired-weights.js';
 
 export type DynamoDbLoader = () => Promise<{ sdk: typeof DDB; client: DDB.DynamoDBClient }>;
 
@@ -86,7 +90,12 @@ export interface LeasedLockHandle extends LockHandle {
   /** Why the lease was lost; undefined while it is held. */
   readonly lost: CurvectlError | undefined;
   readonly signal: AbortSignal;
+  /** Not lost, not released, and the lease has not run out by this machine's clock. */
+  stillHeld(): boolean;
 }
+
+/** The scope of the lock under which the shared desired weights are written (core's TRAFFIC_LOCK). */
+export const TRAFFIC_SCOPE = 'traffic';
 
 type Item = Record<string, DDB.AttributeValue>;
 
@@ -115,6 +124,8 @@ export class DynamoDbStateStore implements StateStore {
   private readonly warn: (warning: { code: string; text: string }) => void;
   private readonly load: DynamoDbLoader;
   private seq = 0;
+  /** The leases this process holds now, by scope (for writes that must happen under a lock). */
+  private readonly leases = new Map<string, HeldLease>();
 
   constructor(options: DynamoDbStateStoreOptions) {
     this.table = options.table;
@@ -188,6 +199,22 @@ export class DynamoDbStateStore implements StateStore {
     return this.hold(info, token);
   }
 
+  /**
+   * The team's desired weights, in this table, written only while this process holds the
+   * `scope` lease (see dynamodb-desired-weights.ts).
+   */
+  desiredWeights(scope: string = TRAFFIC_SCOPE): DynamoDbDesiredWeights {
+    return new DynamoDbDesiredWeights({
+      table: this.table,
+      load: this.load,
+      now: this.now,
+      writer: `${this.owner}@${this.host} (pid ${this.pid})`,
+      lockKey: lockKey(scope),
+      lease: () => this.leases.get(scope),
+      mapError: (err, action) => this.mapError(err, action),
+    });
+  }
+
   /** The handle of a lease we hold, with its renewal timer. */
   private hold(info: LockInfo, token: string): LeasedLockHandle {
     const controller = new AbortController();
@@ -259,7 +286,8 @@ export class DynamoDbStateStore implements StateStore {
     // The lease must never keep the process alive on its own.
     timer.unref();
 
-    return {
+    const now = this.now;
+    const handle: LeasedLockHandle = {
       info,
       get expiresAt() {
         return expiresAt;
@@ -268,10 +296,12 @@ export class DynamoDbStateStore implements StateStore {
         return lost;
       },
       signal: controller.signal,
+      stillHeld: () => !released && lost === undefined && now().getTime() < Date.parse(expiresAt),
       release: async () => {
         if (released) return;
         released = true;
         clearInterval(timer);
+        if (this.leases.get(info.scope)?.token === token) this.leases.delete(info.scope);
         await inFlight?.catch(() => undefined);
         const { sdk, client } = await this.load();
         try {
@@ -296,6 +326,8 @@ export class DynamoDbStateStore implements StateStore {
         }
       },
     };
+    this.leases.set(info.scope, { token, handle });
+    return handle;
   }
 
   async readLock(scope: string): Promise<LockStatus | null> {

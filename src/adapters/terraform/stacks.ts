@@ -5,7 +5,13 @@
  * - traffic/curvectl.auto.tfvars.json: zone_name, record_name, ttl, cluster_state_backend and
  *   cluster_state_config, from configuration; rewritten (when different) before every traffic run.
  * - traffic/cluster_weighting.auto.tfvars.json: {"cluster_weighting": {...}}, the desired weights;
- *   read and written atomically by readDesiredWeights / writeDesiredWeights.
+ *   read and written atomically by readDesiredWeights / writeDesiredWeights. With a shared
+ *   DesiredWeightsStore (a team's DynamoDB table) the store holds the truth and this file is this
+ *   checkout's copy of it: writes go to the store first, then to the file; reads come from the
+ *   store; and the file is rewritten from the store before every terraform run of the traffic stack,
+ *   so a checkout that is fresh, or whose last write was cut short between the two, applies what the
+ *   team decided. Until the store holds anything (first use) the file, if any, is the truth, and
+ *   the first write under the traffic lock seeds the store with what was checked against Route 53.
  * - {cluster,platform}/.terraform/curvectl/<stack>-<cluster>.tfvars.json: the variables of one run,
  *   passed with -var-file: for cluster, the configured variables + cluster_name + kubernetes_version;
  *   for platform, the configured variables + cluster_name + cluster_state_backend/config.
@@ -42,6 +48,22 @@ export const WEIGHTS_FILE = 'cluster_weighting.auto.tfvars.json';
 export const OVERRIDE_FILE = 'curvectl_override.tf';
 const OVERRIDE_MARKER = '# Written by curvectl';
 
+/**
+ * The desired weights shared by every operator's checkout (DynamoDB for a team). The core never
+ * sees it: TerraformStacks keeps the traffic var file in step with it.
+ */
+export interface DesiredWeightsStore {
+  /** Where the weights live, for messages: "DynamoDB table curvectl (item desired#traffic)". */
+  readonly description: string;
+  /** The shared weights; undefined when none have been stored yet. */
+  read(): Promise<Weights | undefined>;
+  /**
+   * Stores the weights. Only while this process holds the traffic lock, and only if nobody wrote
+   * since this process last read them (a lost update fails instead of being overwritten).
+   */
+  write(weights: Weights): Promise<void>;
+}
+
 export interface TerraformStacksOptions {
   readonly terraform: Terraform;
   /** Absolute directory holding cluster/, platform/ and traffic/. */
@@ -53,6 +75,8 @@ export interface TerraformStacksOptions {
   readonly platformVariables: Readonly<Record<string, unknown>>;
   /** config.region: the S3 backend's region when backend.region is not set. */
   readonly region?: string;
+  /** The team's shared desired weights (state.backend dynamodb); absent: the var file is the truth. */
+  readonly desiredWeights?: DesiredWeightsStore;
 }
 
 const ZERO: ChangeSummary = { add: 0, change: 0, remove: 0 };
@@ -78,6 +102,20 @@ export class TerraformStacks implements Stacks {
   }
 
   async readDesiredWeights(): Promise<Weights> {
+    const shared = await this.options.desiredWeights?.read();
+    return shared ?? this.readWeightsFile();
+  }
+
+  async writeDesiredWeights(weights: Weights): Promise<void> {
+    const sorted = sortedWeights(weights);
+    // Shared first: if that write fails (lock lost, someone else wrote) the local copy is untouched,
+    // and a crash between the two leaves only the copy behind, which the next traffic run refreshes.
+    await this.options.desiredWeights?.write(sorted);
+    await writeFileAtomic(this.weightsFile, weightsFileContent(sorted));
+  }
+
+  /** This checkout's var file ({} when absent). */
+  async readWeightsFile(): Promise<Weights> {
     const file = this.weightsFile;
     let text: string;
     try {
@@ -111,17 +149,6 @@ export class TerraformStacks implements Stacks {
     return weights;
   }
 
-  async writeDesiredWeights(weights: Weights): Promise<void> {
-    const sorted: Record<string, number> = {};
-    for (const name of Object.keys(weights).sort()) {
-      const weight = weights[name];
-      if (weight === undefined || !Number.isInteger(weight) || weight < 0 || weight > 255) {
-        throw new CurvectlError('INTERNAL', `Refusing to write weight ${String(weight)} for "${name}": weights are integers from 0 to 255.`);
-      }
-      sorted[name] = weight;
-    }
-    await writeFileAtomic(this.weightsFile, `${JSON.stringify({ cluster_weighting: sorted }, null, 2)}\n`);
-  }
 
   /** The content of traffic/curvectl.auto.tfvars.json. */
   trafficSettings(): Record<string, unknown> {
@@ -166,6 +193,9 @@ export class TerraformStacks implements Stacks {
   private async prepareTraffic(options: RunOptions): Promise<string> {
     const dir = this.dirOf('traffic');
     await writeIfChanged(path.join(dir, TRAFFIC_SETTINGS_FILE), `${JSON.stringify(this.trafficSettings(), null, 2)}\n`);
+    // Terraform reads the var file: make this checkout's copy the team's weights first.
+    const shared = await this.options.desiredWeights?.read();
+    if (shared !== undefined) await writeIfChanged(this.weightsFile, weightsFileContent(sortedWeights(shared)));
     await this.prepare('traffic', options);
     return dir;
   }
@@ -393,6 +423,23 @@ function runOpts(options: RunOptions): { signal?: AbortSignal; onProgress?: RunO
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   };
+}
+
+/** The weights in name order, each checked: an integer from 0 to 255. */
+function sortedWeights(weights: Weights): Record<string, number> {
+  const sorted: Record<string, number> = {};
+  for (const name of Object.keys(weights).sort()) {
+    const weight = weights[name];
+    if (weight === undefined || !Number.isInteger(weight) || weight < 0 || weight > 255) {
+      throw new CurvectlError('INTERNAL', `Refusing to write weight ${String(weight)} for "${name}": weights are integers from 0 to 255.`);
+    }
+    sorted[name] = weight;
+  }
+  return sorted;
+}
+
+function weightsFileContent(sorted: Weights): string {
+  return `${JSON.stringify({ cluster_weighting: sorted }, null, 2)}\n`;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

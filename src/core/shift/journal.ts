@@ -20,7 +20,7 @@ export const ShiftEvent = {
   stepDone: 'shift.step.done',
   /** data: { index, total, weights: Wi, bakeMs } (the bake ended with gates passing) */
   stepBaked: 'shift.step.baked',
-  /** data: { index, total, weights, reason: 'operator' | 'interrupt' } */
+  /** data: { index, total, weights, reason: 'operator' | 'interrupt' | 'lease-lost' } */
   held: 'shift.held',
   /** data: { index, total, weights, rerunStep?: number, recovered?: true } */
   resumed: 'shift.resumed',

@@ -10,12 +10,12 @@
  * resume` can always tell where it stopped. A second Ctrl-C aborts `interrupts.signal`: every port
  * call gets it, nothing more is journalled, and the journal is left for `resume`.
  */
-import { badInput, CurvectlError, refused } from '../errors.js';
+import { badInput, CurvectlError, isCurvectlError, refused } from '../errors.js';
 import { formatDuration } from '../duration.js';
 import type { Choice, Progress } from '../io-host.js';
 import type { GateCheck, GateTarget } from '../gates/types.js';
 import { summarizeCheck } from '../gates/runner.js';
-import type { WeightedRecord, Weights } from '../ports.js';
+import type { LockHandle, WeightedRecord, Weights } from '../ports.js';
 import {
   formatDrift,
   formatWeights,
@@ -85,7 +85,7 @@ export async function runShift(deps: ShiftDeps, request: ShiftRequest): Promise<
       gateIntervalMs: request.gateIntervalMs,
       reached: 0,
       baked: false,
-    });
+    }, lock);
   } catch (err) {
     throw asInterrupted(err, signal, op);
   } finally {
@@ -157,7 +157,7 @@ export async function resumeShift(deps: ShiftDeps, options: ResumeOptions): Prom
         return await rollBack(deps, st, reached, 'gate', `gates on ${st.to} failed on resume: ${summarizeCheck(check)}`, false, decidedAt);
       }
     }
-    return await drive(deps, run);
+    return await drive(deps, run, lock);
   } catch (err) {
     throw asInterrupted(err, signal, op);
   } finally {
@@ -207,7 +207,7 @@ interface Run {
 type NextChoice = 'continue' | 'hold' | 'rollback' | 'jump';
 type InterruptChoice = 'continue' | 'hold' | 'rollback';
 
-async function drive(deps: ShiftDeps, run: Run): Promise<ShiftOutcome> {
+async function drive(deps: ShiftDeps, run: Run, lock: LockHandle): Promise<ShiftOutcome> {
   const total = run.steps.length;
   let reached = run.reached;
   let baked = run.baked;
@@ -272,7 +272,11 @@ async function drive(deps: ShiftDeps, run: Run): Promise<ShiftOutcome> {
       }
     }
 
+    // A lease that ran out may have been taken over: never move more traffic without the lock.
+    if (lock.stillHeld?.() === false) return leaseLost(deps, run, reached, next);
     const applied = await applyStep(deps, run, next, weightsAtStep(run, reached));
+    // The step's write was refused because the lock is gone: nothing moved, and a rollback needs the lock too.
+    if (!applied.ok && applied.lockLost) return leaseLost(deps, run, reached, next);
     if (!applied.ok) return rollBack(deps, run, reached, 'apply', applied.reason, false, applied.decidedAt);
     reached = next;
     baked = false;
@@ -280,7 +284,9 @@ async function drive(deps: ShiftDeps, run: Run): Promise<ShiftOutcome> {
   }
 }
 
-type ApplyResult = { readonly ok: true } | { readonly ok: false; readonly reason: string; readonly decidedAt: Date };
+type ApplyResult =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly reason: string; readonly decidedAt: Date; readonly lockLost?: boolean };
 
 async function applyStep(deps: ShiftDeps, run: Run, index: number, previous: Weights): Promise<ApplyResult> {
   const { io, stacks, dns, clock } = deps;
@@ -303,7 +309,8 @@ async function applyStep(deps: ShiftDeps, run: Run, index: number, previous: Wei
     }
     const reason = `applying step ${index} failed: ${errorMessage(err)}`;
     progress.fail(`${label} failed: ${errorMessage(err)}`);
-    return { ok: false, reason, decidedAt: clock.now() };
+    // LOCKED here: the shared desired weights refused the write (the lease was lost), before any change.
+    return { ok: false, reason, decidedAt: clock.now(), ...(isCurvectlError(err) && err.code === 'LOCKED' ? { lockLost: true } : {}) };
   }
   if (!sameWeights(live, weights)) {
     const reason = `after step ${index} Route 53 has ${formatWeights(live)}, expected ${formatWeights(weights)}`;
@@ -432,6 +439,21 @@ async function hold(deps: ShiftDeps, run: Pick<Run, 'op' | 'w0' | 'steps'>, inde
     data: { op: run.op, index, weights },
   });
   return { kind: 'held', op: run.op, weights };
+}
+
+/** Holds at the last verified step (journalled, reason 'lease-lost') and stops with exit 5. */
+async function leaseLost(deps: ShiftDeps, run: Pick<Run, 'op' | 'w0' | 'steps'>, index: number, next: number): Promise<never> {
+  const total = run.steps.length;
+  const weights = weightsAtStep(run, index);
+  await journal(deps, run.op, ShiftEvent.held, { index, total, weights, reason: 'lease-lost' });
+  throw new CurvectlError(
+    'STOPPED',
+    `Lost the traffic lock before step ${next}/${total}: another operator may have taken over. Shift ${run.op} is held at step ${index}/${total} (${formatWeights(weights)}); nothing more was changed.`,
+    {
+      hint: 'Run `curvectl status` to see who holds the lock and where traffic is; once it is free, `curvectl shift resume` continues or `curvectl shift abort` rolls back.',
+      details: { op: run.op, index, total, weights },
+    },
+  );
 }
 
 async function complete(deps: ShiftDeps, run: Run): Promise<ShiftOutcome> {

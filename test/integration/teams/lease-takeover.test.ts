@@ -1,6 +1,6 @@
 /**
  * The lease: a holder killed with `kill -9` cannot release its DynamoDB lock, and nobody may take
- * it over until the lease (5 s here) runs out; after that the next command takes it over, says so,
+ * it over until the lease (8 s here) runs out; after that the next command takes it over, says so,
  * and `shift resume` finishes the shift the dead holder left. Clusters come from the cluster stub.
  */
 import { DeleteItemCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
@@ -10,7 +10,8 @@ import { startEmulator, type Emulator } from '../../_helpers/emulator.js';
 
 const BUCKET = 'lease-tf-state';
 const TABLE = 'curvectl-lease';
-const LEASE_MS = 5_000;
+// Long enough for a refused command to start, ask and exit within it on a loaded machine.
+const LEASE_MS = 8_000;
 const started = Date.now();
 
 let emulator: Emulator;
@@ -110,7 +111,8 @@ describe('a holder killed with kill -9', () => {
 
   it('unlock clears only an expired lease', async () => {
     // A lease that is still running, as another machine would hold it.
-    const expiresAt = new Date(Date.now() + 60_000).toISOString();
+    // 45 s, so that the message reads "4Ns" however quickly the commands below run (60 s reads "1m").
+    const expiresAt = new Date(Date.now() + 45_000).toISOString();
     const { PutItemCommand } = await import('@aws-sdk/client-dynamodb');
     await ddb.send(
       new PutItemCommand({

@@ -7,9 +7,11 @@
  * - `init --backend s3` scaffolds a configuration that uses them;
  * - two shifts from the two directories: exactly one proceeds, the other exits 4 naming it;
  * - the journal written from one directory is the history read in the other;
+ * - the desired weights are shared too: a fresh directory sees A's weights (no false drift), shifts
+ *   from them, and A then sees B's;
  * - Terraform's own S3 state lock refuses a concurrent apply of the traffic stack.
  */
-import { cp, readFile, writeFile } from 'node:fs/promises';
+import { access, cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetBucketVersioningCommand, GetPublicAccessBlockCommand, S3Client } from '@aws-sdk/client-s3';
@@ -40,6 +42,32 @@ async function history(ws: Workspace): Promise<{ at: string; op: string; type: s
   const result = await ws.run(['history', '-o', 'json']);
   expect(result.code, result.stderr).toBe(0);
   return (JSON.parse(result.stdout) as { events: { at: string; op: string; type: string }[] }).events;
+}
+
+interface StatusJson {
+  clusters: { name: string; weight: { desired: number | null; live: number | null } }[];
+  drift: unknown[];
+}
+
+async function statusOf(ws: Workspace): Promise<StatusJson> {
+  const result = await ws.run(['status', '-o', 'json']);
+  expect(result.code, result.stderr).toBe(0);
+  return JSON.parse(result.stdout) as StatusJson;
+}
+
+const weightsOfStatus = (status: StatusJson, side: 'desired' | 'live') => Object.fromEntries(status.clusters.map((c) => [c.name, c.weight[side]]));
+
+/** This working directory's copy of the desired weights (undefined: none). */
+async function varFile(ws: Workspace): Promise<Record<string, number> | undefined> {
+  const file = path.join(ws.stacks.traffic, 'cluster_weighting.auto.tfvars.json');
+  if (!(await access(file).then(() => true, () => false))) return undefined;
+  return (JSON.parse(await readFile(file, 'utf8')) as { cluster_weighting: Record<string, number> }).cluster_weighting;
+}
+
+async function desiredItem(): Promise<{ weights: Record<string, number>; version: number } | undefined> {
+  const out = await ddb.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: 'desired#traffic' }, sk: { S: 'weights' } }, ConsistentRead: true }));
+  if (!out.Item) return undefined;
+  return { weights: JSON.parse(out.Item.weights?.S ?? '') as Record<string, number>, version: Number(out.Item.version?.N) };
 }
 
 async function trafficLockItem(): Promise<Record<string, { S?: string; N?: string }> | undefined> {
@@ -178,6 +206,39 @@ describe('two operators, one lock', () => {
     const status = await b.run(['status', '-o', 'json']);
     expect(status.code, status.stderr).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({ lock: null, operation: null });
+  });
+});
+
+describe('shared desired weights', () => {
+  it('B, whose directory never held the weights, sees A\'s (no drift), shifts from them, and A then sees B\'s', async () => {
+    // A's creates and shift wrote the shared item; B's directory has no copy at all.
+    const before = await desiredItem();
+    expect(before?.weights).toEqual({ 'cluster-a': 50, 'cluster-b': 50 });
+    expect(await varFile(b)).toBeUndefined();
+    const seenByB = await statusOf(b);
+    expect(seenByB.drift).toEqual([]);
+    expect(weightsOfStatus(seenByB, 'desired')).toEqual({ 'cluster-a': 50, 'cluster-b': 50 });
+
+    const shift = await b.run(['shift', '--to', 'cluster-b', '--step', '50', '--bake', '5s', '--yes']);
+    expect(shift.code, shift.stderr).toBe(0);
+    expect(await b.liveWeights()).toEqual({ 'cluster-a': 0, 'cluster-b': 100 });
+    // B's copy was written from the shared weights; the item moved on by one write.
+    expect(await varFile(b)).toEqual({ 'cluster-a': 0, 'cluster-b': 100 });
+    expect(await desiredItem()).toEqual({ weights: { 'cluster-a': 0, 'cluster-b': 100 }, version: (before?.version ?? 0) + 1 });
+
+    // A's own copy is stale until its next traffic run, yet its status shows the team's weights.
+    expect(await varFile(a)).toEqual({ 'cluster-a': 50, 'cluster-b': 50 });
+    const seenByA = await statusOf(a);
+    expect(seenByA.drift).toEqual([]);
+    expect(weightsOfStatus(seenByA, 'desired')).toEqual({ 'cluster-a': 0, 'cluster-b': 100 });
+    expect(weightsOfStatus(seenByA, 'live')).toEqual({ 'cluster-a': 0, 'cluster-b': 100 });
+
+    // And A shifts back from there: its traffic runs apply the team's weights, not its stale copy.
+    const back = await a.run(['shift', '--to', 'cluster-a', '--step', '100', '--bake', '5s', '--yes']);
+    expect(back.code, back.stderr).toBe(0);
+    expect(await a.liveWeights()).toEqual({ 'cluster-a': 100, 'cluster-b': 0 });
+    expect(await varFile(a)).toEqual({ 'cluster-a': 100, 'cluster-b': 0 });
+    expect((await statusOf(b)).drift).toEqual([]);
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bar, renderStatus, renderView, renderWeights, table } from '../../../src/io/render.js';
+import { bar, lockLiveness, renderStatus, renderView, renderWeights, table } from '../../../src/io/render.js';
+import type { LockStatus } from '../../../src/core/ports.js';
 import type { StatusReport } from '../../../src/core/status.js';
 
 describe('weight bars', () => {
@@ -61,5 +62,46 @@ describe('status rendering', () => {
   it('says there is no drift when there is none', () => {
     const text = renderStatus({ ...report, drift: [] }).join('\n');
     expect(text).toContain('No drift');
+  });
+});
+
+describe('lock line', () => {
+  const now = new Date('2026-11-26T10:00:00.000Z');
+  const local: LockStatus = {
+    scope: 'traffic',
+    owner: 'alice',
+    host: 'laptop',
+    pid: 42,
+    operation: 'shift --to cluster-b',
+    startedAt: '2026-11-26T09:58:00.000Z',
+    stale: false,
+  };
+  const head = 'traffic locked by alice@laptop (pid 42) running "shift --to cluster-b" since 2026-11-26T09:58:00.000Z';
+
+  it('a local lock: stale when its process is gone, nothing more otherwise', () => {
+    expect(renderView({ type: 'lock', lock: local }, undefined, now)).toEqual([head]);
+    expect(renderView({ type: 'lock', lock: { ...local, stale: true } }, undefined, now)).toEqual([`${head} (stale: its process is gone)`]);
+  });
+
+  it('a leased lock: how long the lease has left, or when it expired', () => {
+    const live = { ...local, expiresAt: '2026-11-26T10:00:45.000Z' };
+    expect(renderView({ type: 'lock', lock: live }, undefined, now)).toEqual([`${head} (lease expires in 45s)`]);
+    expect(lockLiveness({ ...live, expiresAt: '2026-11-26T10:01:30.500Z' }, undefined, now)).toBe(' (lease expires in 1m31s)');
+    // Read a moment before it ran out, rendered a moment after: never a negative time.
+    expect(lockLiveness({ ...live, expiresAt: '2026-11-26T09:59:59.000Z' }, undefined, now)).toBe(' (lease expires in 0s)');
+    const expired = { ...live, expiresAt: '2026-11-26T09:59:40.000Z', stale: true };
+    expect(renderView({ type: 'lock', lock: expired }, undefined, now)).toEqual([`${head} (stale: its lease expired at 2026-11-26T09:59:40.000Z)`]);
+  });
+
+  it('status shows the lease of the lock it found', () => {
+    const report: StatusReport = {
+      record: 'api.example.test',
+      ttl: 60,
+      clusters: [],
+      drift: [],
+      lock: { ...local, expiresAt: '2026-11-26T10:00:20.000Z' },
+      operation: null,
+    };
+    expect(renderStatus(report, undefined, now)).toContain(`${head} (lease expires in 20s)`);
   });
 });

@@ -1,10 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, mkdir, readFile, readdir, rm, writeFile, access } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CurvectlError } from '../../../../src/core/errors.js';
 import { Terraform } from '../../../../src/adapters/terraform/runner.js';
-import { TerraformStacks, mapClusterOutputs, type TerraformBackend } from '../../../../src/adapters/terraform/stacks.js';
+import { TerraformStacks, mapClusterOutputs, type DesiredWeightsStore, type TerraformBackend } from '../../../../src/adapters/terraform/stacks.js';
+import type { Weights } from '../../../../src/core/ports.js';
 import { fakeRunner, type RecordedCall } from '../fake-process.js';
 
 let root: string;
@@ -27,13 +29,16 @@ interface World {
   /** plan exits 2 because only outputs differ. */
   outputsOnly?: boolean;
   outputs: Record<string, Record<string, { value: unknown }>>;
+  /** The traffic var file as each traffic plan saw it (null: absent). */
+  varFileAtPlan: (string | null)[];
 }
 
-function setup(options: { backend?: TerraformBackend; world?: Partial<World> } = {}) {
+function setup(options: { backend?: TerraformBackend; world?: Partial<World>; desiredWeights?: DesiredWeightsStore } = {}) {
   const world: World = {
     workspaces: { cluster: ['default'], platform: ['default'], traffic: ['default'] },
     planExit: 2,
     outputs: {},
+    varFileAtPlan: [],
     ...options.world,
   };
   const stackOf = (call: RecordedCall) => path.basename(call.options.cwd ?? '');
@@ -55,6 +60,13 @@ function setup(options: { backend?: TerraformBackend; world?: Partial<World> } =
         return {};
       }
       case 'plan':
+        if (stack === 'traffic') {
+          try {
+            world.varFileAtPlan.push(readFileSync(path.join(stacksDir, 'traffic', 'cluster_weighting.auto.tfvars.json'), 'utf8'));
+          } catch {
+            world.varFileAtPlan.push(null);
+          }
+        }
         return { exitCode: world.planExit };
       case 'show':
         return {
@@ -81,6 +93,7 @@ function setup(options: { backend?: TerraformBackend; world?: Partial<World> } =
     clusterDefaults: { kubernetesVersion: '1.31', variables: { node_desired_size: 3 } },
     platformVariables: { flux_git_url: 'https://git.example.test/fleet' },
     region: 'eu-west-1',
+    ...(options.desiredWeights ? { desiredWeights: options.desiredWeights } : {}),
   });
   const calls = () => run.calls.filter((c) => c.args[0] !== 'version').map((c) => ({ stack: stackOf(c), ws: c.options.env?.TF_WORKSPACE, args: c.args.join(' ') }));
   return { stacks, run, world, calls };
@@ -121,6 +134,91 @@ describe('desired weights file', () => {
     const { stacks } = setup();
     await expect(stacks.writeDesiredWeights({ a: -1 })).rejects.toMatchObject({ code: 'INTERNAL' });
     await expect(stacks.writeDesiredWeights({ a: 2.5 })).rejects.toMatchObject({ code: 'INTERNAL' });
+  });
+});
+
+/** A team's shared store in memory; `failWrites` makes writes fail like a lost lease. */
+class MemoryWeights implements DesiredWeightsStore {
+  readonly description = 'memory';
+  log: string[] = [];
+  failWrites: Error | undefined;
+  constructor(public weights: Weights | undefined = undefined) {}
+  async read(): Promise<Weights | undefined> {
+    this.log.push('read');
+    return this.weights;
+  }
+  async write(weights: Weights): Promise<void> {
+    this.log.push(`write ${JSON.stringify(weights)}`);
+    if (this.failWrites) throw this.failWrites;
+    this.weights = weights;
+  }
+}
+
+const weightsFile = () => path.join(stacksDir, 'traffic', 'cluster_weighting.auto.tfvars.json');
+const fileOf = (weights: Weights) => `${JSON.stringify({ cluster_weighting: weights }, null, 2)}\n`;
+
+describe('desired weights shared by a team', () => {
+  it('reads the shared weights, not this checkout\'s file', async () => {
+    const shared = new MemoryWeights({ 'cluster-a': 50, 'cluster-b': 50 });
+    const { stacks } = setup({ desiredWeights: shared });
+    await writeFile(weightsFile(), fileOf({ 'cluster-a': 100 }));
+    expect(await stacks.readDesiredWeights()).toEqual({ 'cluster-a': 50, 'cluster-b': 50 });
+  });
+
+  it('first use: nothing shared yet, so the file is the truth (or {} without one)', async () => {
+    const { stacks } = setup({ desiredWeights: new MemoryWeights() });
+    expect(await stacks.readDesiredWeights()).toEqual({});
+    await writeFile(weightsFile(), fileOf({ 'cluster-a': 100 }));
+    expect(await stacks.readDesiredWeights()).toEqual({ 'cluster-a': 100 });
+  });
+
+  it('writes the shared copy first (sorted), then the file atomically', async () => {
+    const shared = new MemoryWeights();
+    const { stacks } = setup({ desiredWeights: shared });
+    await stacks.writeDesiredWeights({ 'cluster-b': 10, 'cluster-a': 90 });
+    expect(shared.log).toEqual(['write {"cluster-a":90,"cluster-b":10}']);
+    expect(await readFile(weightsFile(), 'utf8')).toBe(fileOf({ 'cluster-a': 90, 'cluster-b': 10 }));
+    expect((await readdir(path.join(stacksDir, 'traffic'))).sort()).toEqual(['cluster_weighting.auto.tfvars.json', 'main.tf']);
+  });
+
+  it('a shared write that fails leaves the file alone; an invalid weight is refused before either', async () => {
+    const shared = new MemoryWeights({ 'cluster-a': 100 });
+    const { stacks } = setup({ desiredWeights: shared });
+    await writeFile(weightsFile(), fileOf({ 'cluster-a': 100 }));
+    shared.failWrites = new CurvectlError('LOCKED', 'lost the lock');
+    await expect(stacks.writeDesiredWeights({ 'cluster-a': 50, 'cluster-b': 50 })).rejects.toMatchObject({ code: 'LOCKED' });
+    expect(await readFile(weightsFile(), 'utf8')).toBe(fileOf({ 'cluster-a': 100 }));
+    shared.log = [];
+    await expect(stacks.writeDesiredWeights({ a: -1 })).rejects.toMatchObject({ code: 'INTERNAL' });
+    expect(shared.log).toEqual([]);
+  });
+
+  it('rewrites the file from the shared weights before every traffic run (fresh checkout, or a write cut short)', async () => {
+    const shared = new MemoryWeights({ 'cluster-a': 50, 'cluster-b': 50 });
+    const { stacks, world } = setup({ desiredWeights: shared });
+    // A fresh checkout has no file: terraform must still see the team's weights.
+    await stacks.planTraffic();
+    // A crash after the shared write and before the file's leaves a stale file behind.
+    shared.weights = { 'cluster-a': 0, 'cluster-b': 100 };
+    await stacks.applyTraffic();
+    expect(world.varFileAtPlan).toEqual([fileOf({ 'cluster-a': 50, 'cluster-b': 50 }), fileOf({ 'cluster-a': 0, 'cluster-b': 100 })]);
+  });
+
+  it('leaves the file alone before a traffic run when nothing is shared yet', async () => {
+    const { stacks, world } = setup({ desiredWeights: new MemoryWeights() });
+    await writeFile(weightsFile(), fileOf({ 'cluster-a': 100 }));
+    await stacks.applyTraffic();
+    expect(world.varFileAtPlan).toEqual([fileOf({ 'cluster-a': 100 })]);
+  });
+
+  it('runs no terraform when the shared weights cannot be read', async () => {
+    const shared = new MemoryWeights();
+    shared.read = async () => {
+      throw new CurvectlError('AWS', 'throttled');
+    };
+    const { stacks, calls } = setup({ desiredWeights: shared });
+    await expect(stacks.applyTraffic()).rejects.toMatchObject({ code: 'AWS' });
+    expect(calls().filter((c) => c.stack === 'traffic')).toEqual([]);
   });
 });
 
