@@ -104,6 +104,10 @@ export class FakeDns implements TrafficDns {
   reads = 0;
   /** Makes the next swapWeights calls throw this. */
   failSwap: Error | undefined;
+  /** Fails only the Nth swapWeights call (1-based), as Route 53 refusing a batch would. */
+  failSwapOn: number | undefined;
+  /** Called at the start of each swapWeights with its 1-based number (e.g. to crash before Route 53 changes). */
+  onSwap: ((n: number) => void) | undefined;
   /** Makes readRecords throw this (once per set). */
   failRead: Error | undefined;
   private changes = 0;
@@ -142,9 +146,11 @@ export class FakeDns implements TrafficDns {
   }
 
   async swapWeights(expected: readonly WeightedRecord[], next: Weights, signal?: AbortSignal): Promise<string> {
+    this.onSwap?.(this.swaps.length + 1);
     throwIfAborted(signal);
     this.swaps.push({ expected: expected.map((r) => ({ ...r })), next: { ...next } });
     if (this.failSwap) throw this.failSwap;
+    if (this.swaps.length === this.failSwapOn) throw new CurvectlError('AWS', 'Route 53 ChangeResourceRecordSets failed: PriorRequestNotComplete');
     // Real Route 53: the batch fails as a whole if any DELETE does not match the record exactly.
     for (const e of expected) {
       const current = this.records.find((r) => r.setIdentifier === e.setIdentifier);

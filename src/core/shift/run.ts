@@ -300,7 +300,28 @@ async function applyStep(deps: ShiftDeps, run: Run, index: number, previous: Wei
   let live: Weights;
   try {
     await stacks.writeDesiredWeights(weights);
-    await stacks.applyTraffic({ signal, onProgress: (event) => progress.update(`${label}: ${event.message}`) });
+    // Route 53 first, in ONE change batch (a DELETE+CREATE of every record: all-or-nothing on
+    // Route 53). Terraform's AWS provider changes each record with a call of its own and waits on
+    // each, so a step applied by Terraform alone leaves a mix of old and new weights live for
+    // seconds: a split no plan contains, and with three or more clusters possibly all zero (which
+    // Route 53 answers as equal weights). Terraform then only catches its state up: its plan finds
+    // the records already as the var file declares them.
+    const records = await dns.readRecords(signal);
+    if (!sameWeights(weightsFromRecords(records), weights)) {
+      const changeId = await dns.swapWeights(records, weights, signal);
+      progress.update(`${label}: Route 53 accepted ${formatWeights(weights)}; waiting until it is in sync`);
+      await dns.waitInSync(changeId, { signal });
+    }
+    const reconciled = await stacks.applyTraffic({ signal, onProgress: (event) => progress.update(`${label}: reconciling the traffic stack: ${event.message}`) });
+    const changed = reconciled.add + reconciled.change + reconciled.remove;
+    if (changed > 0) {
+      io.notify({
+        level: 'warn',
+        code: 'shift.step.terraform-changed',
+        text: `${label}: after the Route 53 change, Terraform still changed ${changed} resource${changed === 1 ? '' : 's'} of the traffic stack; check that its module declares nothing but the weighted records' weights as curvectl sets them.`,
+        data: { summary: reconciled },
+      });
+    }
     live = weightsFromRecords(await dns.readRecords(signal));
   } catch (err) {
     if (isAbort(err, signal)) {

@@ -1,7 +1,7 @@
 /**
  * `init`, `status`, `cluster list` and bad input, through the real binary, real Terraform and the
  * emulator. Clusters come from the cluster stub (the real cluster stack is proven in
- * test/integration/stacks and test/integration/cli/lifecycle.test.ts).
+ * test/integration/stacks and test/integration/lifecycle).
  */
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';

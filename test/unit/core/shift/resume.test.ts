@@ -26,16 +26,22 @@ async function heldAtStep1(options: { steps?: number } = {}) {
 }
 
 /** A shift whose process died (second Ctrl-C) during the apply of step 2. */
+/** Dies during step 2: before its Route 53 change, or after it (during Terraform's reconcile). */
 async function crashedDuringStep2(applyHappened: boolean) {
   const h = harness({ assumeYes: true });
-  h.stacks.onApply = (n) => {
-    if (n !== 2) return;
-    if (applyHappened) h.dns.setWeights(W2);
-    h.interrupts.abort();
-  };
+  if (applyHappened) {
+    h.stacks.onApply = (n) => {
+      if (n === 2) h.interrupts.abort();
+    };
+  } else {
+    h.dns.onSwap = (n) => {
+      if (n === 2) h.interrupts.abort();
+    };
+  }
   const err = await rejection(runShift(h.deps, request()));
   expect(err.code).toBe('INTERRUPTED');
   h.stacks.onApply = undefined;
+  h.dns.onSwap = undefined;
   expect(h.state.types().slice(-2)).toEqual([ShiftEvent.stepBaked, ShiftEvent.stepIntent]);
   expect(h.stacks.desired).toEqual(W2); // the var file was written before the apply
   return h;
@@ -98,7 +104,7 @@ describe('hold and resume', () => {
     h.gates.then('fail');
     const outcome = await resumeShift(h.nextProcess({ assumeYes: true }).deps, resumeOptions);
     expect(outcome).toMatchObject({ kind: 'rolled-back', cause: 'gate', weights: W0 });
-    expect(h.dns.swaps).toHaveLength(1);
+    expect(h.dns.swaps.map((s) => s.next)).toEqual([W1, W0]);
     expect(h.dns.weights).toEqual(W0);
   });
 
@@ -167,11 +173,11 @@ describe('crash recovery', () => {
   it('a jump cut short before Route 53 changed is run again as the jump', async () => {
     const h = harness();
     h.io.answer('shift.step.next', 'jump');
-    h.stacks.onApply = (n) => {
+    h.dns.onSwap = (n) => {
       if (n === 2) h.interrupts.abort();
     };
     await rejection(runShift(h.deps, request({ step: 10 })));
-    h.stacks.onApply = undefined;
+    h.dns.onSwap = undefined;
     expect(h.state.ofType(ShiftEvent.stepIntent).map((e) => e.data?.index)).toEqual([1, 9]);
     const outcome = await resumeShift(h.nextProcess({ assumeYes: true }).deps, resumeOptions);
     expect(outcome).toEqual({ kind: 'completed', op: 'op-1', weights: W2 });
@@ -195,9 +201,9 @@ describe('crash recovery', () => {
 
   it('crash after the plan was journalled, before step 1: resume starts at step 1', async () => {
     const h = harness({ assumeYes: true });
-    h.stacks.onApply = () => h.interrupts.abort();
+    h.dns.onSwap = () => h.interrupts.abort();
     await rejection(runShift(h.deps, request()));
-    h.stacks.onApply = undefined;
+    h.dns.onSwap = undefined;
     // the var file had W1 written; Route 53 still at W0
     expect(h.dns.weights).toEqual(W0);
     const outcome = await resumeShift(h.nextProcess({ assumeYes: true }).deps, resumeOptions);
@@ -240,7 +246,7 @@ describe('abort', () => {
       weights: W0,
       reason: 'the operator aborted the shift',
     });
-    expect(h.dns.swaps).toHaveLength(1);
+    expect(h.dns.swaps.map((s) => s.next)).toEqual([W1, W0]);
     expect(h.dns.weights).toEqual(W0);
     expect(h.stacks.desired).toEqual(W0);
     expect(h.state.types().slice(-3)).toEqual([ShiftEvent.rollbackStarted, ShiftEvent.rollbackDnsDone, ShiftEvent.aborted]);
@@ -255,8 +261,8 @@ describe('abort', () => {
     const h = await crashedDuringStep2(true);
     const outcome = await abortShift(h.nextProcess().deps);
     expect(outcome).toMatchObject({ kind: 'rolled-back', cause: 'abort', weights: W0 });
-    expect(h.dns.swaps).toHaveLength(1);
-    expect(h.dns.swaps[0]!.expected.map((r) => r.weight).sort()).toEqual([0, 100]);
+    expect(h.dns.swaps.map((s) => s.next)).toEqual([W1, W2, W0]);
+    expect(h.dns.swaps[2]!.expected.map((r) => r.weight).sort()).toEqual([0, 100]);
   });
 
   it('refuses when there is nothing to abort', async () => {
@@ -268,19 +274,19 @@ describe('abort', () => {
 
   it('finishes a rollback whose Terraform reconcile failed, without changing Route 53 again', async () => {
     const h = harness({ assumeYes: true, gates: new ScriptedGates().failFrom(3) });
-    h.stacks.failApplyOn = 2; // the reconcile after the DNS rollback
+    h.stacks.failApplyOn = 2; // the reconcile after the DNS rollback (apply 1 reconciled step 1)
     const err = await rejection(runShift(h.deps, request()));
     expect(err.code).toBe('TERRAFORM');
     expect(err.message).toMatch(/^Route 53 is back at the starting weights \(cluster-a 90, cluster-b 10\), but reconciling the traffic stack failed/);
     expect(err.hint).toMatch(/shift abort/);
     expect(h.dns.weights).toEqual(W0);
-    expect(h.dns.swaps).toHaveLength(1);
+    expect(h.dns.swaps.map((s) => s.next)).toEqual([W1, W0]);
     expect(currentOperation(h.state.events, null)).toMatchObject({ rollingBack: true, next: expect.stringMatching(/shift abort/) });
 
     // resume finishes the rollback too (with its original cause)
     const outcome = await resumeShift(h.nextProcess().deps, resumeOptions);
     expect(outcome).toMatchObject({ kind: 'rolled-back', cause: 'gate', weights: W0 });
-    expect(h.dns.swaps).toHaveLength(1);
+    expect(h.dns.swaps).toHaveLength(2); // Route 53 not changed again
     expect(h.state.ofType(ShiftEvent.rollbackDnsDone).at(-1)!.data).toMatchObject({ skipped: true });
     expect(h.state.types().at(-1)).toBe(ShiftEvent.rolledBack);
     expect(h.stacks.desired).toEqual(W0);

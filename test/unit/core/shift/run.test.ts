@@ -52,7 +52,10 @@ describe('runShift: happy path', () => {
     expect(h.io.prompts.map((p) => [p.code, p.answer])).toEqual([['shift.step.next', 'continue']]);
     expect(h.state.locks.size).toBe(0);
     expect(h.state.lockLog).toEqual(['traffic:shift --to cluster-b']);
-    expect(h.dns.swaps).toEqual([]);
+    // Each step is ONE Route 53 change of every record (Terraform then only catches its state up).
+    expect(h.dns.swaps.map((s) => s.next)).toEqual([W1, W2]);
+    expect(h.dns.swaps.every((s) => s.expected.length === 2)).toBe(true);
+    expect(h.dns.waits).toEqual(['/change/C1', '/change/C2']);
   });
 
   it('shows the plan (W0 first), each step with its previous weights, and a countdown with gate status', async () => {
@@ -65,7 +68,8 @@ describe('runShift: happy path', () => {
     ]);
     expect(h.io.progress).toContain('update: Step 1/2 at cluster-a 45, cluster-b 55: 1m left; gates pass (scripted)');
     expect(h.io.progress).toContain('update: Step 1/2 at cluster-a 45, cluster-b 55: 10s left; gates pass (scripted)');
-    expect(h.io.progress.some((p) => p.startsWith('update: Step 1/2: aws_route53_record'))).toBe(true);
+    expect(h.io.progress).toContain('update: Step 1/2: Route 53 accepted cluster-a 45, cluster-b 55; waiting until it is in sync');
+    expect(h.io.progress.some((p) => p.startsWith('update: Step 1/2: reconciling the traffic stack: aws_route53_record'))).toBe(true);
     expect(h.io.codes()).toContain('shift.completed');
   });
 
@@ -219,14 +223,15 @@ describe('runShift: rollback', () => {
 
     expect(outcome).toMatchObject({ kind: 'rolled-back', op: 'op-1', cause: 'gate', weights: W0 });
     if (outcome.kind === 'rolled-back') expect(outcome.reason).toMatch(/gates on cluster-b failed during the bake of step 1/);
-    expect(h.dns.swaps).toHaveLength(1);
-    const [swap] = h.dns.swaps;
+    // One change for step 1, then ONE change back holding every record.
+    expect(h.dns.swaps).toHaveLength(2);
+    const swap = h.dns.swaps[1];
     expect(swap!.expected.map((r) => [r.setIdentifier, r.weight]).sort()).toEqual([
       ['cluster-a', 45],
       ['cluster-b', 55],
     ]);
     expect(swap!.next).toEqual(W0);
-    expect(h.dns.waits).toEqual(['/change/C1']);
+    expect(h.dns.waits).toEqual(['/change/C1', '/change/C2']);
     expect(h.dns.weights).toEqual(W0);
     expect(h.stacks.desired).toEqual(W0);
     expect(h.stacks.writes).toEqual([W1, W0]);
@@ -241,32 +246,33 @@ describe('runShift: rollback', () => {
       ShiftEvent.rolledBack,
     ]);
     expect(h.state.ofType(ShiftEvent.rollbackStarted)[0]!.data).toMatchObject({ cause: 'gate', index: 1, to: W0 });
-    expect(h.state.ofType(ShiftEvent.rollbackDnsDone)[0]!.data).toMatchObject({ weights: W0, skipped: false, changeId: '/change/C1', ms: 0 });
+    expect(h.state.ofType(ShiftEvent.rollbackDnsDone)[0]!.data).toMatchObject({ weights: W0, skipped: false, changeId: '/change/C2', ms: 0 });
     expect(h.state.ofType(ShiftEvent.rolledBack)[0]!.data).toMatchObject({ cause: 'gate', weights: W0, planClean: true });
     expect(h.io.viewsOf('gates').at(-1)!.results[0]!.outcome).toBe('fail');
     expect(h.state.locks.size).toBe(0);
     expect(currentOperation(h.state.events)).toBeNull();
   });
 
-  it('a failed apply of step 1 rolls back (Route 53 still at W0: no DNS change needed)', async () => {
+  it('a failed Terraform reconcile of step 1 rolls back (Route 53 already had W1: one change back)', async () => {
     const h = harness({ assumeYes: true });
     h.stacks.failApplyOn = 1;
     const outcome = await runShift(h.deps, request());
     expect(outcome).toMatchObject({ kind: 'rolled-back', cause: 'apply', weights: W0 });
     if (outcome.kind === 'rolled-back') expect(outcome.reason).toMatch(/applying step 1 failed: terraform apply failed/);
-    expect(h.dns.swaps).toEqual([]);
-    expect(h.state.ofType(ShiftEvent.rollbackDnsDone)[0]!.data).toMatchObject({ skipped: true });
+    expect(h.dns.swaps.map((s) => s.next)).toEqual([W1, W0]);
+    expect(h.dns.weights).toEqual(W0);
+    expect(h.state.ofType(ShiftEvent.rollbackDnsDone)[0]!.data).toMatchObject({ skipped: false });
     expect(h.stacks.desired).toEqual(W0);
     expect(h.io.progress.some((p) => p.startsWith('fail: Step 1/2 failed'))).toBe(true);
   });
 
-  it('a failed apply of step 2 rolls back from W1 in one change', async () => {
+  it('a failed Route 53 change of step 2 rolls back from W1 in one change', async () => {
     const h = harness({ assumeYes: true });
-    h.stacks.failApplyOn = 2;
+    h.dns.failSwapOn = 2;
     const outcome = await runShift(h.deps, request());
     expect(outcome).toMatchObject({ kind: 'rolled-back', cause: 'apply' });
-    expect(h.dns.swaps).toHaveLength(1);
-    expect(h.dns.swaps[0]!.next).toEqual(W0);
+    expect(h.dns.swaps.map((s) => s.next)).toEqual([W1, W2, W0]);
+    expect(h.dns.swaps[2]!.expected.map((r) => r.weight).sort()).toEqual([45, 55]);
     expect(h.dns.weights).toEqual(W0);
     expect(h.stacks.desired).toEqual(W0);
   });
@@ -279,8 +285,8 @@ describe('runShift: rollback', () => {
     if (outcome.kind === 'rolled-back') {
       expect(outcome.reason).toBe('after step 1 Route 53 has cluster-a 50, cluster-b 50, expected cluster-a 45, cluster-b 55');
     }
-    expect(h.dns.swaps).toHaveLength(1);
-    expect(h.dns.swaps[0]!.expected.map((r) => r.weight).sort()).toEqual([50, 50]);
+    expect(h.dns.swaps).toHaveLength(2);
+    expect(h.dns.swaps[1]!.expected.map((r) => r.weight).sort()).toEqual([50, 50]);
   });
 
   it('the operator chooses to roll back', async () => {
@@ -288,7 +294,7 @@ describe('runShift: rollback', () => {
     h.io.answer('shift.step.next', 'rollback');
     const outcome = await runShift(h.deps, request());
     expect(outcome).toMatchObject({ kind: 'rolled-back', cause: 'operator', weights: W0, reason: 'the operator chose to roll back' });
-    expect(h.dns.swaps).toHaveLength(1);
+    expect(h.dns.swaps.map((s) => s.next)).toEqual([W1, W0]);
     expect(h.dns.weights).toEqual(W0);
   });
 
@@ -336,8 +342,8 @@ describe('runShift: Ctrl-C', () => {
     h.io.answer('shift.step.next', 'continue').answer('shift.interrupt', 'rollback');
     const outcome = await runShift(h.deps, request());
     expect(outcome).toMatchObject({ kind: 'rolled-back', cause: 'operator' });
-    expect(h.dns.swaps).toHaveLength(1);
-    expect(h.dns.swaps[0]!.expected.map((r) => r.weight).sort()).toEqual([0, 100]);
+    expect(h.dns.swaps).toHaveLength(3);
+    expect(h.dns.swaps[2]!.expected.map((r) => r.weight).sort()).toEqual([0, 100]);
   });
 
   it('under --yes a Ctrl-C holds at the last verified step without asking', async () => {
