@@ -83,6 +83,8 @@ export function toProgress(
   const text = scrubSecrets(message['@message'] ?? message.type);
   switch (message.type) {
     case 'version':
+      // "Terraform 1.11.4" says nothing about progress; the version is checked once elsewhere.
+      return undefined;
     case 'planned_change':
     case 'apply_start':
     case 'apply_progress':

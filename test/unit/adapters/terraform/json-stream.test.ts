@@ -35,8 +35,8 @@ describe('TerraformJsonStream', () => {
     const events: TerraformProgress[] = [];
     const stream = new TerraformJsonStream({ stack: 'traffic', workspace: 'default' }, (e) => events.push(e));
     for (const line of lines) stream.push(line);
+    // No "version" event: "Terraform 1.11.4" is not progress.
     expect(events.map((e) => e.type)).toEqual([
-      'version',
       'planned_change',
       'change_summary',
       'apply_start',
@@ -46,8 +46,8 @@ describe('TerraformJsonStream', () => {
       'outputs',
     ]);
     expect(events.every((e) => e.stack === 'traffic' && e.workspace === 'default')).toBe(true);
-    expect(events[2]?.counts).toEqual({ add: 0, change: 1, remove: 0 });
-    expect(events[4]?.message).toContain('Still modifying');
+    expect(events[1]?.counts).toEqual({ add: 0, change: 1, remove: 0 });
+    expect(events[3]?.message).toContain("Still modifying");
     expect(stream.summary).toEqual({ add: 0, change: 1, remove: 0 });
     expect(stream.plannedChanges).toEqual(['aws_route53_record.weighted["cluster-a"]']);
     expect(stream.outputs?.record?.value).toBe('api.example.test');
