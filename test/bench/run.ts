@@ -60,6 +60,13 @@ async function timeAsync(fn: () => Promise<unknown>): Promise<number> {
 
 const bin = path.join(repoRoot, 'bin', 'curvectl.js');
 
+/** A workspace with a hosted zone of its own, so sections sharing one emulator never see each other's records. */
+async function workspace(emulator: Emulator, section: string): Promise<Workspace> {
+  const zone = `${section}.bench.test`;
+  await emulator.createHostedZone(zone);
+  return createWorkspace({ emulator, zone });
+}
+
 async function ok(ws: Workspace, argv: string[]): Promise<void> {
   const result = await ws.run(argv);
   if (result.code !== 0) throw new Error(`curvectl ${argv.join(' ')} exited ${result.code}: ${result.stderr}`);
@@ -104,7 +111,7 @@ async function rawApply(ws: Workspace, weights: Record<string, number>): Promise
 async function benchStartup(emulator: Emulator): Promise<void> {
   process.stderr.write('\n== start-up\n');
   const runs = quick ? 11 : 21;
-  const ws = await createWorkspace({ emulator });
+  const ws = await workspace(emulator, 'startup');
   try {
     await ok(ws, ['cluster', 'create', 'cluster-a', '--yes']);
     await ok(ws, ['cluster', 'create', 'cluster-b', '--yes']);
@@ -134,7 +141,7 @@ async function benchStep(emulator: Emulator): Promise<void> {
   // One shift of many small steps, then the same maps through raw terraform apply. (Within one
   // emulator curvectl never sends a record back to a weight it CREATEd before: moto refuses that.)
   const step = quick ? 25 : 10;
-  const ws = await createWorkspace({ emulator });
+  const ws = await workspace(emulator, 'step');
   const timed = await timedTerraform(ws.dir);
   try {
     await ok(ws, ['cluster', 'create', 'cluster-a', '--yes']);
@@ -172,7 +179,7 @@ async function benchStep(emulator: Emulator): Promise<void> {
 async function benchRollback(emulator: Emulator): Promise<void> {
   process.stderr.write('\n== rollback: gate failure to Route 53 accepting the change, against the same change through Terraform\n');
   const rounds = quick ? 2 : 3;
-  const ws = await createWorkspace({ emulator });
+  const ws = await workspace(emulator, 'rollback');
   const flag = path.join(ws.dir, 'gate-fails');
   try {
     await ok(ws, ['cluster', 'create', 'cluster-a', '--yes']);
@@ -210,7 +217,7 @@ async function benchRollback(emulator: Emulator): Promise<void> {
 async function benchScaling(emulator: Emulator): Promise<void> {
   process.stderr.write('\n== scaling with the number of clusters\n');
   const runs = quick ? 3 : 5;
-  const ws = await createWorkspace({ emulator });
+  const ws = await workspace(emulator, 'scaling');
   try {
     let created = 0;
     for (const n of [2, 5, 10]) {
@@ -249,7 +256,6 @@ async function main(): Promise<void> {
   const started = Date.now();
   const emulator = await startEmulator();
   try {
-    await emulator.createHostedZone('example.test');
     if (wants('startup')) await benchStartup(emulator);
     if (wants('step')) await benchStep(emulator);
     if (wants('rollback')) await benchRollback(emulator);
