@@ -68,7 +68,7 @@ export function parseConfigText(text: string, file: string): CurvectlConfig {
     const pos = yamlError.linePos?.[0];
     const where = pos ? `${file}:${pos.line}:${pos.col}` : file;
     const message = yamlError.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? 'invalid YAML';
-    throw new CurvectlError('BAD_CONFIG', `${where}: invalid YAML: ${message}`, {
+    throw new CurvectlError('BAD_CONFIG', sentence(`${where}: invalid YAML: ${message}`), {
       hint: 'Fix the YAML syntax at that line (indentation, quotes, colons).',
       details: { file, ...(pos ? { line: pos.line, column: pos.col } : {}), errors: doc.errors.map((e) => e.message) },
     });
@@ -83,10 +83,15 @@ export function parseConfigText(text: string, file: string): CurvectlConfig {
     throw new CurvectlError('BAD_CONFIG', `${file}: invalid configuration.`);
   }
   const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
-  throw new CurvectlError('BAD_CONFIG', `${file}: ${first.path}: ${first.message}${first.line ? ` (line ${first.line})` : ''}${more}`, {
+  throw new CurvectlError('BAD_CONFIG', sentence(`${file}: ${first.path}: ${first.message}${first.line ? ` (line ${first.line})` : ''}${more}`), {
     hint: 'Fix curvectl.yaml; the README lists every setting.',
     details: { file, problems },
   });
+}
+
+/** The error line is one sentence: it ends with a full stop (the YAML parser's messages do not). */
+function sentence(text: string): string {
+  return `${text.replace(/[\s.:;,]+$/, '')}.`;
 }
 
 export interface ConfigProblem {

@@ -122,6 +122,9 @@ export async function resumeShift(deps: ShiftDeps, options: ResumeOptions): Prom
     const [desired, records] = await Promise.all([deps.stacks.readDesiredWeights(), deps.dns.readRecords(signal)]);
     const live = weightsFromRecords(records);
     const { reached, baked, recovered, rerun } = await reconcile(deps, st, live, desired);
+    // A recovered step was cut short after its Route 53 change, before Terraform saved its state (its
+    // outputs would lag and `terraform plan` show changes): apply once more, which changes nothing in AWS.
+    if (recovered) await syncTrafficState(deps, reached, st.steps.length);
 
     await journal(deps, st.op, ShiftEvent.resumed, {
       index: reached,
@@ -342,6 +345,31 @@ async function applyStep(deps: ShiftDeps, run: Run, index: number, previous: Wei
   await journal(deps, run.op, ShiftEvent.stepDone, { index, total, weights });
   io.show({ type: 'weights', title: label, weights, previous });
   return { ok: true };
+}
+
+/**
+ * An apply that only brings the traffic stack's state in line with Route 53 after a recovered step.
+ * A failure is a warning: Route 53 is right, and the next apply (a step or a rollback) catches up.
+ */
+async function syncTrafficState(deps: ShiftDeps, index: number, total: number): Promise<void> {
+  const signal = deps.interrupts.signal;
+  const label = `Step ${index}/${total}`;
+  const progress = deps.io.startProgress(`${label}: bringing the traffic stack's state in line with Route 53`);
+  try {
+    await deps.stacks.applyTraffic({ signal, onProgress: (event) => progress.update(`${label}: ${event.message}`) });
+    progress.succeed(`${label}: the traffic stack's state is in line with Route 53`);
+  } catch (err) {
+    if (isAbort(err, signal)) {
+      progress.stop();
+      throw err;
+    }
+    progress.fail(`${label}: could not bring the traffic stack's state in line with Route 53`);
+    deps.io.notify({
+      level: 'warn',
+      code: 'shift.resume.state-sync-failed',
+      text: `The traffic stack's state lags behind Route 53 (${errorMessage(err)}); the next apply brings it in line.`,
+    });
+  }
 }
 
 type BakeResult =

@@ -100,7 +100,7 @@ describe('parseConfigText', () => {
   it('names an unknown key first, with the allowed keys and the line, and lists every problem in details', () => {
     const err = parseError('dns:\n  zone: example.com\n  recrod: api.example.com\n');
     expect(err.message).toBe(
-      "/cfg/curvectl.yaml: dns.recrod: unknown key 'recrod' (allowed: zone, record, ttl) (line 3) (and 1 more problem)",
+      "/cfg/curvectl.yaml: dns.recrod: unknown key 'recrod' (allowed: zone, record, ttl) (line 3) (and 1 more problem).",
     );
     const problems = err.details?.problems as Array<{ path: string; message: string }>;
     expect(problems.map((p) => p.path)).toEqual(['dns.recrod', 'dns.record']);
@@ -110,36 +110,36 @@ describe('parseConfigText', () => {
   it('knows the allowed keys inside a discriminated union', () => {
     const err = parseError(`${minimal}gates:\n  - type: alarm\n    alarms: [a]\n    alarmz: [b]\n`);
     expect(err.message).toBe(
-      "/cfg/curvectl.yaml: gates[0].alarmz: unknown key 'alarmz' (allowed: type, alarms, allowInsufficientData) (line 7)",
+      "/cfg/curvectl.yaml: gates[0].alarmz: unknown key 'alarmz' (allowed: type, alarms, allowInsufficientData) (line 7).",
     );
   });
 
   it('explains invalid record and zone names', () => {
     expect(parseError('dns:\n  zone: example.com\n  record: not_a name\n').message).toBe(
-      '/cfg/curvectl.yaml: dns.record: expected a DNS name like "api.example.com" (line 3)',
+      '/cfg/curvectl.yaml: dns.record: expected a DNS name like "api.example.com" (line 3).',
     );
     expect(parseError('dns:\n  zone: localhost\n  record: api.example.com\n').message).toBe(
-      '/cfg/curvectl.yaml: dns.zone: expected a DNS name like "api.example.com" (line 2)',
+      '/cfg/curvectl.yaml: dns.zone: expected a DNS name like "api.example.com" (line 2).',
     );
   });
 
   it('explains wrong types and unknown gate types', () => {
-    expect(parseError(`${minimal}  ttl: "60"\n`).message).toBe('/cfg/curvectl.yaml: dns.ttl: expected a number, got "60" (line 4)');
+    expect(parseError(`${minimal}  ttl: "60"\n`).message).toBe('/cfg/curvectl.yaml: dns.ttl: expected a number, got "60" (line 4).');
     expect(parseError(`${minimal}gates:\n  - type: nope\n`).message).toBe(
-      '/cfg/curvectl.yaml: gates[0].type: expected one of eks, nodegroups, target-health, alarm, metric, http, command, got "nope" (line 5)',
+      '/cfg/curvectl.yaml: gates[0].type: expected one of eks, nodegroups, target-health, alarm, metric, http, command, got "nope" (line 5).',
     );
     expect(parseError(`${minimal}shift:\n  bake: "10"\n`).message).toBe(
-      '/cfg/curvectl.yaml: shift.bake: expected a duration like "30s", "5m", "1h" or "0s" (line 5)',
+      '/cfg/curvectl.yaml: shift.bake: expected a duration like "30s", "5m", "1h" or "0s" (line 5).',
     );
   });
 
   it('says what is missing in an empty file', () => {
-    expect(parseError('').message).toBe('/cfg/curvectl.yaml: dns: missing; expected a mapping');
-    expect(parseError('# only a comment\n').message).toBe('/cfg/curvectl.yaml: dns: missing; expected a mapping');
+    expect(parseError('').message).toBe('/cfg/curvectl.yaml: dns: missing; expected a mapping.');
+    expect(parseError('# only a comment\n').message).toBe('/cfg/curvectl.yaml: dns: missing; expected a mapping.');
   });
 
   it('refuses a document that is not a mapping', () => {
-    expect(parseError('- a\n- b\n').message).toBe('/cfg/curvectl.yaml: (top level): expected a mapping, got a list (line 1)');
+    expect(parseError('- a\n- b\n').message).toBe('/cfg/curvectl.yaml: (top level): expected a mapping, got a list (line 1).');
   });
 });
 
