@@ -11,7 +11,7 @@ import { startEmulator, type Emulator } from '../../_helpers/emulator.js';
 const BUCKET = 'lease-tf-state';
 const TABLE = 'curvectl-lease';
 // Long enough for a refused command to start, ask and exit within it on a loaded machine.
-const LEASE_MS = 8_000;
+const LEASE_MS = 20_000;
 const started = Date.now();
 
 let emulator: Emulator;
@@ -91,7 +91,7 @@ describe('a holder killed with kill -9', () => {
 
     // Once the lease has run out, the next command takes the lock over (and says so). A new shift
     // then refuses because the dead holder's shift is unfinished...
-    await waitFor(async () => Date.now() - killedAt > LEASE_MS + 250, 'the lease to run out', 10_000, 100);
+    await waitFor(async () => Date.now() - killedAt > LEASE_MS + 250, 'the lease to run out', LEASE_MS + 10_000, 100);
     const status = await ws.run(['status', '-o', 'json']);
     expect(JSON.parse(status.stdout).lock).toMatchObject({ scope: 'traffic', pid: holder.pid, stale: true });
     const again = await ws.run(['shift', '--to', 'cluster-b', '--step', '50', '--bake', '5s', '--yes']);
