@@ -21,8 +21,9 @@
  * plan, no operation, lock or drift, and every Route 53 sample (every 200 ms, SDK straight to the
  * emulator) one of the planned W0..Wn.
  *
- * Short mode: 2 trials (one of each) in 2 lanes; full: 12 trials in 3 lanes. Knobs: CURVECTL_CHAOS_AWS_TRIALS,
- * CURVECTL_CHAOS_AWS_LANES, CURVECTL_CHAOS_FAULT_RATE, CURVECTL_CHAOS_SEED.
+ * Short mode: 2 trials (one of each) in one workspace; full: 12 trials in three workspaces.
+ * Knobs: CURVECTL_CHAOS_AWS_TRIALS, CURVECTL_CHAOS_AWS_LANES, CURVECTL_CHAOS_FAULT_RATE,
+ * CURVECTL_CHAOS_SEED.
  */
 import path from 'node:path';
 import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
@@ -54,7 +55,7 @@ import {
 } from './_support.js';
 
 const TRIALS = knob('CURVECTL_CHAOS_AWS_TRIALS', 2, 12);
-const LANES = Math.max(1, Math.min(TRIALS, knob('CURVECTL_CHAOS_AWS_LANES', 2, 3)));
+const LANES = Math.max(1, Math.min(TRIALS, knob('CURVECTL_CHAOS_AWS_LANES', 1, 3)));
 const RATE = process.env.CURVECTL_CHAOS_FAULT_RATE ? Number(process.env.CURVECTL_CHAOS_FAULT_RATE) : 0.2;
 const PROXIED = ['AWS_ENDPOINT_URL_ROUTE_53', 'AWS_ENDPOINT_URL_CLOUDWATCH', 'AWS_ENDPOINT_URL_EKS'];
 
