@@ -18,6 +18,7 @@ import type {
   StateStore,
   TrafficDns,
 } from '../core/ports.js';
+import type { FlowMetricsPort } from '../core/ports/flow-metrics.js';
 import type { CurvectlConfig } from '../config/schema.js';
 import type { DynamoDbStateStore } from '../adapters/state/dynamodb.js';
 import type { GateChecker } from '../core/gates/types.js';
@@ -38,6 +39,7 @@ export interface AwsPorts {
   readonly eks: EksPort;
   readonly elbv2: Elbv2Port;
   readonly cloudwatch: CloudWatchPort;
+  readonly flows: FlowMetricsPort;
 }
 
 export interface Context {

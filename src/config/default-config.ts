@@ -81,10 +81,24 @@ shift:
   # Consecutive gate errors (the gate could not be evaluated) tolerated before they count as a failure.
   gateErrorLimit: 3
 
-# How long a cluster must have had weight 0 before it may be destroyed (default: twice the TTL), e.g.
-# retire:
-#   drain: "2m"
-retire: {}
+retire:
+  # How long a cluster must have had weight 0 before it may be destroyed (default: twice the TTL), e.g.
+  # drain: "2m"
+  # Flow-verified drain (CloudWatch AWS/NetworkELB of the cluster's load balancer): at most maxFlows
+  # new flows and no active flows over the last flowWindow.
+  maxFlows: 0
+  flowWindow: "5m"
+  # No metric data refuses the retire (fail closed); false lets the drain time alone decide.
+  requireFlowData: true
+  # How long cycle waits for the flows to stop after the drain time before it gives up.
+  flowTimeout: "30m"
+
+# Observed share: each cluster's share of the traffic its load balancer carried (status, bakes, reports).
+observed:
+  # How far back to look.
+  window: "5m"
+  # bytes (ProcessedBytes) or flows (NewFlowCount).
+  basis: "bytes"
 
 # Health gates checked on the target cluster before any weight moves and during every bake.
 # Placeholders: {cluster}, {ingress}. More: target-health, alarm, metric, http, command, e.g.

@@ -136,8 +136,27 @@ export const configSchema = z.strictObject({
     .strictObject({
       /** How long a cluster must have had weight 0 before it may be destroyed; default twice the TTL. */
       drain: duration.optional(),
+      /**
+       * Flow-verified drain: at most this many new flows (AWS/NetworkELB NewFlowCount, Sum) may have
+       * reached the cluster's load balancer over the last flowWindow, and no active flows.
+       */
+      maxFlows: z.number().int().min(0).default(0),
+      /** The window of the flow check; metrics arrive in 60-second periods, so a few minutes on AWS. */
+      flowWindow: duration.default('5m'),
+      /** Without metric data the flow check refuses (fail closed); false lets the drain time alone decide. */
+      requireFlowData: z.boolean().default(true),
+      /** How long `cycle` waits for the flows to stop after the drain time before it gives up (the old cluster stays). */
+      flowTimeout: duration.default('30m'),
     })
-    .default({}),
+    .default({ maxFlows: 0, flowWindow: '5m', requireFlowData: true, flowTimeout: '30m' }),
+  observed: z
+    .strictObject({
+      /** How far back the observed share looks (status, bakes, the shift report). */
+      window: duration.default('5m'),
+      /** What the share is of: bytes (ProcessedBytes) or flows (NewFlowCount) of each cluster's load balancer. */
+      basis: z.enum(['bytes', 'flows']).default('bytes'),
+    })
+    .default({ window: '5m', basis: 'bytes' }),
   gates: z.array(gateSchema).default([{ type: 'eks' }, { type: 'nodegroups' }]),
   state: stateSchema.default({ backend: 'local', dir: '.curvectl' }),
 });

@@ -3,6 +3,7 @@
  * clusters' EKS state, the lock and any unfinished operation. The JSON shape is part of the
  * command-line contract (shared/design/cli-contract.md): change it only by adding fields.
  */
+import { observeShares, type ObservedReport, type ObservedShare, type ObservedShareDeps } from './observed-share.js';
 import type { EksPort, LockStatus, StateStore, Stacks, TrafficDns, Weights, WeightedRecord } from './ports.js';
 
 export interface ClusterStatus {
@@ -10,6 +11,13 @@ export interface ClusterStatus {
   readonly weight: { readonly desired: number | null; readonly live: number | null };
   readonly ingress: string | null;
   readonly eks: { readonly status: string; readonly version: string } | null;
+  /**
+   * The share of traffic its load balancer carried over the recent window (observed-share.ts), or
+   * null when there is no data; always set by collectStatus (optional only for hand-made reports).
+   */
+  readonly observed?: ObservedShare | null;
+  /** Why `observed` is null, or why its share is; null otherwise. */
+  readonly observedReason?: string | null;
 }
 
 export interface Drift {
@@ -48,6 +56,8 @@ export interface StatusDeps {
   readonly ttl: number;
   /** Turns the journal and lock into the unfinished operation, if any (the shift module knows how). */
   readonly currentOperation: (state: Pick<StateStore, 'readJournal' | 'readLock'>) => Promise<OperationView | null>;
+  /** CloudWatch flow metrics for the observed share; without it every cluster's observed is null. */
+  readonly observed?: ObservedShareDeps;
 }
 
 export function weightsOf(records: readonly WeightedRecord[]): Weights {
@@ -69,6 +79,11 @@ export function findDrift(desired: Weights, live: Weights): Drift[] {
 }
 
 export async function collectStatus(deps: StatusDeps, signal?: AbortSignal): Promise<StatusReport> {
+  // The load balancer listing for the observed share starts with the first reads, so the share
+  // costs one CloudWatch call in the second round and no round of its own. Its failure is the
+  // share's (observeShares turns it into a reason), never status's: mark it handled here.
+  const loadBalancers = deps.observed?.flows.listLoadBalancers(signal);
+  loadBalancers?.catch(() => undefined);
   // Independent reads run together: status is the command people run most, so it should be quick.
   const [desired, records, workspaces, trafficLock, operation] = await Promise.all([
     deps.stacks.readDesiredWeights(),
@@ -81,9 +96,9 @@ export async function collectStatus(deps: StatusDeps, signal?: AbortSignal): Pro
   const names = [...new Set([...workspaces, ...Object.keys(desired), ...Object.keys(live)])].sort();
   const ingressByName = new Map(records.map((r) => [r.setIdentifier, r.value] as const));
 
-  const [clusters, clusterLocks] = await Promise.all([
+  const [clusters, clusterLocks, observed] = await Promise.all([
     Promise.all(
-      names.map(async (name): Promise<ClusterStatus> => {
+      names.map(async (name) => {
         const info = await deps.eks.describeCluster(name, signal);
         return {
           name,
@@ -94,14 +109,28 @@ export async function collectStatus(deps: StatusDeps, signal?: AbortSignal): Pro
       }),
     ),
     Promise.all(names.map((name) => deps.state.readLock(`cluster:${name}`))),
+    deps.observed && names.length > 0
+      ? observeShares(
+          deps.observed,
+          names.map((cluster) => ({ cluster, ingress: ingressByName.get(cluster) ?? null })),
+          { ...(signal ? { signal } : {}), ...(loadBalancers ? { loadBalancers } : {}) },
+        )
+      : Promise.resolve(undefined),
   ]);
 
   return {
     record: deps.dns.recordName,
     ttl: deps.ttl,
-    clusters,
+    clusters: clusters.map((c): ClusterStatus => ({ ...c, ...observedFields(observed, c.name) })),
     drift: findDrift(desired, live),
     lock: trafficLock ?? clusterLocks.find((l) => l !== null) ?? null,
     operation,
   };
+}
+
+function observedFields(report: ObservedReport | undefined, name: string): { observed: ObservedShare | null; observedReason: string | null } {
+  const o = report?.clusters.get(name);
+  if (!o) return { observed: null, observedReason: 'the observed share is not available here' };
+  if (o.kind === 'unknown') return { observed: null, observedReason: o.reason };
+  return { observed: o.observed, observedReason: o.note ?? null };
 }

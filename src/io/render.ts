@@ -130,6 +130,8 @@ export function renderStatus(report: StatusReport, paint: Paint = plain, now: Da
     out.push('No clusters yet. Create one with: curvectl cluster create <name>');
   } else {
     const liveTotal = report.clusters.reduce((s, c) => s + (c.weight.live ?? 0), 0);
+    // A report made without the observed share (no CloudWatch port) has no column for it.
+    const withObserved = report.clusters.some((c) => c.observed !== undefined);
     const rows = report.clusters.map((c) => {
       const drifted = report.drift.some((d) => d.cluster === c.name);
       const desired = c.weight.desired === null ? '-' : String(c.weight.desired);
@@ -139,11 +141,17 @@ export function renderStatus(report: StatusReport, paint: Paint = plain, now: Da
         c.name,
         `${paint.cyan(bar(c.weight.live ?? 0, liveTotal))} ${live.padStart(3)}`,
         drifted ? paint.red(desired) : desired,
+        ...(withObserved ? [observedCell(c, paint)] : []),
         eks,
         c.ingress ?? paint.dim('-'),
       ];
     });
-    out.push(...table(['CLUSTER', 'LIVE WEIGHT', 'DESIRED', 'EKS', 'INGRESS'], rows, paint));
+    out.push(...table(['CLUSTER', 'LIVE WEIGHT', 'DESIRED', ...(withObserved ? ['OBSERVED'] : []), 'EKS', 'INGRESS'], rows, paint));
+    const window = report.clusters.find((c) => c.observed)?.observed?.window;
+    if (window) out.push(paint.dim(`Observed: share of the traffic each load balancer carried in the last ${formatDuration(window.seconds * 1000)} (CloudWatch AWS/NetworkELB).`));
+    for (const c of report.clusters) {
+      if (c.observedReason) out.push(paint.dim(`  ${c.name}: ${c.observed ? 'no share' : 'nothing observed'}: ${c.observedReason}.`));
+    }
   }
   out.push('');
   if (report.drift.length > 0) {
@@ -167,6 +175,13 @@ export function renderStatus(report: StatusReport, paint: Paint = plain, now: Da
     if (op.next) out.push(paint.dim(`  ${op.next}`));
   }
   return out;
+}
+
+/** "48.2%" with the flows behind it, or "-" when nothing was observed. */
+function observedCell(c: StatusReport['clusters'][number], paint: Paint): string {
+  if (!c.observed) return paint.dim('-');
+  const share = c.observed.share === null ? '-' : `${c.observed.share}%`;
+  return `${share} ${paint.dim(`(${c.observed.flows.new} new, ${c.observed.flows.active} active flows)`)}`;
 }
 
 function colourStatus(status: string, paint: Paint): string {

@@ -10,9 +10,11 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { CloudWatchPort, EksPort, Elbv2Port, TrafficDns } from '../../core/ports.js';
+import type { FlowMetricsPort } from '../../core/ports/flow-metrics.js';
 import { CloudWatchAdapter } from './cloudwatch.js';
 import { EksAdapter } from './eks.js';
 import { Elbv2Adapter } from './elbv2.js';
+import { FlowMetricsAdapter } from './flow-metrics.js';
 import { Route53TrafficDns } from './route53.js';
 
 export interface AwsPortsOptions {
@@ -32,6 +34,8 @@ export interface AwsPorts {
   readonly eks: EksPort;
   readonly elbv2: Elbv2Port;
   readonly cloudwatch: CloudWatchPort;
+  /** Load balancers and their AWS/NetworkELB flow metrics (observed share, flow-verified drain). */
+  readonly flows: FlowMetricsPort;
 }
 
 /** Client configuration shared by every client. */
@@ -74,6 +78,7 @@ export function createAwsPorts(options: AwsPortsOptions): AwsPorts {
     eks: new EksAdapter(eks),
     elbv2: new Elbv2Adapter(elbv2),
     cloudwatch: new CloudWatchAdapter(cloudwatch),
+    flows: new FlowMetricsAdapter(elbv2, cloudwatch),
   };
 }
 

@@ -1,3 +1,4 @@
+import { parseDuration } from '../../core/duration.js';
 import { collectStatus } from '../../core/status.js';
 import { renderStatus } from '../../io/render.js';
 import type { CommandModule, CommandResult } from '../command.js';
@@ -15,6 +16,12 @@ export async function run(ctx: Context): Promise<CommandResult> {
     state,
     ttl: config.config.dns.ttl,
     currentOperation: readCurrentOperation,
+    observed: {
+      flows: aws.flows,
+      now: () => new Date(),
+      windowMs: parseDuration(config.config.observed.window, 'observed.window'),
+      basis: config.config.observed.basis,
+    },
   });
   return { text: renderStatus(report, ctx.paint), json: report };
 }

@@ -56,7 +56,8 @@ describe('loadConfig', () => {
       platform: { enabled: true, variables: {} },
       cluster: { kubernetesVersion: '1.31', variables: {} },
       shift: { step: 10, bake: '5m', gateInterval: '10s', gateErrorLimit: 3 },
-      retire: {},
+      retire: { maxFlows: 0, flowWindow: '5m', requireFlowData: true, flowTimeout: '30m' },
+      observed: { window: '5m', basis: 'bytes' },
       gates: [{ type: 'eks' }, { type: 'nodegroups' }],
       state: { backend: 'local', dir: '.curvectl' },
     });

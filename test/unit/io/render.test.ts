@@ -105,3 +105,33 @@ describe('lock line', () => {
     expect(renderStatus(report, undefined, now)).toContain(`${head} (lease expires in 20s)`);
   });
 });
+
+describe('status rendering with the observed share', () => {
+  it('shows the observed share next to the weights and says why one is missing', () => {
+    const window = { start: '2026-12-01T11:55:00.000Z', end: '2026-12-01T12:00:00.000Z', seconds: 300 };
+    const report: StatusReport = {
+      record: 'api.example.test',
+      ttl: 60,
+      clusters: [
+        {
+          name: 'cluster-a',
+          weight: { desired: 90, live: 90 },
+          ingress: 'a.elb',
+          eks: { status: 'ACTIVE', version: '1.31' },
+          observed: { share: 87.5, flows: { new: 12, active: 3 }, bytes: 700, window, loadBalancer: 'net/a/1' },
+          observedReason: null,
+        },
+        { name: 'cluster-b', weight: { desired: 10, live: 10 }, ingress: 'b.elb', eks: null, observed: null, observedReason: 'CloudWatch has no data for net/b/1' },
+      ],
+      drift: [],
+      lock: null,
+      operation: null,
+    };
+    const text = renderStatus(report).join('\n');
+    expect(text).toMatch(/CLUSTER\s+LIVE WEIGHT\s+DESIRED\s+OBSERVED\s+EKS\s+INGRESS/);
+    expect(text).toMatch(/cluster-a\s+█+░+\s+90\s+90\s+87\.5% \(12 new, 3 active flows\)\s+ACTIVE 1\.31\s+a\.elb/);
+    expect(text).toMatch(/cluster-b\s+█+░+\s+10\s+10\s+-\s+not found\s+b\.elb/);
+    expect(text).toContain('in the last 5m (CloudWatch AWS/NetworkELB)');
+    expect(text).toContain('cluster-b: nothing observed: CloudWatch has no data for net/b/1.');
+  });
+});

@@ -1,0 +1,70 @@
+/**
+ * The observed share (and, below, the flow-verified drain) through the real binary, real Terraform
+ * and the emulator. Two stub clusters point at two real network load balancers in the emulator;
+ * their AWS/NetworkELB metrics are published with PutMetricData, named and dimensioned as Elastic
+ * Load Balancing publishes them, and curvectl reads them the way it would on AWS.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWorkspace, type Workspace } from '../../_helpers/cli.js';
+import { startEmulator, type Emulator } from '../../_helpers/emulator.js';
+import { createNlbs, putFlowMetrics, type TestNlb } from '../../_helpers/flow-metrics.js';
+
+let emulator: Emulator;
+let ws: Workspace;
+let nlbs: Record<string, TestNlb>;
+
+beforeAll(async () => {
+  emulator = await startEmulator();
+  await emulator.createHostedZone('example.test');
+  const [a, b] = await createNlbs(emulator, ['cluster-a-ingress', 'cluster-b-ingress']);
+  nlbs = { 'cluster-a': a!, 'cluster-b': b! };
+  ws = await createWorkspace({ emulator, config: [[['observed', 'window'], '2m']] });
+  // The stub's ingress_dns_name is the load balancer's real DNS name, cluster by cluster.
+  for (const name of ['cluster-a', 'cluster-b']) {
+    await ws.configure([[['cluster', 'variables'], { ingress_dns_name: nlbs[name]!.dnsName }]]);
+    const created = await ws.run(['cluster', 'create', name, '--yes']);
+    expect(created.code, created.stderr).toBe(0);
+  }
+});
+
+afterAll(async () => {
+  await ws?.cleanup();
+  await emulator?.stop();
+});
+
+describe('status: observed share', () => {
+  it('says null and why when CloudWatch has no data for a load balancer', async () => {
+    const result = await ws.run(['status', '-o', 'json']);
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.clusters.map((c: { name: string; ingress: string }) => [c.name, c.ingress])).toEqual([
+      ['cluster-a', nlbs['cluster-a']!.dnsName],
+      ['cluster-b', nlbs['cluster-b']!.dnsName],
+    ]);
+    for (const c of report.clusters) {
+      expect(c.observed).toBeNull();
+      expect(c.observedReason).toBe(`CloudWatch has no AWS/NetworkELB ProcessedBytes data for ${nlbs[c.name]!.dimension} in the last 2m`);
+    }
+  });
+
+  it('shows each cluster\'s share of the traffic its load balancer carried', async () => {
+    await putFlowMetrics(emulator, nlbs['cluster-a']!.dimension, { newFlows: 30, activeFlows: 4, processedBytes: 30_000 });
+    await putFlowMetrics(emulator, nlbs['cluster-b']!.dimension, { newFlows: 10, activeFlows: 1, processedBytes: 10_000 });
+    const result = await ws.run(['status', '-o', 'json']);
+    expect(result.code, result.stderr).toBe(0);
+    const [a, b] = JSON.parse(result.stdout).clusters;
+    expect(a).toMatchObject({
+      name: 'cluster-a',
+      weight: { desired: 100, live: 100 },
+      observed: { share: 75, flows: { new: 30, active: 4 }, bytes: 30_000, window: { seconds: 120 }, loadBalancer: nlbs['cluster-a']!.dimension },
+      observedReason: null,
+    });
+    expect(b).toMatchObject({ name: 'cluster-b', weight: { desired: 0, live: 0 }, observed: { share: 25, flows: { new: 10, active: 1 } } });
+    // The window ends now and spans observed.window.
+    expect(Date.parse(a.observed.window.end) - Date.parse(a.observed.window.start)).toBe(120_000);
+
+    const text = await ws.run(['status']);
+    expect(text.stdout).toMatch(/cluster-a\s+█{20}\s+100\s+100\s+75% \(30 new, 4 active flows\)/);
+    expect(text.stdout).toMatch(/cluster-b\s+░{20}\s+0\s+0\s+25% \(10 new, 1 active flows\)/);
+  });
+});
