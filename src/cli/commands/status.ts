@@ -1,4 +1,3 @@
-import { parseDuration } from '../../core/duration.js';
 import { collectStatus } from '../../core/status.js';
 import { renderStatus } from '../../io/render.js';
 import type { CommandModule, CommandResult } from '../command.js';
@@ -19,7 +18,7 @@ export async function run(ctx: Context): Promise<CommandResult> {
     observed: {
       flows: aws.flows,
       now: () => new Date(),
-      windowMs: parseDuration(config.config.observed.window, 'observed.window'),
+      windowMs: config.config.observed.windowMs,
       basis: config.config.observed.basis,
     },
   });

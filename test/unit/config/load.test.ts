@@ -55,9 +55,9 @@ describe('loadConfig', () => {
       dns: { zone: 'example.com', record: 'api.example.com', ttl: 60 },
       platform: { enabled: true, variables: {} },
       cluster: { kubernetesVersion: '1.31', variables: {} },
-      shift: { step: 10, bake: '5m', gateInterval: '10s', gateErrorLimit: 3 },
-      retire: { maxFlows: 0, flowWindow: '5m', requireFlowData: true, flowTimeout: '30m' },
-      observed: { window: '5m', basis: 'bytes' },
+      shift: { step: 10, bakeMs: 300_000, gateIntervalMs: 10_000, gateErrorLimit: 3 },
+      retire: { maxFlows: 0, flowWindowMs: 300_000, requireFlowData: true, flowTimeoutMs: 1_800_000 },
+      observed: { windowMs: 300_000, basis: 'bytes' },
       gates: [{ type: 'eks' }, { type: 'nodegroups' }],
       state: { backend: 'local', dir: '.curvectl' },
     });
@@ -150,7 +150,8 @@ describe('renderDefaultConfig', () => {
     const config = parseConfigText(text, 'curvectl.yaml');
     const defaults = configSchema.parse({ dns: { zone: 'example.com', record: 'api-origin.example.com' } });
     expect(config).toEqual(defaults);
-    expect(text).toMatch(/^# curvectl configuration/);
+    // The schema comment comes first (issue 15), then the file's own heading.
+    expect(text).toMatch(/^# yaml-language-server: \$schema=\S+\n# curvectl configuration/);
   });
 
   it('writes region, ttl and version when given', () => {
