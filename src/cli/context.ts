@@ -116,15 +116,12 @@ export function createContext(globals: GlobalOptions, options: { mutates: boolea
     const loaded = await config();
     const s = loaded.config.state;
     if (s.backend !== 'dynamodb') throw new Error('state.backend is not dynamodb');
-    const [{ DynamoDbStateStore }, { parseDuration }] = await Promise.all([
-      import('../adapters/state/dynamodb.js'),
-      import('../core/duration.js'),
-    ]);
+    const { DynamoDbStateStore } = await import('../adapters/state/dynamodb.js');
     const region = s.region ?? loaded.config.region;
     return new DynamoDbStateStore({
       table: s.table,
       ...(region ? { region } : {}),
-      leaseMs: parseDuration(s.lease, 'state.lease'),
+      leaseMs: s.leaseMs,
       owner: user,
       host: os.hostname(),
       pid: process.pid,

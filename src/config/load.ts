@@ -219,6 +219,8 @@ interface ZodDefLike {
   discriminator?: string;
   values?: unknown[];
   valueType?: { _zod?: { def?: ZodDefLike } };
+  /** A transform's input side (the YAML shape). */
+  in?: { _zod?: { def?: ZodDefLike } };
 }
 
 function defOf(schema: unknown): ZodDefLike | undefined {
@@ -227,8 +229,10 @@ function defOf(schema: unknown): ZodDefLike | undefined {
 
 function unwrap(def: ZodDefLike | undefined): ZodDefLike | undefined {
   let d = def;
-  while (d && (d.type === 'default' || d.type === 'optional' || d.type === 'nullable' || d.type === 'prefault' || d.type === 'readonly')) {
-    d = defOf(d.innerType);
+  while (d) {
+    if (d.type === 'default' || d.type === 'optional' || d.type === 'nullable' || d.type === 'prefault' || d.type === 'readonly') d = defOf(d.innerType);
+    else if (d.type === 'pipe') d = defOf(d.in);
+    else break;
   }
   return d;
 }

@@ -55,7 +55,7 @@ describe('loadConfig', () => {
       dns: { zone: 'example.com', record: 'api.example.com', ttl: 60 },
       platform: { enabled: true, variables: {} },
       cluster: { kubernetesVersion: '1.31', variables: {} },
-      shift: { step: 10, bake: '5m', gateInterval: '10s', gateErrorLimit: 3 },
+      shift: { step: 10, bakeMs: 300_000, gateIntervalMs: 10_000, gateErrorLimit: 3 },
       retire: {},
       gates: [{ type: 'eks' }, { type: 'nodegroups' }],
       state: { backend: 'local', dir: '.curvectl' },
