@@ -1,21 +1,12 @@
 // The layer rules (.dependency-cruiser.cjs, also run by `npm run lint:deps` in `npm test`): curvectl's
 // src/ keeps them, and a fixture that crosses each of them once shows that every rule can fail.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { boundaryViolations, repoRoot } from '../../_helpers/boundaries.js';
 
-// Violations being removed by work in progress, which `npm run lint:deps` ignores (--ignore-known).
-// This list only shrinks: nothing new may be added to it.
-const known = (JSON.parse(readFileSync(path.join(repoRoot, '.dependency-cruiser-known-violations.json'), 'utf8')) as { from: string; to: string; rule: { name: string } }[]).map(
-  (v) => ({ rule: v.rule.name, from: v.from, to: v.to }),
-);
-
 describe('layer boundaries', () => {
-  it('src/ crosses no layer and has no import circle (beyond the known violations being removed)', async () => {
-    const found = await boundaryViolations(repoRoot);
-    expect(found.filter((v) => !known.some((k) => k.rule === v.rule && k.from === v.from && k.to === v.to))).toEqual([]);
-    expect(known.length).toBeLessThanOrEqual(1);
+  it('src/ crosses no layer and has no import circle', async () => {
+    expect(await boundaryViolations(repoRoot)).toEqual([]);
   });
 
   it('negative control: each rule fails on a deliberate violation', async () => {
