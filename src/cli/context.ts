@@ -12,6 +12,7 @@ import type {
   CommandPort,
   EksPort,
   Elbv2Port,
+  HttpClientPort,
   HttpProbePort,
   Interrupts,
   Stacks,
@@ -54,7 +55,7 @@ export interface Context {
   aws(): Promise<AwsPorts>;
   state(): Promise<StateStore>;
   clock(): Promise<Clock>;
-  probes(): Promise<{ http: HttpProbePort; command: CommandPort }>;
+  probes(): Promise<{ http: HttpProbePort; httpClient: HttpClientPort; command: CommandPort }>;
   /** The configured health gates, wired to the AWS ports and probes. */
   gates(): Promise<GateChecker>;
   dispose(): Promise<void>;
@@ -173,12 +174,13 @@ export function createContext(globals: GlobalOptions, options: { mutates: boolea
   });
 
   const probes = once(async () => {
-    const [{ HttpProbe }, { ProcessCommandPort }, { runProcess }] = await Promise.all([
+    const [{ HttpProbe }, { FetchHttpClient }, { ProcessCommandPort }, { runProcess }] = await Promise.all([
       import('../adapters/http-probe.js'),
+      import('../adapters/http-client.js'),
       import('../adapters/command.js'),
       import('../adapters/process.js'),
     ]);
-    return { http: new HttpProbe(), command: new ProcessCommandPort(runProcess) };
+    return { http: new HttpProbe(), httpClient: new FetchHttpClient(), command: new ProcessCommandPort(runProcess) };
   });
 
   const gates = once(async (): Promise<GateChecker> => {
@@ -191,7 +193,9 @@ export function createContext(globals: GlobalOptions, options: { mutates: boolea
       elbv2: ports.elbv2,
       cloudwatch: ports.cloudwatch,
       http: p.http,
+      httpClient: p.httpClient,
       command: p.command,
+      environment: env,
     });
   });
 
