@@ -149,7 +149,8 @@ describe('renderDefaultConfig', () => {
     const config = parseConfigText(text, 'curvectl.yaml');
     const defaults = configSchema.parse({ dns: { zone: 'example.com', record: 'api-origin.example.com' } });
     expect(config).toEqual(defaults);
-    expect(text).toMatch(/^# curvectl configuration/);
+    // The schema comment comes first (issue 15), then the file's own heading.
+    expect(text).toMatch(/^# yaml-language-server: \$schema=\S+\n# curvectl configuration/);
   });
 
   it('writes region, ttl and version when given', () => {
