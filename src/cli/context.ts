@@ -6,7 +6,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { IoHost } from '../core/io-host.js';
-import type { Clock, CommandPort, HttpProbePort, Interrupts, Stacks, StateStore } from '../core/ports.js';
+import type { Clock, CommandPort, HttpClientPort, HttpProbePort, Interrupts, Stacks, StateStore } from '../core/ports.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { AwsPorts } from '../adapters/aws/clients.js';
 import type { DynamoDbStateStore } from '../adapters/state/dynamodb.js';
@@ -40,7 +40,7 @@ export interface Context {
   aws(): Promise<AwsPorts>;
   state(): Promise<StateStore>;
   clock(): Promise<Clock>;
-  probes(): Promise<{ http: HttpProbePort; command: CommandPort }>;
+  probes(): Promise<{ http: HttpProbePort; httpClient: HttpClientPort; command: CommandPort }>;
   /** The configured health gates, wired to the AWS ports and probes. */
   gates(): Promise<GateChecker>;
   dispose(): Promise<void>;
@@ -159,12 +159,13 @@ export function createContext(globals: GlobalOptions, options: { mutates: boolea
   });
 
   const probes = once(async () => {
-    const [{ HttpProbe }, { ProcessCommandPort }, { runProcess }] = await Promise.all([
+    const [{ HttpProbe }, { FetchHttpClient }, { ProcessCommandPort }, { runProcess }] = await Promise.all([
       import('../adapters/http-probe.js'),
+      import('../adapters/http-client.js'),
       import('../adapters/command.js'),
       import('../adapters/process.js'),
     ]);
-    return { http: new HttpProbe(), command: new ProcessCommandPort(runProcess) };
+    return { http: new HttpProbe(), httpClient: new FetchHttpClient(), command: new ProcessCommandPort(runProcess) };
   });
 
   const gates = once(async (): Promise<GateChecker> => {
@@ -177,7 +178,9 @@ export function createContext(globals: GlobalOptions, options: { mutates: boolea
       elbv2: ports.elbv2,
       cloudwatch: ports.cloudwatch,
       http: p.http,
+      httpClient: p.httpClient,
       command: p.command,
+      environment: env,
     });
   });
 

@@ -78,6 +78,7 @@ const GROUPS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
   ['cluster', new Set(['list', 'create'])],
   ['shift', new Set(['resume', 'abort'])],
   ['state', new Set(['bootstrap'])],
+  ['config', new Set(['schema', 'validate'])],
 ]);
 const TAKES_VALUE = new Set(['-o', '--output', '-c', '--config']);
 

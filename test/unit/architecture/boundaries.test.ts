@@ -4,7 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { boundaryViolations, repoRoot } from '../../_helpers/boundaries.js';
 
-describe('layer boundaries', () => {
+// Parsing every source file takes a second or two, far longer on a loaded machine: no tight timeout.
+describe('layer boundaries', { timeout: 120_000 }, () => {
   it('src/ crosses no layer and has no import circle', async () => {
     expect(await boundaryViolations(repoRoot)).toEqual([]);
   });
