@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { isValidDnsName } from '../core/names.js';
 import { DURATION_PATTERN, parseDuration } from '../core/duration.js';
+import { parseCondition } from '../core/gates/condition.js';
 import { Template } from '../core/gates/placeholders.js';
 import type { Gate, GateSpec, MetricSelector } from '../core/gates/spec.js';
 
@@ -20,6 +21,24 @@ const dnsName = z.string().refine(isValidDnsName, 'expected a DNS name like "api
 /** A string that may hold {cluster}, {ingress} or {weight}: rendered per cluster by the gate. */
 const template = z.string().transform((text) => new Template(text));
 const templateMin1 = z.string().min(1).transform((text) => new Template(text));
+
+/** "< 0.01", ">= 0.99", "between 0.9 and 1": parsed once, here. */
+const condition = z.string().transform((text, ctx) => {
+  const parsed = parseCondition(text);
+  if ('error' in parsed) {
+    ctx.addIssue({ code: 'custom', message: parsed.error });
+    return z.NEVER;
+  }
+  return parsed;
+});
+
+/** Header name -> the name of the environment variable that holds its value (never the value itself). */
+const headersFromEnv = z
+  .record(
+    z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'expected an HTTP header name like "Authorization"'),
+    z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected the name of an environment variable like "PROMETHEUS_TOKEN"'),
+  )
+  .default({});
 
 const argv = z.array(templateMin1).min(1, 'expected at least the program to run');
 
@@ -78,6 +97,15 @@ export const gateSchema = z.discriminatedUnion('type', [
     argv,
     timeout: durationMs.prefault('60s'),
   }).transform(({ timeout, ...g }): Gate<'command'> => ({ ...g, timeoutMs: timeout })),
+  z.strictObject({
+    type: z.literal('prometheus'),
+    /** The server's base URL; placeholders allowed, so each cluster can have its own. */
+    address: z.string().regex(/^https?:\/\/\S+$/, 'expected a URL like "http://prometheus.{cluster}.internal:9090"').transform((t) => new Template(t)),
+    query: templateMin1,
+    condition,
+    headersFromEnv,
+    timeout: durationMs.prefault('10s'),
+  }).transform(({ timeout, ...g }): Gate<'prometheus'> => ({ ...g, timeoutMs: timeout })),
 ]);
 /** A gate as curvectl.yaml spells it. */
 export type GateInput = z.input<typeof gateSchema>;

@@ -3,7 +3,7 @@
  * fail or error with a one-line reason; the runner adds the rule that too many consecutive errors
  * count as a failure.
  */
-import type { Clock, CloudWatchPort, CommandPort, EksPort, Elbv2Port, HttpProbePort } from '../ports.js';
+import type { Clock, CloudWatchPort, CommandPort, EksPort, Elbv2Port, HttpClientPort, HttpProbePort } from '../ports.js';
 
 export type { Gate, GateSpec, GateType } from './spec.js';
 
@@ -39,6 +39,7 @@ export interface GatePorts {
   readonly cloudwatch?: CloudWatchPort;
   readonly http?: HttpProbePort;
   readonly command?: CommandPort;
+  readonly httpClient?: HttpClientPort;
 }
 
 /** The verdict over every configured gate at one moment. */
@@ -65,4 +66,6 @@ export interface GateEnv {
   readonly ports: GatePorts;
   readonly clock: Clock;
   readonly signal: AbortSignal | undefined;
+  /** Where headersFromEnv values are read (the process environment, given by the composition root). */
+  readonly environment: Readonly<Record<string, string | undefined>>;
 }
