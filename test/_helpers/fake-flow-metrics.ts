@@ -22,6 +22,8 @@ export class FakeFlowMetrics implements FlowMetricsPort {
   listCalls = 0;
   failList: Error | undefined;
   failStats: Error | undefined;
+  /** Called before each flowStats with its 1-based number (e.g. to let the flows stop after a while). */
+  beforeStats: ((n: number) => void) | undefined;
 
   /** Adds an NLB "<name>" with DNS name `dnsName` and the stats it reports (none: no data). */
   addNlb(name: string, dnsName: string, s?: FlowStats): string {
@@ -39,6 +41,7 @@ export class FakeFlowMetrics implements FlowMetricsPort {
   }
 
   async flowStats(dimensions: readonly string[], window: MetricWindow): Promise<Map<string, FlowStats>> {
+    this.beforeStats?.(this.windows.length + 1);
     this.windows.push(window);
     this.queried.push([...dimensions]);
     if (this.failStats) throw this.failStats;

@@ -191,7 +191,10 @@ function changedServices(before: string, after: string): string[] {
 beforeAll(async () => {
   emulator = await startEmulator();
   await Promise.all([emulator.createHostedZone('example.test'), emulator.createHostedZone('solo.test')]);
-  [ws, solo] = await Promise.all([createWorkspace({ emulator }), createWorkspace({ emulator, zone: 'solo.test' })]);
+  // retire.requireFlowData false: the cluster stub makes no load balancer, and a retire without
+  // --yes and no terminal must be refused for that, not for its unproven flows (tested elsewhere).
+  const flowless: [string[], unknown][] = [[['retire', 'requireFlowData'], false]];
+  [ws, solo] = await Promise.all([createWorkspace({ emulator, config: flowless }), createWorkspace({ emulator, zone: 'solo.test', config: flowless })]);
   await Promise.all([createClusters(ws, ['cluster-a', 'cluster-b']), createClusters(solo, ['solo-a'])]);
   scratch = await mkdtemp(path.join(os.tmpdir(), 'curvectl-chaos-bad-'));
   const config = await readFile(path.join(ws.dir, 'curvectl.yaml'), 'utf8');

@@ -24,10 +24,12 @@ export async function run(ctx: Context, options: Record<string, unknown>): Promi
     gateIntervalMs: c.shift.gateIntervalMs,
     gateTimeoutMs: parseDuration('20m'),
     drainMs: options.drain === undefined ? (c.retire.drainMs ?? 2 * c.dns.ttl * 1000) : parseDuration(String(options.drain), '--drain'),
+    flowCheck: { maxFlows: c.retire.maxFlows, windowMs: c.retire.flowWindowMs, requireData: c.retire.requireFlowData },
+    flowTimeoutMs: c.retire.flowTimeoutMs,
     dryRun: ctx.globals.dryRun,
   };
   const [base, aws] = await Promise.all([shiftDeps(ctx), ctx.aws()]);
-  const outcome = await cycleClusters({ ...base, eks: aws.eks, signal: ctx.interrupts.signal }, request);
+  const outcome = await cycleClusters({ ...base, eks: aws.eks, flows: aws.flows, signal: ctx.interrupts.signal }, request);
   switch (outcome.kind) {
     case 'completed':
       return {

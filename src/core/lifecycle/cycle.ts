@@ -11,9 +11,13 @@ import { assertClusterName } from '../names.js';
 import { runShift } from '../shift/run.js';
 import type { ShiftDeps, ShiftOutcome } from '../shift/types.js';
 import { createCluster, type CreateDeps, type CreateOutcome } from './create.js';
+import { checkFlows, describeFlows, flowCheckPasses, type FlowCheckPolicy } from './flow-drain.js';
 import { checkRetirable, retireCluster, type RetireOutcome } from './retire.js';
+import type { FlowMetricsPort } from '../ports/flow-metrics.js';
 
-export interface CycleDeps extends CreateDeps, ShiftDeps {}
+export interface CycleDeps extends CreateDeps, ShiftDeps {
+  readonly flows: FlowMetricsPort;
+}
 
 export interface CycleRequest {
   readonly from: string;
@@ -26,6 +30,10 @@ export interface CycleRequest {
   readonly gateIntervalMs: number;
   readonly gateTimeoutMs: number;
   readonly drainMs: number;
+  /** The flow-verified drain of the old cluster (config retire.maxFlows, flowWindow, requireFlowData). */
+  readonly flowCheck: FlowCheckPolicy;
+  /** How long to wait, after the drain time, for the old load balancer's flows to stop (config retire.flowTimeout). */
+  readonly flowTimeoutMs: number;
   readonly dryRun: boolean;
 }
 
@@ -48,7 +56,7 @@ export async function cycleClusters(deps: CycleDeps, request: CycleRequest): Pro
   const phases = [
     exists ? `${to} exists: check it is healthy and registered` : `create ${to} (Kubernetes ${request.kubernetesVersion}${request.platform ? ', with platform' : ''})`,
     `shift all traffic from ${from} to ${to} in steps of ${request.step} points, baking ${formatDuration(request.bakeMs)} per step`,
-    `wait ${formatDuration(request.drainMs)} for ${from} to drain`,
+    `wait ${formatDuration(request.drainMs)} for ${from} to drain, then until its load balancer has at most ${request.flowCheck.maxFlows} new and no active flows over ${formatDuration(request.flowCheck.windowMs)} (up to ${formatDuration(request.flowTimeoutMs)})`,
     `retire ${from}: remove its record, destroy its stacks`,
   ];
   if (request.dryRun) {
@@ -82,13 +90,14 @@ export async function cycleClusters(deps: CycleDeps, request: CycleRequest): Pro
 
   const check = await checkRetirable(deps, { name: from, drainMs: request.drainMs });
   await waitForDrain(deps, from, check.drainLeftMs);
+  await waitForFlows(deps, from, request);
   const confirmed = await deps.io.confirmByTyping({
     code: 'cycle.retire',
     message: `${from} has drained. Retiring it destroys its record, platform and cluster.`,
     expected: from,
   });
   if (!confirmed) throw new CurvectlError('STOPPED', `The typed name did not match ${from}; it was not retired.`, { hint: `Retire it later with "curvectl retire ${from}".` });
-  const retired = await retireCluster(deps, { name: from, drainMs: request.drainMs, platform: request.platform, dryRun: false, confirmed: true });
+  const retired = await retireCluster(deps, { name: from, drainMs: request.drainMs, platform: request.platform, dryRun: false, confirmed: true, flowCheck: request.flowCheck });
   return { kind: 'completed', created, shift, retired };
 }
 
@@ -116,4 +125,44 @@ async function waitForDrain(deps: CycleDeps, name: string, leftMs: number): Prom
     await deps.clock.sleep(Math.min(1000, left), deps.interrupts.signal);
   }
   progress.succeed(`${name} has drained`);
+}
+
+/**
+ * After the drain time, waits until the old load balancer's flows have stopped (the retire checks
+ * again), showing the flows left and the time left. No data is not waited for when it is required:
+ * the retire would refuse it, so it is said now. Gives up after flowTimeoutMs, keeping the cluster.
+ */
+async function waitForFlows(deps: CycleDeps, name: string, request: CycleRequest): Promise<void> {
+  const policy = request.flowCheck;
+  const first = await checkFlows(deps, name, policy);
+  // Drained, a retire that continues, or no data (the retire then refuses or warns, saying why).
+  if (first.kind !== 'flowing') return;
+  let flowing = first;
+  const end = deps.clock.now().getTime() + request.flowTimeoutMs;
+  const progress = deps.io.startProgress(`Draining ${name}: ${describeFlows(flowing)}`);
+  for (;;) {
+    const left = end - deps.clock.now().getTime();
+    if (left <= 0) {
+      progress.fail(`${name} still has traffic after ${formatDuration(request.flowTimeoutMs)}: ${describeFlows(flowing)}`);
+      throw refused(
+        `${name}'s load balancer still carried traffic after waiting ${formatDuration(request.flowTimeoutMs)} (${describeFlows(flowing)}), so it was not retired; all traffic weight is on the new cluster.`,
+        `Find what still uses it (clients ignoring the TTL, pooled connections), then run "curvectl retire ${name}".`,
+      );
+    }
+    if (deps.interrupts.requested) {
+      deps.interrupts.acknowledge();
+      progress.stop();
+      throw new CurvectlError('STOPPED', `Stopped while ${name} was draining; all traffic is on the new cluster.`, {
+        hint: `Retire it later with "curvectl retire ${name}".`,
+      });
+    }
+    progress.update(`Draining ${name}: ${describeFlows(flowing)}; waiting for them to stop, ${formatDuration(left)} left`);
+    await deps.clock.sleep(Math.min(request.gateIntervalMs, left), deps.interrupts.signal);
+    const next = await checkFlows(deps, name, policy);
+    if (next.kind !== 'flowing') {
+      progress.succeed(flowCheckPasses(next, policy) ? `${name}'s load balancer has no traffic left` : `${name}: ${next.kind === 'no-data' ? next.reason : 'checked'}`);
+      return;
+    }
+    flowing = next;
+  }
 }

@@ -13,6 +13,8 @@ import type { Clock, JournalEvent, StateStore, Stacks, TrafficDns } from '../por
 import { weightsOf } from '../status.js';
 import { newOperationId } from './create.js';
 import { drainRemainingMs, drainState } from './drain.js';
+import { assertFlowsDrained, type FlowCheckPolicy } from './flow-drain.js';
+import type { FlowMetricsPort } from '../ports/flow-metrics.js';
 import { assertNoDrift, deregisterCluster } from './traffic-membership.js';
 
 export interface RetireDeps {
@@ -23,6 +25,8 @@ export interface RetireDeps {
   readonly clock: Clock;
   readonly actor: string;
   readonly signal?: AbortSignal;
+  /** The load balancer's AWS/NetworkELB flows, for the flow-verified drain (flow-drain.ts). */
+  readonly flows: FlowMetricsPort;
 }
 
 export interface RetireRequest {
@@ -37,6 +41,8 @@ export interface RetireRequest {
   readonly dryRun: boolean;
   /** Skips the typed confirmation: cycle has already asked. */
   readonly confirmed?: boolean;
+  /** The flow-verified drain (config retire.maxFlows, flowWindow, requireFlowData). */
+  readonly flowCheck: FlowCheckPolicy;
 }
 
 export type RetireOutcome =
@@ -118,6 +124,8 @@ export async function retireCluster(deps: RetireDeps, request: RetireRequest): P
       `Wait ${formatDuration(check.drainLeftMs)} and run it again (resolvers and pooled connections keep using old answers past the TTL).`,
     );
   }
+  // Besides the drain time, the load balancer's own flows must show that clients have left.
+  await assertFlowsDrained(deps, name, request.flowCheck);
   const withPlatform = check.platformApplied ?? request.platform;
   const steps = [
     `remove ${name}'s weighted record (traffic stack)`,

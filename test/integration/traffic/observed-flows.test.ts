@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkspace, type Workspace } from '../../_helpers/cli.js';
 import { startEmulator, type Emulator } from '../../_helpers/emulator.js';
 import { createNlbs, putFlowMetrics, type TestNlb } from '../../_helpers/flow-metrics.js';
+import { snapshot } from '../../_helpers/lifecycle.js';
 
 let emulator: Emulator;
 let ws: Workspace;
@@ -48,8 +49,10 @@ describe('status: observed share', () => {
   });
 
   it('shows each cluster\'s share of the traffic its load balancer carried', async () => {
-    await putFlowMetrics(emulator, nlbs['cluster-a']!.dimension, { newFlows: 30, activeFlows: 4, processedBytes: 30_000 });
-    await putFlowMetrics(emulator, nlbs['cluster-b']!.dimension, { newFlows: 10, activeFlows: 1, processedBytes: 10_000 });
+    // 90 s ago: inside the 2m observed window; the retire tests below rely on it being that old.
+    const at = new Date(Date.now() - 90_000);
+    await putFlowMetrics(emulator, nlbs['cluster-a']!.dimension, { newFlows: 30, activeFlows: 4, processedBytes: 30_000 }, at);
+    await putFlowMetrics(emulator, nlbs['cluster-b']!.dimension, { newFlows: 10, activeFlows: 1, processedBytes: 10_000 }, at);
     const result = await ws.run(['status', '-o', 'json']);
     expect(result.code, result.stderr).toBe(0);
     const [a, b] = JSON.parse(result.stdout).clusters;
@@ -66,5 +69,46 @@ describe('status: observed share', () => {
     const text = await ws.run(['status']);
     expect(text.stdout).toMatch(/cluster-a\s+█{20}\s+100\s+100\s+75% \(30 new, 4 active flows\)/);
     expect(text.stdout).toMatch(/cluster-b\s+░{20}\s+0\s+0\s+25% \(10 new, 1 active flows\)/);
+  });
+});
+
+describe('retire: flow-verified drain', () => {
+  beforeAll(async () => {
+    const shift = await ws.run(['shift', '--to', 'cluster-b', '--step', '100', '--bake', '0s', '--allow-short-bake', '--yes']);
+    expect(shift.code, shift.stderr).toBe(0);
+    expect(await ws.liveWeights()).toEqual({ 'cluster-a': 0, 'cluster-b': 100 });
+  });
+
+  it('fails closed without metric data in the window: refuses, saying why, and changes nothing', async () => {
+    // cluster-a's only data points are 90 s old, outside a 45 s window.
+    await ws.configure([[['retire', 'flowWindow'], '45s']]);
+    const before = await snapshot(ws);
+    const result = await ws.run(['retire', 'cluster-a', '--drain', '0s', '--yes']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      `curvectl: The drain of cluster-a cannot be proven: CloudWatch has no AWS/NetworkELB NewFlowCount and ActiveFlowCount data for ${nlbs['cluster-a']!.dimension} in the last 45s; nothing was changed.`,
+    );
+    expect(result.stderr).toMatch(/retire\.requireFlowData: false/);
+    expect(await snapshot(ws)).toEqual(before);
+  });
+
+  it('refuses while its load balancer still has flows, naming them', async () => {
+    await ws.configure([[['retire', 'flowWindow'], '5m']]);
+    const before = await snapshot(ws);
+    const result = await ws.run(['retire', 'cluster-a', '--drain', '0s', '--yes', '-o', 'json']);
+    expect(result.code).toBe(2);
+    const error = JSON.parse(result.stdout).error;
+    expect(error).toMatchObject({ code: 'REFUSED', details: { newFlows: 30, activeFlows: 4, maxFlows: 0, loadBalancer: nlbs['cluster-a']!.dimension } });
+    expect(error.message).toMatch(/^cluster-a's load balancer still carries traffic \(30 new and 4 active flows on .* in the last 5m/);
+    expect(await snapshot(ws)).toEqual(before);
+  });
+
+  it('proceeds when the flows have been zero over the window', async () => {
+    await ws.configure([[['retire', 'flowWindow'], '45s']]);
+    await putFlowMetrics(emulator, nlbs['cluster-a']!.dimension, { newFlows: 0, activeFlows: 0, processedBytes: 0 });
+    const result = await ws.run(['retire', 'cluster-a', '--drain', '0s', '--yes']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/cluster-a's load balancer is drained: 0 new and 0 active flows on .* in the last 45s/);
+    expect(await ws.liveWeights()).toEqual({ 'cluster-b': 100 });
   });
 });

@@ -13,6 +13,11 @@ import {
   ScriptedGates,
   ScriptedIoHost,
 } from '../../../_helpers/fakes.js';
+import { FakeFlowMetrics, stats } from '../../../_helpers/fake-flow-metrics.js';
+import { ingressOf } from '../../../_helpers/fakes.js';
+
+/** The flow check as configured by default: no new or active flows in the last 5 minutes, data required. */
+const FLOWS = { maxFlows: 0, windowMs: 300_000, requireData: true };
 
 function world(weights: Record<string, number> = {}, options: { assumeYes?: boolean } = { assumeYes: true }) {
   const clock = new FakeClock('2026-01-01T00:00:00.000Z');
@@ -29,7 +34,10 @@ function world(weights: Record<string, number> = {}, options: { assumeYes?: bool
   const io = new ScriptedIoHost(options);
   const gates = new ScriptedGates('pass');
   const interrupts = new FakeInterrupts();
-  const deps = { stacks, dns, eks, state, io, clock, gates, interrupts, actor: 'tester@host', ttl: 60 };
+  // Every cluster's load balancer reports CloudWatch data with no flows: drained, unless a test says otherwise.
+  const flows = new FakeFlowMetrics();
+  for (const name of ['cluster-a', 'cluster-b', 'cluster-c']) flows.addNlb(`${name}-ingress`, ingressOf(name), stats({ newFlows: 0, active: 0, bytes: 0 }));
+  const deps = { stacks, dns, eks, state, io, clock, gates, interrupts, flows, actor: 'tester@host', ttl: 60 };
   return { ...deps, deps };
 }
 
@@ -147,7 +155,7 @@ describe('retire', () => {
   it('removes the record, then destroys platform and cluster, in that order, journaling each part', async () => {
     const w = world({ 'cluster-a': 0, 'cluster-b': 100 });
     await drained(w);
-    const outcome = await retireCluster(w.deps, { name: 'cluster-a', drainMs: 120_000, platform: true, dryRun: false });
+    const outcome = await retireCluster(w.deps, { name: 'cluster-a', drainMs: 120_000, platform: true, dryRun: false, flowCheck: FLOWS });
     expect(outcome.kind).toBe('retired');
     expect(w.dns.weights).toEqual({ 'cluster-b': 100 });
     const order = w.stacks.calls.filter((c) => /^(applyTraffic|destroy|delete)/.test(c));
@@ -163,7 +171,7 @@ describe('retire', () => {
     ['an invalid name', { 'cluster-a': 100, 'cluster-b': 0 }, 'Cluster A', /is not a valid cluster name/],
   ])('refuses %s with exit 2 and changes nothing', async (_what, weights, name, message) => {
     const w = world(weights);
-    const err = await rejection(retireCluster(w.deps, { name, drainMs: 0, platform: true, dryRun: false }));
+    const err = await rejection(retireCluster(w.deps, { name, drainMs: 0, platform: true, dryRun: false, flowCheck: FLOWS }));
     expect(err.exitCode).toBe(2);
     expect(err.message).toMatch(message);
     expect(w.stacks.calls.filter((c) => /^(apply|destroy|delete|write)/.test(c))).toEqual([]);
@@ -174,7 +182,7 @@ describe('retire', () => {
     const w = world({ 'cluster-a': 0, 'cluster-b': 100 });
     await w.state.append({ op: 's1', type: 'shift.step.done', at: '2025-12-31T23:59:00.000Z', data: { weights: { 'cluster-a': 50, 'cluster-b': 50 } } });
     await w.state.append({ op: 's1', type: 'shift.completed', at: '2025-12-31T23:59:30.000Z', data: { weights: { 'cluster-a': 0, 'cluster-b': 100 } } });
-    const err = await rejection(retireCluster(w.deps, { name: 'cluster-a', drainMs: 120_000, platform: false, dryRun: false }));
+    const err = await rejection(retireCluster(w.deps, { name: 'cluster-a', drainMs: 120_000, platform: false, dryRun: false, flowCheck: FLOWS }));
     expect(err.exitCode).toBe(2);
     expect(err.message).toMatch(/less than the drain time of 2m; 1m30s to go/);
     expect(w.stacks.calls.filter((c) => /^(destroy|write)/.test(c))).toEqual([]);
@@ -182,14 +190,14 @@ describe('retire', () => {
 
   it('warns when the drain is skipped', async () => {
     const w = world({ 'cluster-a': 0, 'cluster-b': 100 });
-    await retireCluster(w.deps, { name: 'cluster-a', drainMs: 0, platform: false, dryRun: false });
+    await retireCluster(w.deps, { name: 'cluster-a', drainMs: 0, platform: false, dryRun: false, flowCheck: FLOWS });
     expect(w.io.codes()).toContain('retire.drain.skipped');
   });
 
   it('stops without destroying anything when the typed name does not match', async () => {
     const w = world({ 'cluster-a': 0, 'cluster-b': 100 }, { assumeYes: false });
     w.io.answer('retire.confirm', 'cluster-b');
-    const err = await rejection(retireCluster(w.deps, { name: 'cluster-a', drainMs: 0, platform: false, dryRun: false }));
+    const err = await rejection(retireCluster(w.deps, { name: 'cluster-a', drainMs: 0, platform: false, dryRun: false, flowCheck: FLOWS }));
     expect(err.code).toBe('STOPPED');
     expect(w.stacks.calls.filter((c) => /^(destroy|write)/.test(c))).toEqual([]);
   });
@@ -197,7 +205,7 @@ describe('retire', () => {
   it('skips the platform stack when the journal says it was never applied', async () => {
     const w = world({ 'cluster-a': 100 });
     await createCluster(w.deps, createRequest('cluster-b', { platform: false }));
-    await retireCluster(w.deps, { name: 'cluster-b', drainMs: 0, platform: true, dryRun: false });
+    await retireCluster(w.deps, { name: 'cluster-b', drainMs: 0, platform: true, dryRun: false, flowCheck: FLOWS });
     expect(w.stacks.calls).not.toContain('destroyPlatform:cluster-b');
     expect(w.stacks.calls).toContain('deleteWorkspaces:cluster-b (no platform)');
   });
@@ -205,11 +213,11 @@ describe('retire', () => {
   it('finishes a retire that failed half-way when run again', async () => {
     const w = world({ 'cluster-a': 0, 'cluster-b': 100 });
     w.stacks.failClusterDestroy = new CurvectlError('TERRAFORM', 'DependencyViolation: the VPC has dependencies');
-    const err = await rejection(retireCluster(w.deps, { name: 'cluster-a', drainMs: 0, platform: false, dryRun: false }));
+    const err = await rejection(retireCluster(w.deps, { name: 'cluster-a', drainMs: 0, platform: false, dryRun: false, flowCheck: FLOWS }));
     expect(err.message).toMatch(/stopped at the cluster step/);
     expect(w.dns.weights).toEqual({ 'cluster-b': 100 });
     w.stacks.failClusterDestroy = undefined;
-    const outcome = await retireCluster(w.deps, { name: 'cluster-a', drainMs: 0, platform: false, dryRun: false });
+    const outcome = await retireCluster(w.deps, { name: 'cluster-a', drainMs: 0, platform: false, dryRun: false, flowCheck: FLOWS });
     expect(outcome.kind).toBe('retired');
     expect(w.stacks.clusters).toEqual(['cluster-b']);
   });
@@ -227,6 +235,8 @@ describe('cycle', () => {
     gateIntervalMs: 10_000,
     gateTimeoutMs: 60_000,
     drainMs: 120_000,
+    flowCheck: FLOWS,
+    flowTimeoutMs: 600_000,
     dryRun: false,
     ...extra,
   });
