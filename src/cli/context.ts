@@ -14,6 +14,7 @@ import type {
   Elbv2Port,
   HttpClientPort,
   HttpProbePort,
+  JsonPathPort,
   Interrupts,
   Stacks,
   StateStore,
@@ -55,7 +56,7 @@ export interface Context {
   aws(): Promise<AwsPorts>;
   state(): Promise<StateStore>;
   clock(): Promise<Clock>;
-  probes(): Promise<{ http: HttpProbePort; httpClient: HttpClientPort; command: CommandPort }>;
+  probes(): Promise<{ http: HttpProbePort; httpClient: HttpClientPort; jsonPath: JsonPathPort; command: CommandPort }>;
   /** The configured health gates, wired to the AWS ports and probes. */
   gates(): Promise<GateChecker>;
   dispose(): Promise<void>;
@@ -174,13 +175,14 @@ export function createContext(globals: GlobalOptions, options: { mutates: boolea
   });
 
   const probes = once(async () => {
-    const [{ HttpProbe }, { FetchHttpClient }, { ProcessCommandPort }, { runProcess }] = await Promise.all([
+    const [{ HttpProbe }, { FetchHttpClient }, { JsonPathPlus }, { ProcessCommandPort }, { runProcess }] = await Promise.all([
       import('../adapters/http-probe.js'),
       import('../adapters/http-client.js'),
+      import('../adapters/json-path.js'),
       import('../adapters/command.js'),
       import('../adapters/process.js'),
     ]);
-    return { http: new HttpProbe(), httpClient: new FetchHttpClient(), command: new ProcessCommandPort(runProcess) };
+    return { http: new HttpProbe(), httpClient: new FetchHttpClient(), jsonPath: new JsonPathPlus(), command: new ProcessCommandPort(runProcess) };
   });
 
   const gates = once(async (): Promise<GateChecker> => {
@@ -194,6 +196,7 @@ export function createContext(globals: GlobalOptions, options: { mutates: boolea
       cloudwatch: ports.cloudwatch,
       http: p.http,
       httpClient: p.httpClient,
+      jsonPath: p.jsonPath,
       command: p.command,
       environment: env,
     });
