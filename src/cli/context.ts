@@ -6,40 +6,24 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { IoHost } from '../core/io-host.js';
-import type {
-  Clock,
-  CloudWatchPort,
-  CommandPort,
-  EksPort,
-  Elbv2Port,
-  HttpClientPort,
-  HttpProbePort,
-  JsonPathPort,
-  Interrupts,
-  Stacks,
-  StateStore,
-  TrafficDns,
-} from '../core/ports.js';
-import type { CurvectlConfig } from '../config/schema.js';
+import type { Clock, CommandPort, HttpClientPort, HttpProbePort, Interrupts, JsonPathPort, Stacks, StateStore } from '../core/ports.js';
+import type { LoadedConfig } from '../config/load.js';
+import type { AwsPorts } from '../adapters/aws/clients.js';
 import type { DynamoDbStateStore } from '../adapters/state/dynamodb.js';
 import type { GateChecker } from '../core/gates/types.js';
 import { colourEnabled, makePaint } from '../io/paint.js';
 import type { Paint } from '../io/render.js';
 import { TerminalHost } from '../io/terminal-host.js';
-import type { GlobalOptions } from './command.js';
 import { SignalInterrupts } from './interrupts.js';
 
-export interface LoadedConfig {
-  readonly config: CurvectlConfig;
-  readonly path: string;
-  readonly dir: string;
-}
-
-export interface AwsPorts {
-  readonly dns: TrafficDns;
-  readonly eks: EksPort;
-  readonly elbv2: Elbv2Port;
-  readonly cloudwatch: CloudWatchPort;
+/** The flags every command takes (commander's camelCase names). */
+export interface GlobalOptions {
+  readonly config: string | undefined;
+  readonly output: 'text' | 'json';
+  readonly yes: boolean;
+  readonly dryRun: boolean;
+  readonly color: boolean;
+  readonly verbose: boolean;
 }
 
 export interface Context {

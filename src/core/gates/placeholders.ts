@@ -3,7 +3,8 @@
  * cluster. The schema turns every string that may hold one into a Template at load time; a checker
  * renders it for the cluster it looks at.
  */
-/** What the placeholders stand for at one check. */
+
+/** The values a Template's placeholders take at one check (declared here so that spec.ts and types.ts do not form a circle). */
 export interface PlaceholderValues {
   readonly cluster: string;
   readonly ingress?: string | undefined;
