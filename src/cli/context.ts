@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CurvectlError } from '../core/errors.js';
 import type { IoHost } from '../core/io-host.js';
-import type { Clock, CommandPort, HttpClientPort, HttpProbePort, Interrupts, Stacks, StateStore } from '../core/ports.js';
+import type { Clock, CommandPort, HttpClientPort, HttpProbePort, Interrupts, JsonPathPort, Stacks, StateStore } from '../core/ports.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { AwsPorts } from '../adapters/aws/clients.js';
 import type { DynamoDbStateStore } from '../adapters/state/dynamodb.js';
@@ -41,7 +41,7 @@ export interface Context {
   aws(): Promise<AwsPorts>;
   state(): Promise<StateStore>;
   clock(): Promise<Clock>;
-  probes(): Promise<{ http: HttpProbePort; httpClient: HttpClientPort; command: CommandPort }>;
+  probes(): Promise<{ http: HttpProbePort; httpClient: HttpClientPort; jsonPath: JsonPathPort; command: CommandPort }>;
   /** The configured health gates, wired to the AWS ports and probes. */
   gates(): Promise<GateChecker>;
   dispose(): Promise<void>;
@@ -160,13 +160,14 @@ export function createContext(globals: GlobalOptions, options: { mutates: boolea
   });
 
   const probes = once(async () => {
-    const [{ HttpProbe }, { FetchHttpClient }, { ProcessCommandPort }, { runProcess }] = await Promise.all([
+    const [{ HttpProbe }, { FetchHttpClient }, { JsonPathPlus }, { ProcessCommandPort }, { runProcess }] = await Promise.all([
       import('../adapters/http-probe.js'),
       import('../adapters/http-client.js'),
+      import('../adapters/json-path.js'),
       import('../adapters/command.js'),
       import('../adapters/process.js'),
     ]);
-    return { http: new HttpProbe(), httpClient: new FetchHttpClient(), command: new ProcessCommandPort(runProcess) };
+    return { http: new HttpProbe(), httpClient: new FetchHttpClient(), jsonPath: new JsonPathPlus(), command: new ProcessCommandPort(runProcess) };
   });
 
   const gates = once(async (): Promise<GateChecker> => {
@@ -180,6 +181,7 @@ export function createContext(globals: GlobalOptions, options: { mutates: boolea
       cloudwatch: ports.cloudwatch,
       http: p.http,
       httpClient: p.httpClient,
+      jsonPath: p.jsonPath,
       command: p.command,
       environment: env,
     });
