@@ -271,6 +271,12 @@ export interface HttpClientPort {
   request(request: HttpRequest): Promise<HttpAnswer>;
 }
 
+/** JSONPath over a parsed JSON answer (the web gate); every value the path matches, in order. */
+export interface JsonPathPort {
+  /** Throws when the expression cannot be evaluated. */
+  evaluate(path: string, json: unknown): unknown[];
+}
+
 export interface CommandPort {
   /** Runs argv (never a shell). Resolves with the exit code; rejects only when it cannot start. */
   run(argv: readonly string[], options: { timeoutMs: number; signal?: AbortSignal }): Promise<{ exitCode: number; output: string }>;

@@ -73,6 +73,19 @@ export interface PrometheusGateSpec {
   readonly timeoutMs: number;
 }
 
+export interface WebGateSpec {
+  readonly type: 'web';
+  readonly url: Template;
+  /** GET, or POST with the check's context as JSON (WebGateBody). */
+  readonly method: 'GET' | 'POST';
+  /** With a JSONPath the selected value decides; without, the status code does. */
+  readonly select?: { readonly path: string; readonly condition: Condition };
+  /** Without select: the status that passes (default any 2xx). */
+  readonly expectStatus?: number;
+  readonly headersFromEnv: HeadersFromEnv;
+  readonly timeoutMs: number;
+}
+
 export type GateSpec =
   | EksGateSpec
   | NodegroupsGateSpec
@@ -81,7 +94,8 @@ export type GateSpec =
   | MetricGateSpec
   | HttpGateSpec
   | CommandGateSpec
-  | PrometheusGateSpec;
+  | PrometheusGateSpec
+  | WebGateSpec;
 
 export type GateType = GateSpec['type'];
 

@@ -13,6 +13,7 @@ import {
   ScriptedGates,
   ScriptedIoHost,
 } from '../../../_helpers/fakes.js';
+import { rejection } from '../../../_helpers/rejection.js';
 import { FakeFlowMetrics, stats } from '../../../_helpers/fake-flow-metrics.js';
 import { ingressOf } from '../../../_helpers/fakes.js';
 
@@ -50,16 +51,6 @@ const createRequest = (name: string, extra: Partial<CreateRequest> = {}): Create
   gateIntervalMs: 1_000,
   ...extra,
 });
-
-async function rejection(promise: Promise<unknown>): Promise<CurvectlError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(CurvectlError);
-    return err as CurvectlError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('cluster create', () => {
   it('gives the first cluster all the traffic (never all zero)', async () => {
