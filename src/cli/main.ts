@@ -140,6 +140,7 @@ export function buildProgram(): Command {
     .description('the audit trail: every operation and step, oldest first')
     .option('--op <id>', 'only this operation')
     .option('-n, --limit <count>', 'only the last N events')
+    .option('--report <file>', 'with --op: write its change record as one self-contained HTML page (plan, steps, gates, chart)')
     .action(action(() => import('./commands/history.js')));
 
   const state = program.command('state').description('the shared state of a team: S3 bucket and DynamoDB table');

@@ -1,4 +1,7 @@
-import { badInput } from '../../core/errors.js';
+import { writeFile, rename } from 'node:fs/promises';
+import path from 'node:path';
+import { badInput, refused } from '../../core/errors.js';
+import { buildShiftReport, summariseData } from '../../core/shift-report.js';
 import { table } from '../../io/render.js';
 import type { CommandResult } from '../command.js';
 import type { Context } from '../context.js';
@@ -12,34 +15,32 @@ export async function run(ctx: Context, options: Record<string, unknown>): Promi
     if (!/^\d+$/.test(text) || Number(text) < 1) throw badInput(`"${text}" is not a valid --limit: use a whole number of events, 1 or more.`);
     limit = Number(text);
   }
+  if (options.report !== undefined && options.op === undefined) {
+    throw badInput('--report writes the report of one operation: name it with --op <id>.', 'See the operation ids with "curvectl history".');
+  }
   const state = await ctx.state();
   const all = await state.readJournal(options.op === undefined ? undefined : { op: String(options.op) });
+  if (options.report !== undefined) return writeReport(ctx, String(options.op), String(options.report), all);
   const events = limit === undefined ? all : all.slice(-limit);
-  const rows = events.map((e) => [e.at, e.op, e.type, e.actor ?? '-', summarise(e.data)]);
+  const rows = events.map((e) => [e.at, e.op, e.type, e.actor ?? '-', summariseData(e.data)]);
   return {
     text: events.length === 0 ? ['No history yet.'] : table(['AT', 'OPERATION', 'EVENT', 'BY', 'DETAIL'], rows, ctx.paint),
     json: { events },
   };
 }
 
-/** One line of the event's data: weights as "a=90 b=10", other values as key=value. */
-function summarise(data: Readonly<Record<string, unknown>> | undefined): string {
-  if (!data) return '';
-  const parts: string[] = [];
-  for (const [key, value] of Object.entries(data)) {
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      const entries = Object.entries(value as Record<string, unknown>);
-      if (entries.every(([, v]) => typeof v === 'number')) {
-        parts.push(`${key}: ${entries.map(([k, v]) => `${k}=${String(v)}`).join(' ')}`);
-        continue;
-      }
-    }
-    if (Array.isArray(value)) {
-      parts.push(`${key}: ${value.length} items`);
-      continue;
-    }
-    if (typeof value === 'object' && value !== null) continue;
-    parts.push(`${key}=${String(value)}`);
-  }
-  return parts.join(', ');
+/** `--report FILE.html`: the operation's change record as one self-contained HTML page. */
+async function writeReport(ctx: Context, op: string, file: string, events: Parameters<typeof buildShiftReport>[1]): Promise<CommandResult> {
+  if (events.length === 0) throw refused(`The journal has no operation ${op}; no report was written.`, 'See the operation ids with "curvectl history".');
+  const { renderShiftReportHtml } = await import('../../io/shift-report-html.js');
+  const view = buildShiftReport(op, events);
+  const target = path.resolve(ctx.cwd, file);
+  // Temp file + rename: a reader never sees half a report.
+  const temp = `${target}.${process.pid}.tmp`;
+  await writeFile(temp, renderShiftReportHtml(view), 'utf8');
+  await rename(temp, target);
+  return {
+    text: [`Report of ${op} (${view.outcome}, ${view.steps.length} steps) written to ${target}`],
+    json: { report: target, op, outcome: view.outcome, steps: view.steps.length },
+  };
 }

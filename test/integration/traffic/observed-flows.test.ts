@@ -9,6 +9,8 @@ import { createWorkspace, type Workspace } from '../../_helpers/cli.js';
 import { startEmulator, type Emulator } from '../../_helpers/emulator.js';
 import { createNlbs, putFlowMetrics, type TestNlb } from '../../_helpers/flow-metrics.js';
 import { snapshot } from '../../_helpers/lifecycle.js';
+import { nonBlankPixels, pixelsOfColour, renderInChromium } from '../../_helpers/chromium.js';
+import path from 'node:path';
 
 let emulator: Emulator;
 let ws: Workspace;
@@ -74,7 +76,8 @@ describe('status: observed share', () => {
 
 describe('retire: flow-verified drain', () => {
   beforeAll(async () => {
-    const shift = await ws.run(['shift', '--to', 'cluster-b', '--step', '100', '--bake', '0s', '--allow-short-bake', '--yes']);
+    // Two steps, so the shift report below has a plan worth charting.
+    const shift = await ws.run(['shift', '--to', 'cluster-b', '--step', '50', '--bake', '0s', '--allow-short-bake', '--yes']);
     expect(shift.code, shift.stderr).toBe(0);
     expect(await ws.liveWeights()).toEqual({ 'cluster-a': 0, 'cluster-b': 100 });
   });
@@ -110,5 +113,45 @@ describe('retire: flow-verified drain', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/cluster-a's load balancer is drained: 0 new and 0 active flows on .* in the last 45s/);
     expect(await ws.liveWeights()).toEqual({ 'cluster-b': 100 });
+  });
+});
+
+describe('history --report: the shift report in a real browser', () => {
+  it('renders the plan, both steps and the chart in headless Chromium', async () => {
+    const journal = await ws.journal();
+    const shiftOp = journal.find((e) => e.type === 'shift.planned')!.op;
+    const file = path.join(ws.dir, 'report.html');
+    const result = await ws.run(['history', '--op', shiftOp, '--report', file, '-o', 'json']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ report: file, op: shiftOp, outcome: 'completed', steps: 2 });
+
+    const { dom, png } = await renderInChromium(file);
+    // The DOM Chromium built: both steps, the planned lines of both clusters.
+    expect(dom).toContain('data-step-count="2"');
+    expect(dom.match(/<tr class="step" data-step="\d+">/g)).toHaveLength(2);
+    expect(dom.match(/<polyline class="planned"/g)).toHaveLength(2);
+    expect(dom).toContain('<td id="outcome">completed</td>');
+    // The chart was drawn: cluster-a's line (#1f77b4) spans most of the chart's width, and the area
+    // around it is not blank.
+    const line = pixelsOfColour(png, '#1f77b4');
+    expect(line.count).toBeGreaterThan(1000);
+    expect(line.maxX - line.minX).toBeGreaterThan(500);
+    expect(nonBlankPixels(png, { x0: line.minX, y0: line.minY, x1: line.maxX, y1: line.maxY })).toBeGreaterThan(3000);
+  });
+
+  it('negative control: a report with nothing to chart has none of those pixels', async () => {
+    const retireOp = (await ws.journal()).find((e) => e.type === 'retire.completed')!.op;
+    const file = path.join(ws.dir, 'retire-report.html');
+    const result = await ws.run(['history', '--op', retireOp, '--report', file]);
+    expect(result.code, result.stderr).toBe(0);
+    const { dom, png } = await renderInChromium(file);
+    expect(dom).toContain('nothing to chart');
+    expect(pixelsOfColour(png, '#1f77b4').count).toBe(0);
+  });
+
+  it('refuses --report without --op, writing nothing', async () => {
+    const result = await ws.run(['history', '--report', path.join(ws.dir, 'x.html')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--report writes the report of one operation: name it with --op <id>\./);
   });
 });
