@@ -1,5 +1,6 @@
 /** What the three shift commands share: wiring the engine's dependencies and reporting its outcome. */
 import { ExitCode, badInput } from '../core/errors.js';
+import { shareObserver } from '../core/observed-share.js';
 import type { ShiftDeps, ShiftOutcome } from '../core/shift/index.js';
 import { formatWeightsInline } from '../io/render.js';
 import type { CommandResult } from './command.js';
@@ -17,6 +18,13 @@ export async function shiftDeps(ctx: Context): Promise<ShiftDeps> {
     interrupts: ctx.interrupts,
     actor: ctx.actor,
     ttl: loaded.config.dns.ttl,
+    observe: shareObserver({
+      dns: aws.dns,
+      flows: aws.flows,
+      now: () => clock.now(),
+      windowMs: loaded.config.observed.windowMs,
+      basis: loaded.config.observed.basis,
+    }),
   };
 }
 

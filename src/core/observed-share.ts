@@ -11,6 +11,7 @@
  */
 import { formatDuration } from './duration.js';
 import { normaliseDnsName } from './names.js';
+import type { TrafficDns } from './ports.js';
 import type { FlowMetricsPort, FlowStats, LoadBalancerInfo, MetricWindow } from './ports/flow-metrics.js';
 
 /** What the share is computed from: ProcessedBytes (traffic volume) or NewFlowCount (new connections). */
@@ -223,12 +224,12 @@ function message(err: unknown): string {
   return text.replace(/\.$/, '');
 }
 
-/** "a 48.2% · b 51.8%" style summary for progress lines; unknown clusters as "?". */
+/** "a 48.2%, b 51.8%" style summary for progress lines; unknown clusters as "?". */
 export function formatObserved(report: ObservedReport): string {
   return [...report.clusters.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([cluster, o]) => `${cluster}=${o.kind === 'observed' && o.observed.share !== null ? `${o.observed.share}%` : '?'}`)
-    .join(' ');
+    .map(([cluster, o]) => `${cluster} ${o.kind === 'observed' && o.observed.share !== null ? `${o.observed.share}%` : '?'}`)
+    .join(', ');
 }
 
 /** cluster -> share (null when unknown), for the journal. */
@@ -238,4 +239,30 @@ export function sharesOf(report: ObservedReport): Record<string, number | null> 
     out[cluster] = o.kind === 'observed' ? o.observed.share : null;
   }
   return out;
+}
+
+/** Reads the observed share of every cluster in the weighted record, now. For the bake of each shift step. */
+export type ShareObserver = (signal?: AbortSignal) => Promise<ObservedReport>;
+
+/**
+ * A ShareObserver for one shift: the record's clusters and ingress names and the load balancer list
+ * are read once (they do not change while traffic moves), then each look is one GetMetricData call.
+ * A failed first read is retried on the next look.
+ */
+export function shareObserver(deps: ObservedShareDeps & { readonly dns: Pick<TrafficDns, 'readRecords'> }): ShareObserver {
+  let setup: Promise<{ targets: IngressTarget[]; loadBalancers: LoadBalancerInfo[] }> | undefined;
+  return async (signal) => {
+    setup ??= Promise.all([deps.dns.readRecords(signal), deps.flows.listLoadBalancers(signal)]).then(([records, loadBalancers]) => ({
+      targets: records.map((r) => ({ cluster: r.setIdentifier, ingress: r.value })),
+      loadBalancers,
+    }));
+    let ready: { targets: IngressTarget[]; loadBalancers: LoadBalancerInfo[] };
+    try {
+      ready = await setup;
+    } catch (err) {
+      setup = undefined;
+      throw err;
+    }
+    return observeShares(deps, ready.targets, { ...(signal ? { signal } : {}), loadBalancers: Promise.resolve(ready.loadBalancers) });
+  };
 }

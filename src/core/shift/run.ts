@@ -15,6 +15,7 @@ import { formatDuration } from '../duration.js';
 import type { Choice, Progress } from '../io-host.js';
 import type { GateCheck, GateTarget } from '../gates/types.js';
 import { summarizeCheck } from '../gates/runner.js';
+import { formatObserved, sharesOf, type ObservedReport } from '../observed-share.js';
 import type { LockHandle, WeightedRecord, Weights } from '../ports.js';
 import {
   formatDrift,
@@ -236,6 +237,9 @@ async function drive(deps: ShiftDeps, run: Run, lock: LockHandle): Promise<Shift
         total,
         weights: weightsAtStep(run, reached),
         bakeMs: effectiveBakeMs(deps, run),
+        // What the gates said and what the traffic did when the bake ended (history and the shift report show them).
+        gates: bake.gates.map((g) => ({ gate: g.gate, cluster: g.cluster, outcome: g.outcome, reason: g.reason })),
+        ...(bake.observed ? { observed: sharesOf(bake.observed), observedWindow: bake.observed.window } : {}),
       });
       baked = true;
       if (reached === total) return complete(deps, run);
@@ -373,7 +377,7 @@ async function syncTrafficState(deps: ShiftDeps, index: number, total: number): 
 }
 
 type BakeResult =
-  | { readonly kind: 'passed' }
+  | { readonly kind: 'passed'; readonly gates: GateCheck['results']; readonly observed: ObservedReport | undefined }
   | { readonly kind: 'gate-failed'; readonly reason: string; readonly decidedAt: Date }
   | { readonly kind: 'hold' }
   | { readonly kind: 'rollback' };
@@ -398,7 +402,9 @@ async function bakeStep(deps: ShiftDeps, run: Run, index: number): Promise<BakeR
   let progress: Progress | undefined = io.startProgress(`${label}: baking for ${formatDuration(bakeMs)}`);
   try {
     for (;;) {
-      const check = await gates.check(run.target, signal);
+      // The observed share is read alongside the gates (never in series with them) and never decides anything.
+      const [check, observed] = await Promise.all([gates.check(run.target, signal), observeQuietly(deps, signal)]);
+      const versus = observed ? `; observed ${formatObserved(observed)}` : '';
       if (check.verdict === 'fail') {
         const decidedAt = clock.now();
         const reason = `gates on ${run.to} failed during the bake of step ${index}: ${summarizeCheck(check)}`;
@@ -409,14 +415,16 @@ async function bakeStep(deps: ShiftDeps, run: Run, index: number): Promise<BakeR
       }
       const left = bakeMs - (clock.now().getTime() - started);
       if (left <= 0 && check.verdict === 'pass') {
-        progress?.succeed(`${label} baked ${formatDuration(bakeMs)}: ${summarizeCheck(check)}`);
+        progress?.succeed(
+          `${label} baked ${formatDuration(bakeMs)}: ${summarizeCheck(check)}${observed ? `; planned ${formatWeights(weightsAtStep(run, index))} vs observed ${formatObserved(observed)}` : ''}`,
+        );
         progress = undefined;
         io.show({ type: 'gates', results: check.results });
-        return { kind: 'passed' };
+        return { kind: 'passed', gates: check.results, observed };
       }
       const status = `${label} at ${formatWeights(weightsAtStep(run, index))}: ${
         left > 0 ? `${formatDuration(left)} left` : 'waiting for gates'
-      }; ${summarizeCheck(check)}`;
+      }; ${summarizeCheck(check)}${versus}`;
       if (progress) progress.update(status);
       else progress = io.startProgress(status);
       await pause(deps, left > 0 ? Math.min(run.gateIntervalMs, left) : run.gateIntervalMs);
@@ -430,6 +438,17 @@ async function bakeStep(deps: ShiftDeps, run: Run, index: number): Promise<BakeR
     }
   } finally {
     progress?.stop();
+  }
+}
+
+/** The observed share now, or undefined (none configured, or it could not be read: it is shown, never required). */
+async function observeQuietly(deps: ShiftDeps, signal: AbortSignal): Promise<ObservedReport | undefined> {
+  if (!deps.observe) return undefined;
+  try {
+    return await deps.observe(signal);
+  } catch (err) {
+    if (isAbort(err, signal)) throw err;
+    return undefined;
   }
 }
 

@@ -2,6 +2,7 @@
 import type { IoHost } from '../io-host.js';
 import type { Clock, Interrupts, Stacks, StateStore, TrafficDns, Weights } from '../ports.js';
 import type { GateChecker } from '../gates/types.js';
+import type { ShareObserver } from '../observed-share.js';
 
 export interface ShiftDeps {
   readonly dns: TrafficDns;
@@ -17,6 +18,11 @@ export interface ShiftDeps {
   readonly actor: string;
   /** The weighted records' TTL in seconds (dns.ttl): the shortest bake that lets clients see a step. */
   readonly ttl: number;
+  /**
+   * The observed share of each cluster (CloudWatch AWS/NetworkELB), shown next to the planned weights
+   * while a step bakes and journaled when its bake ends. Informational: it never passes or fails a step.
+   */
+  readonly observe?: ShareObserver;
   /** Operation ids; default: "shift-<UTC time>-<random>". Tests pass a fixed one. */
   readonly newOpId?: () => string;
 }

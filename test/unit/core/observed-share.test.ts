@@ -119,7 +119,7 @@ describe('observeShares', () => {
     expect(flows.queried).toEqual([['net/a/0123456789abcdef', 'net/b/0123456789abcdef']]);
     expect(flows.windows).toEqual([{ start: new Date('2026-12-01T11:59:00.000Z'), end: now }]);
     expect(sharesOf(report)).toEqual({ a: 25, b: 75, c: null });
-    expect(formatObserved(report)).toBe('a=25% b=75% c=?');
+    expect(formatObserved(report)).toBe('a 25%, b 75%, c ?');
   });
 
   it('turns a failed AWS call into a reason for every cluster instead of failing', async () => {
