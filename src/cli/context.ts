@@ -5,6 +5,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
+import { CurvectlError } from '../core/errors.js';
 import type { IoHost } from '../core/io-host.js';
 import type { Clock, CommandPort, HttpClientPort, HttpProbePort, Interrupts, JsonPathPort, Stacks, StateStore } from '../core/ports.js';
 import type { LoadedConfig } from '../config/load.js';
@@ -115,7 +116,7 @@ export function createContext(globals: GlobalOptions, options: { mutates: boolea
   const dynamoDbState = once(async (): Promise<DynamoDbStateStore> => {
     const loaded = await config();
     const s = loaded.config.state;
-    if (s.backend !== 'dynamodb') throw new Error('state.backend is not dynamodb');
+    if (s.backend !== 'dynamodb') throw new CurvectlError('INTERNAL', 'The DynamoDB state store was asked for while state.backend is not dynamodb.');
     const { DynamoDbStateStore } = await import('../adapters/state/dynamodb.js');
     const region = s.region ?? loaded.config.region;
     return new DynamoDbStateStore({
@@ -148,7 +149,7 @@ export function createContext(globals: GlobalOptions, options: { mutates: boolea
         return dynamoDbState();
       default: {
         const never: never = s;
-        throw new Error(`unknown state backend ${JSON.stringify(never)}`);
+        throw new CurvectlError('INTERNAL', `Unknown state backend ${JSON.stringify(never)}.`);
       }
     }
   });
