@@ -40,7 +40,7 @@ import type {
 import type { DesiredWeightsStore } from '../../core/ports/desired-weights-store.js';
 import { writeFileAtomic } from '../fs-atomic.js';
 import { applyPlanArgs, workspaceNewArgs } from './argv.js';
-import { CURVECTL_DATA_DIR, type Terraform } from './runner.js';
+import { CURVECTL_DATA_DIR, MIN_TERRAFORM_VERSION, S3_LOCKFILE_TERRAFORM_VERSION, type Terraform } from './runner.js';
 
 export type TerraformBackend = z.infer<typeof terraformBackendSchema>;
 
@@ -48,6 +48,11 @@ export const TRAFFIC_SETTINGS_FILE = 'curvectl.auto.tfvars.json';
 export const WEIGHTS_FILE = 'cluster_weighting.auto.tfvars.json';
 export const OVERRIDE_FILE = 'curvectl_override.tf';
 const OVERRIDE_MARKER = '# Written by curvectl';
+
+/** The oldest Terraform that can drive the stacks with this backend (an S3 lock file needs 1.10). */
+export function minimumTerraformVersion(backend: TerraformBackend): string {
+  return backend.type === 's3' && backend.useLockfile ? S3_LOCKFILE_TERRAFORM_VERSION : MIN_TERRAFORM_VERSION;
+}
 
 export interface TerraformStacksOptions {
   readonly terraform: Terraform;
