@@ -27,6 +27,7 @@ import type { z } from 'zod';
 import type { terraformBackendSchema } from '../../config/schema.js';
 import { CurvectlError } from '../../core/errors.js';
 import { assertClusterName } from '../../core/names.js';
+import { isRecordWeight } from '../../core/weights.js';
 import type {
   ChangeSummary,
   ClusterOutputs,
@@ -131,7 +132,7 @@ export class TerraformStacks implements Stacks {
     if (!isPlainObject(weighting)) throw bad('"cluster_weighting" must be an object of cluster name to weight');
     const weights: Record<string, number> = {};
     for (const [name, weight] of Object.entries(weighting)) {
-      if (typeof weight !== 'number' || !Number.isInteger(weight) || weight < 0 || weight > 255) {
+      if (!isRecordWeight(weight)) {
         throw bad(`the weight of "${name}" must be an integer from 0 to 255`);
       }
       weights[name] = weight;
@@ -420,7 +421,7 @@ function sortedWeights(weights: Weights): Record<string, number> {
   const sorted: Record<string, number> = {};
   for (const name of Object.keys(weights).sort()) {
     const weight = weights[name];
-    if (weight === undefined || !Number.isInteger(weight) || weight < 0 || weight > 255) {
+    if (!isRecordWeight(weight)) {
       throw new CurvectlError('INTERNAL', `Refusing to write weight ${String(weight)} for "${name}": weights are integers from 0 to 255.`);
     }
     sorted[name] = weight;
