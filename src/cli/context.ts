@@ -171,7 +171,15 @@ export function createContext(globals: GlobalOptions, options: { mutates: boolea
   });
 
   const gates = once(async (): Promise<GateChecker> => {
-    const [loaded, ports, p, c, { GateRunner }] = await Promise.all([config(), aws(), probes(), clock(), import('../core/gates/index.js')]);
+    const [loaded, ports, p, c, { GateRunner }, { EksKubernetes }] = await Promise.all([
+      config(),
+      aws(),
+      probes(),
+      clock(),
+      import('../core/gates/index.js'),
+      import('../adapters/kubernetes/eks-kubernetes.js'),
+    ]);
+    const region = loaded.config.region;
     return new GateRunner({
       gates: loaded.config.gates,
       clock: c,
@@ -183,6 +191,7 @@ export function createContext(globals: GlobalOptions, options: { mutates: boolea
       httpClient: p.httpClient,
       jsonPath: p.jsonPath,
       command: p.command,
+      kubernetes: new EksKubernetes({ eks: ports.eks, env, ...(region ? { region } : {}) }),
       environment: env,
     });
   });
