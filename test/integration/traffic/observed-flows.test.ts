@@ -21,7 +21,7 @@ beforeAll(async () => {
   await emulator.createHostedZone('example.test');
   const [a, b] = await createNlbs(emulator, ['cluster-a-ingress', 'cluster-b-ingress']);
   nlbs = { 'cluster-a': a!, 'cluster-b': b! };
-  ws = await createWorkspace({ emulator, config: [[['observed', 'window'], '2m']] });
+  ws = await createWorkspace({ emulator, config: [[['observed', 'window'], '10m']] });
   // The stub's ingress_dns_name is the load balancer's real DNS name, cluster by cluster.
   for (const name of ['cluster-a', 'cluster-b']) {
     await ws.configure([[['cluster', 'variables'], { ingress_dns_name: nlbs[name]!.dnsName }]]);
@@ -46,13 +46,14 @@ describe('status: observed share', () => {
     ]);
     for (const c of report.clusters) {
       expect(c.observed).toBeNull();
-      expect(c.observedReason).toBe(`CloudWatch has no AWS/NetworkELB ProcessedBytes data for ${nlbs[c.name]!.dimension} in the last 2m`);
+      expect(c.observedReason).toBe(`CloudWatch has no AWS/NetworkELB ProcessedBytes data for ${nlbs[c.name]!.dimension} in the last 10m`);
     }
   });
 
   it('shows each cluster\'s share of the traffic its load balancer carried', async () => {
-    // 90 s ago: inside the 2m observed window; the retire tests below rely on it being that old.
-    const at = new Date(Date.now() - 90_000);
+    // 5 minutes ago: inside the 10m observed window (with room for a slow machine); the retire
+    // tests below rely on it being outside a 2m window.
+    const at = new Date(Date.now() - 300_000);
     await putFlowMetrics(emulator, nlbs['cluster-a']!.dimension, { newFlows: 30, activeFlows: 4, processedBytes: 30_000 }, at);
     await putFlowMetrics(emulator, nlbs['cluster-b']!.dimension, { newFlows: 10, activeFlows: 1, processedBytes: 10_000 }, at);
     const result = await ws.run(['status', '-o', 'json']);
@@ -61,12 +62,12 @@ describe('status: observed share', () => {
     expect(a).toMatchObject({
       name: 'cluster-a',
       weight: { desired: 100, live: 100 },
-      observed: { share: 75, flows: { new: 30, active: 4 }, bytes: 30_000, window: { seconds: 120 }, loadBalancer: nlbs['cluster-a']!.dimension },
+      observed: { share: 75, flows: { new: 30, active: 4 }, bytes: 30_000, window: { seconds: 600 }, loadBalancer: nlbs['cluster-a']!.dimension },
       observedReason: null,
     });
     expect(b).toMatchObject({ name: 'cluster-b', weight: { desired: 0, live: 0 }, observed: { share: 25, flows: { new: 10, active: 1 } } });
     // The window ends now and spans observed.window.
-    expect(Date.parse(a.observed.window.end) - Date.parse(a.observed.window.start)).toBe(120_000);
+    expect(Date.parse(a.observed.window.end) - Date.parse(a.observed.window.start)).toBe(600_000);
 
     const text = await ws.run(['status']);
     expect(text.stdout).toMatch(/cluster-a\s+█{20}\s+100\s+100\s+75% \(30 new, 4 active flows\)/);
@@ -83,35 +84,35 @@ describe('retire: flow-verified drain', () => {
   });
 
   it('fails closed without metric data in the window: refuses, saying why, and changes nothing', async () => {
-    // cluster-a's only data points are 90 s old, outside a 45 s window.
-    await ws.configure([[['retire', 'flowWindow'], '45s']]);
+    // cluster-a's only data points are 5 minutes old, outside a 2m window.
+    await ws.configure([[['retire', 'flowWindow'], '2m']]);
     const before = await snapshot(ws);
     const result = await ws.run(['retire', 'cluster-a', '--drain', '0s', '--yes']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(
-      `curvectl: The drain of cluster-a cannot be proven: CloudWatch has no AWS/NetworkELB NewFlowCount and ActiveFlowCount data for ${nlbs['cluster-a']!.dimension} in the last 45s; nothing was changed.`,
+      `curvectl: The drain of cluster-a cannot be proven: CloudWatch has no AWS/NetworkELB NewFlowCount and ActiveFlowCount data for ${nlbs['cluster-a']!.dimension} in the last 2m; nothing was changed.`,
     );
     expect(result.stderr).toMatch(/retire\.requireFlowData: false/);
     expect(await snapshot(ws)).toEqual(before);
   });
 
   it('refuses while its load balancer still has flows, naming them', async () => {
-    await ws.configure([[['retire', 'flowWindow'], '5m']]);
+    await ws.configure([[['retire', 'flowWindow'], '10m']]);
     const before = await snapshot(ws);
     const result = await ws.run(['retire', 'cluster-a', '--drain', '0s', '--yes', '-o', 'json']);
     expect(result.code).toBe(2);
     const error = JSON.parse(result.stdout).error;
     expect(error).toMatchObject({ code: 'REFUSED', details: { newFlows: 30, activeFlows: 4, maxFlows: 0, loadBalancer: nlbs['cluster-a']!.dimension } });
-    expect(error.message).toMatch(/^cluster-a's load balancer still carries traffic \(30 new and 4 active flows on .* in the last 5m/);
+    expect(error.message).toMatch(/^cluster-a's load balancer still carries traffic \(30 new and 4 active flows on .* in the last 10m/);
     expect(await snapshot(ws)).toEqual(before);
   });
 
   it('proceeds when the flows have been zero over the window', async () => {
-    await ws.configure([[['retire', 'flowWindow'], '45s']]);
+    await ws.configure([[['retire', 'flowWindow'], '2m']]);
     await putFlowMetrics(emulator, nlbs['cluster-a']!.dimension, { newFlows: 0, activeFlows: 0, processedBytes: 0 });
     const result = await ws.run(['retire', 'cluster-a', '--drain', '0s', '--yes']);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toMatch(/cluster-a's load balancer is drained: 0 new and 0 active flows on .* in the last 45s/);
+    expect(result.stderr).toMatch(/cluster-a's load balancer is drained: 0 new and 0 active flows on .* in the last 2m/);
     expect(await ws.liveWeights()).toEqual({ 'cluster-b': 100 });
   });
 });
@@ -131,6 +132,8 @@ describe('history --report: the shift report in a real browser', () => {
     expect(dom.match(/<tr class="step" data-step="\d+">/g)).toHaveLength(2);
     expect(dom.match(/<polyline class="planned"/g)).toHaveLength(2);
     expect(dom).toContain('<td id="outcome">completed</td>');
+    // Each bake journaled the observed share (the status test's data is in the 10m window): dots on the chart.
+    expect(dom.match(/<circle class="observed"/g)?.length).toBeGreaterThanOrEqual(2);
     // The chart was drawn: cluster-a's line (#1f77b4) spans most of the chart's width, and the area
     // around it is not blank.
     const line = pixelsOfColour(png, '#1f77b4');
