@@ -125,10 +125,9 @@ export async function retireCluster(deps: RetireDeps, request: RetireRequest): P
       `Wait ${formatDuration(check.drainLeftMs)} and run it again (resolvers and pooled connections keep using old answers past the TTL).`,
     );
   }
-  // Besides the drain time, the load balancer's own flows must show that clients have left.
-  await assertFlowsDrained(deps, name, request.flowCheck);
   const withPlatform = check.platformApplied ?? request.platform;
   const steps = [
+    `check ${name}'s load balancer in CloudWatch: at most ${request.flowCheck.maxFlows} new and no active flows over ${formatDuration(request.flowCheck.windowMs)}`,
     `remove ${name}'s weighted record (traffic stack)`,
     ...(withPlatform ? [`destroy the platform stack in workspace ${name}`] : []),
     `destroy the cluster stack in workspace ${name} (EKS, nodes, load balancer, VPC)`,
@@ -146,6 +145,9 @@ export async function retireCluster(deps: RetireDeps, request: RetireRequest): P
     });
     if (!ok) throw new CurvectlError('STOPPED', `The typed name did not match ${name}; nothing was destroyed.`);
   }
+  // Besides the drain time, the load balancer's own flows must show that clients have left. After the
+  // confirmation, so a retire that cannot be confirmed (no terminal, no --yes) is refused for that first.
+  await assertFlowsDrained(deps, name, request.flowCheck);
 
   const lock = await deps.state.acquireLock(`cluster:${name}`, `retire ${name}`);
   const op = newOperationId('retire', deps.clock.now());
