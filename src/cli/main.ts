@@ -74,7 +74,7 @@ export function buildProgram(): Command {
     .description('clusters, desired and live weights, drift, lock and any operation in progress')
     .action(action(() => import('./commands/status.js')));
 
-  const cluster = program.command('cluster').description('create and list clusters');
+  const cluster = program.command('cluster').description('create and list clusters, and get a kubeconfig for one');
   cluster
     .command('list')
     .description('the clusters curvectl knows')
@@ -86,6 +86,13 @@ export function buildProgram(): Command {
     .option('--kubernetes-version <version>', 'EKS Kubernetes version, e.g. 1.31 (default from configuration)')
     .option('--skip-platform', 'do not apply the platform stack (Istio, Ambassador, Flux)')
     .action(action(() => import('./commands/cluster-create.js')));
+  cluster
+    .command('kubeconfig')
+    .description('a kubeconfig context for the cluster (exec "aws eks get-token"), printed or merged into your kubeconfig')
+    .argument('<name>', 'cluster name')
+    .option('--write', 'merge it into the first file of KUBECONFIG, or ~/.kube/config, and make it the current context')
+    .option('--force', 'with --write: replace an entry of the same name that differs')
+    .action(action(() => import('./commands/cluster-kubeconfig.js')));
 
   const shift = program
     .command('shift')

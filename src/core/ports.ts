@@ -46,6 +46,9 @@ export interface EksClusterInfo {
   readonly status: string;
   readonly version: string;
   readonly endpoint?: string;
+  readonly arn?: string;
+  /** The cluster CA, base64 PEM (certificateAuthority.data), for a kubeconfig. */
+  readonly certificateAuthorityData?: string;
   /** Health issues EKS reports for the control plane, as "CODE: message". */
   readonly healthIssues: readonly string[];
 }

@@ -28,6 +28,8 @@ export class EksAdapter implements EksPort {
       status: c.status ?? 'UNKNOWN',
       version: c.version ?? '',
       ...(c.endpoint ? { endpoint: c.endpoint } : {}),
+      ...(c.arn ? { arn: c.arn } : {}),
+      ...(c.certificateAuthority?.data ? { certificateAuthorityData: c.certificateAuthority.data } : {}),
       healthIssues: issues(c.health?.issues),
     };
   }
