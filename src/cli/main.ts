@@ -154,6 +154,14 @@ export function buildProgram(): Command {
     .description('create the S3 bucket and DynamoDB table(s) curvectl.yaml names, with safe settings; safe to run again')
     .action(action(() => import('./commands/state-bootstrap.js')));
 
+  program
+    .command('iam-policy')
+    .description("least-privilege IAM policies: curvectl's own calls, and separately what Terraform needs, scoped to this configuration")
+    .addOption(new Option('--role <role>', 'who runs it: an operator (everything), CI (status and shifts) or the one-time state bootstrap').choices(['operator', 'ci', 'bootstrap']).default('operator'))
+    .option('--cluster <name...>', 'also allow EKS reads on these clusters (a trailing * allows a prefix, e.g. cluster-*)')
+    .addOption(new Option('--part <part>', 'print only one policy document').choices(['curvectl', 'terraform']))
+    .action(action(() => import('./commands/iam-policy.js')));
+
   const configCommand = program.command('config').description('the schema of curvectl.yaml, and a check of a file against it');
   configCommand
     .command('schema')
