@@ -4,7 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import type { CommandModule, GlobalOptions } from './command.js';
+import type { CommandModule } from './command.js';
+import type { GlobalOptions } from './context.js';
 import { noticeNodeSupport } from './node-support.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };

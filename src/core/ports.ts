@@ -49,8 +49,8 @@ export interface EksClusterInfo {
   readonly version: string;
   readonly endpoint?: string;
   readonly arn?: string;
-  /** The cluster CA, base64 PEM (certificateAuthority.data), for a kubeconfig. */
-  readonly certificateAuthorityData?: string;
+  /** certificateAuthority.data: the base64 PEM the API server's certificate chains to. */
+  readonly certificateAuthority?: string;
   /** Health issues EKS reports for the control plane, as "CODE: message". */
   readonly healthIssues: readonly string[];
 }
@@ -252,6 +252,54 @@ export interface Clock {
 export interface HttpProbePort {
   /** One GET; resolves with the status code, rejects on network errors and timeouts. */
   probe(url: string, options: { host?: string; timeoutMs: number; signal?: AbortSignal }): Promise<{ status: number }>;
+}
+
+/** One HTTP request with its answer read (prometheus and web gates; implemented with fetch). */
+export interface HttpRequest {
+  readonly method: 'GET' | 'POST';
+  readonly url: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Sent as application/json. */
+  readonly json?: unknown;
+  readonly timeoutMs: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface HttpAnswer {
+  readonly status: number;
+  /** The body as text (bounded: a huge answer is cut, never read whole into memory). */
+  readonly body: string;
+}
+
+export interface HttpClientPort {
+  /** Resolves with any status code; rejects on network errors and timeouts (CurvectlError ENVIRONMENT). */
+  request(request: HttpRequest): Promise<HttpAnswer>;
+}
+
+/** JSONPath over a parsed JSON answer (the web gate); every value the path matches, in order. */
+export interface JsonPathPort {
+  /** Throws when the expression cannot be evaluated. */
+  evaluate(path: string, json: unknown): unknown[];
+}
+
+/** Which cluster-wide list to read: GET /apis/{group}/{version}/{plural}. */
+export interface KubernetesList {
+  readonly group: string;
+  readonly version: string;
+  readonly plural: string;
+}
+
+/**
+ * A cluster's Kubernetes API, reached as EKS describes it (endpoint and CA from DescribeCluster, an
+ * EKS token from the caller's AWS credentials), or at `apiServer` when configured (a tunnel, a proxy).
+ */
+export interface KubernetesPort {
+  /** The items of each list, in order. Rejects with a CurvectlError naming what failed (unreachable, 401, 404...). */
+  listObjects(
+    cluster: string,
+    lists: readonly KubernetesList[],
+    options: { readonly apiServer?: string; readonly timeoutMs: number; readonly signal?: AbortSignal },
+  ): Promise<unknown[][]>;
 }
 
 export interface CommandPort {

@@ -29,7 +29,7 @@ export class EksAdapter implements EksPort {
       version: c.version ?? '',
       ...(c.endpoint ? { endpoint: c.endpoint } : {}),
       ...(c.arn ? { arn: c.arn } : {}),
-      ...(c.certificateAuthority?.data ? { certificateAuthorityData: c.certificateAuthority.data } : {}),
+      ...(c.certificateAuthority?.data ? { certificateAuthority: c.certificateAuthority.data } : {}),
       healthIssues: issues(c.health?.issues),
     };
   }

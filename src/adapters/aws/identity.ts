@@ -2,7 +2,7 @@
  * Who the credentials belong to (STS GetCallerIdentity, which needs no permission), for scoping an
  * IAM policy to the account and partition.
  */
-import { lazy, packageVersion } from './clients.js';
+import { sdkLoader } from './client-factory.js';
 import { awsCall } from './errors.js';
 
 export interface CallerIdentity {
@@ -13,12 +13,9 @@ export interface CallerIdentity {
 }
 
 export function callerIdentityReader(region?: string): () => Promise<CallerIdentity> {
-  const load = lazy(async () => {
-    const sdk = await import('@aws-sdk/client-sts');
-    return { sdk, client: new sdk.STSClient({ ...(region ? { region } : {}), maxAttempts: 5, retryMode: 'adaptive', customUserAgent: `curvectl/${packageVersion()}` }) };
-  });
+  const sts = sdkLoader(() => import('@aws-sdk/client-sts'), (sdk, c) => new sdk.STSClient(c), region ? { region } : {});
   return async () => {
-    const { sdk, client } = await load();
+    const { sdk, client } = await sts();
     const out = await awsCall('sts:GetCallerIdentity', () => client.send(new sdk.GetCallerIdentityCommand({})));
     const arn = out.Arn ?? '';
     return { account: out.Account ?? '', arn, partition: arn.split(':')[1] || 'aws' };

@@ -21,7 +21,7 @@ export async function run(ctx: Context, options: Record<string, unknown>, args: 
   if (!info) {
     throw refused(`There is no EKS cluster named ${name}.`, `Create it with "curvectl cluster create ${name}", or check the region (${loaded.config.region ?? ctx.env.AWS_REGION ?? 'from the AWS profile'}).`);
   }
-  if (!info.endpoint || !info.certificateAuthorityData || !info.arn) {
+  if (!info.endpoint || !info.certificateAuthority || !info.arn) {
     throw new CurvectlError('REFUSED', `The EKS cluster ${name} has no API endpoint or CA yet (status ${info.status}).`, {
       hint: 'Wait until it is ACTIVE (curvectl status), then run this again.',
     });
@@ -32,7 +32,7 @@ export async function run(ctx: Context, options: Record<string, unknown>, args: 
     clusterName: name,
     arn: info.arn,
     endpoint: info.endpoint,
-    certificateAuthorityData: info.certificateAuthorityData,
+    certificateAuthorityData: info.certificateAuthority,
     region,
     ...(ctx.env.AWS_PROFILE ? { profile: ctx.env.AWS_PROFILE } : {}),
   });

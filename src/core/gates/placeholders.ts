@@ -3,7 +3,13 @@
  * cluster. The schema turns every string that may hold one into a Template at load time; a checker
  * renders it for the cluster it looks at.
  */
-import type { GateTarget } from './types.js';
+
+/** The values a Template's placeholders take at one check (declared here so that spec.ts and types.ts do not form a circle). */
+export interface PlaceholderValues {
+  readonly cluster: string;
+  readonly ingress?: string | undefined;
+  readonly weight?: number | undefined;
+}
 
 /** What a Template may refer to. */
 export type Placeholder = 'cluster' | 'ingress' | 'weight';
@@ -29,7 +35,7 @@ export class Template {
   }
 
   /** The text for `target`; throws MissingPlaceholderError when a placeholder it uses has no value. */
-  render(target: GateTarget, encode: (value: string) => string = (v) => v): string {
+  render(target: PlaceholderValues, encode: (value: string) => string = (v) => v): string {
     return this.source.replace(PLACEHOLDER, (_match, name: Placeholder) => encode(placeholderValue(name, target)));
   }
 
@@ -43,7 +49,7 @@ export class Template {
   }
 }
 
-export function placeholderValue(name: Placeholder, target: GateTarget): string {
+export function placeholderValue(name: Placeholder, target: PlaceholderValues): string {
   const value =
     name === 'cluster' ? target.cluster : name === 'ingress' ? target.ingress : target.weight === undefined ? undefined : String(target.weight);
   if (value === undefined || value === '') throw new MissingPlaceholderError(name, target.cluster);
@@ -51,12 +57,12 @@ export function placeholderValue(name: Placeholder, target: GateTarget): string 
 }
 
 /** `text` with its placeholders filled in for `target`. */
-export function substitute(text: string, target: GateTarget): string {
+export function substitute(text: string, target: PlaceholderValues): string {
   return new Template(text).render(target);
 }
 
 /** A deep copy of `value` with every string substituted (object keys are kept as they are). */
-export function substituteAll<T>(value: T, target: GateTarget): T {
+export function substituteAll<T>(value: T, target: PlaceholderValues): T {
   if (typeof value === 'string') return substitute(value, target) as T;
   if (Array.isArray(value)) return value.map((item: unknown) => substituteAll(item, target)) as T;
   if (value !== null && typeof value === 'object') {

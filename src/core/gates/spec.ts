@@ -4,6 +4,8 @@
  * placeholder is a Template, so a checker cannot use it without rendering it for the cluster it
  * looks at. The core owns these types; src/config builds them and the core never imports src/config.
  */
+import type { Condition } from './condition.js';
+import type { HeadersFromEnv } from './headers.js';
 import type { Template } from './placeholders.js';
 
 /** Sum of one CloudWatch metric, as the metric gate reads it. */
@@ -59,6 +61,40 @@ export interface CommandGateSpec {
   readonly timeoutMs: number;
 }
 
+export interface PrometheusGateSpec {
+  readonly type: 'prometheus';
+  /** The server, e.g. http://prometheus.{cluster}.internal:9090 (a path prefix is kept). */
+  readonly address: Template;
+  /** PromQL; must come back as one number (a scalar or a one-series vector). */
+  readonly query: Template;
+  readonly condition: Condition;
+  /** Header name -> the environment variable holding its value. */
+  readonly headersFromEnv: HeadersFromEnv;
+  readonly timeoutMs: number;
+}
+
+export interface WebGateSpec {
+  readonly type: 'web';
+  readonly url: Template;
+  /** GET, or POST with the check's context as JSON (WebGateBody). */
+  readonly method: 'GET' | 'POST';
+  /** With a JSONPath the selected value decides; without, the status code does. */
+  readonly select?: { readonly path: string; readonly condition: Condition };
+  /** Without select: the status that passes (default any 2xx). */
+  readonly expectStatus?: number;
+  readonly headersFromEnv: HeadersFromEnv;
+  readonly timeoutMs: number;
+}
+
+export interface FluxGateSpec {
+  readonly type: 'flux';
+  /** serving: the applied Git revisions must equal those of the clusters with weight; none: Ready only. */
+  readonly sameRevisionAs: 'serving' | 'none';
+  /** The Kubernetes API at this URL instead of DescribeCluster's endpoint (placeholders allowed). */
+  readonly apiServer?: Template;
+  readonly timeoutMs: number;
+}
+
 export type GateSpec =
   | EksGateSpec
   | NodegroupsGateSpec
@@ -66,7 +102,10 @@ export type GateSpec =
   | AlarmGateSpec
   | MetricGateSpec
   | HttpGateSpec
-  | CommandGateSpec;
+  | CommandGateSpec
+  | PrometheusGateSpec
+  | WebGateSpec
+  | FluxGateSpec;
 
 export type GateType = GateSpec['type'];
 
