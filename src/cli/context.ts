@@ -83,13 +83,13 @@ export function createContext(globals: GlobalOptions, options: { mutates: boolea
   const stacks = once(async (): Promise<Stacks> => {
     const loaded = await config();
     const c = loaded.config;
-    const [{ Terraform }, { TerraformStacks }, { runProcess }, s3] = await Promise.all([
+    const [{ Terraform }, { TerraformStacks, minimumTerraformVersion }, { runProcess }, s3] = await Promise.all([
       import('../adapters/terraform/runner.js'),
       import('../adapters/terraform/stacks.js'),
       import('../adapters/process.js'),
       c.terraform.backend.type === 's3' ? import('../adapters/aws/s3-keys.js') : undefined,
     ]);
-    const terraform = new Terraform({ binary: c.terraform.binary, run: runProcess, env });
+    const terraform = new Terraform({ binary: c.terraform.binary, run: runProcess, env, minVersion: minimumTerraformVersion(c.terraform.backend) });
     // A team shares the desired weights too: the var file becomes this checkout's copy of them.
     const team = c.state.backend === 'dynamodb' ? await dynamoDbState() : undefined;
     return new TerraformStacks({
