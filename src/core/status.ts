@@ -4,7 +4,7 @@
  * command-line contract (shared/design/cli-contract.md): change it only by adding fields.
  */
 import { observeShares, type ObservedReport, type ObservedShare, type ObservedShareDeps } from './observed-share.js';
-import type { EksPort, LockStatus, StateStore, Stacks, TrafficDns, Weights, WeightedRecord } from './ports.js';
+import type { EksClusterInfo, EksPort, LockStatus, StateStore, Stacks, TrafficDns, Weights, WeightedRecord } from './ports.js';
 
 export interface ClusterStatus {
   readonly name: string;
@@ -79,18 +79,31 @@ export function findDrift(desired: Weights, live: Weights): Drift[] {
 }
 
 export async function collectStatus(deps: StatusDeps, signal?: AbortSignal): Promise<StatusReport> {
+  // Status is the command people run most, so nothing waits that need not: every read starts at
+  // once, and each cluster's DescribeCluster and lock read start as soon as any source names the
+  // cluster (the workspaces and the desired weights are usually known long before Route 53 answers).
+  const infos = new Map<string, Promise<EksClusterInfo | undefined>>();
+  const locks = new Map<string, Promise<LockStatus | null>>();
+  const track = <T>(p: Promise<T>): Promise<T> => {
+    p.catch(() => undefined); // awaited below; a failure must not surface as an unhandled rejection first
+    return p;
+  };
+  const seen = (names: Iterable<string>) => {
+    for (const name of names) {
+      if (!infos.has(name)) infos.set(name, track(deps.eks.describeCluster(name, signal)));
+      if (!locks.has(name)) locks.set(name, track(deps.state.readLock(`cluster:${name}`)));
+    }
+  };
   // The load balancer listing for the observed share starts with the first reads, so the share
   // costs one CloudWatch call in the second round and no round of its own. Its failure is the
-  // share's (observeShares turns it into a reason), never status's: mark it handled here.
-  const loadBalancers = deps.observed?.flows.listLoadBalancers(signal);
-  loadBalancers?.catch(() => undefined);
-  // Independent reads run together: status is the command people run most, so it should be quick.
+  // share's (observeShares turns it into a reason), never status's.
+  const loadBalancers = deps.observed ? track(deps.observed.flows.listLoadBalancers(signal)) : undefined;
   const [desired, records, workspaces, trafficLock, operation] = await Promise.all([
-    deps.stacks.readDesiredWeights(),
-    deps.dns.readRecords(signal),
-    deps.stacks.listClusters(),
-    deps.state.readLock('traffic'),
-    deps.currentOperation(deps.state),
+    track(deps.stacks.readDesiredWeights().then((d) => (seen(Object.keys(d)), d))),
+    track(deps.dns.readRecords(signal).then((r) => (seen(r.map((x) => x.setIdentifier)), r))),
+    track(deps.stacks.listClusters().then((w) => (seen(w), w))),
+    track(deps.state.readLock('traffic')),
+    track(deps.currentOperation(deps.state)),
   ]);
   const live = weightsOf(records);
   const names = [...new Set([...workspaces, ...Object.keys(desired), ...Object.keys(live)])].sort();
@@ -98,8 +111,8 @@ export async function collectStatus(deps: StatusDeps, signal?: AbortSignal): Pro
 
   const [clusters, clusterLocks, observed] = await Promise.all([
     Promise.all(
-      names.map(async (name) => {
-        const info = await deps.eks.describeCluster(name, signal);
+      names.map(async (name): Promise<ClusterStatus> => {
+        const info = await infos.get(name)!;
         return {
           name,
           weight: { desired: desired[name] ?? null, live: live[name] ?? null },
@@ -108,7 +121,7 @@ export async function collectStatus(deps: StatusDeps, signal?: AbortSignal): Pro
         };
       }),
     ),
-    Promise.all(names.map((name) => deps.state.readLock(`cluster:${name}`))),
+    Promise.all(names.map((name) => locks.get(name)!)),
     deps.observed && names.length > 0
       ? observeShares(
           deps.observed,
