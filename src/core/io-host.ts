@@ -27,7 +27,11 @@ export interface Progress {
 export interface GateResultView {
   readonly gate: string;
   readonly cluster: string;
-  readonly outcome: 'pass' | 'fail' | 'error';
+  /**
+   * pass: healthy; fail: unhealthy; error: could not tell (counted against gateErrorLimit);
+   * skipped: nothing to judge yet (e.g. a metric gate before the target has any traffic).
+   */
+  readonly outcome: 'pass' | 'fail' | 'error' | 'skipped';
   readonly reason: string;
 }
 

@@ -110,6 +110,10 @@ export class FakeDns implements TrafficDns {
   onSwap: ((n: number) => void) | undefined;
   /** Makes readRecords throw this (once per set). */
   failRead: Error | undefined;
+  /** The Nth swapWeights call (1-based) is applied, then its answer is lost (a 500 after Route 53 accepted it). */
+  loseAnswerOn: number | undefined;
+  /** Called after each readRecords with its 1-based number (e.g. someone else changing the weights mid-bake). */
+  onRead: ((n: number) => void) | undefined;
   private changes = 0;
 
   constructor(weights: Weights = {}, ttl = 60) {
@@ -142,7 +146,9 @@ export class FakeDns implements TrafficDns {
       this.failRead = undefined;
       throw err;
     }
-    return this.records.map((r) => ({ ...r }));
+    const records = this.records.map((r) => ({ ...r }));
+    this.onRead?.(this.reads);
+    return records;
   }
 
   async swapWeights(expected: readonly WeightedRecord[], next: Weights, signal?: AbortSignal): Promise<string> {
@@ -155,13 +161,15 @@ export class FakeDns implements TrafficDns {
     for (const e of expected) {
       const current = this.records.find((r) => r.setIdentifier === e.setIdentifier);
       if (!current || current.weight !== e.weight || current.value !== e.value) {
-        throw new CurvectlError('AWS', `InvalidChangeBatch: record ${e.setIdentifier} changed since it was read`);
+        // As the real adapter reports Route 53's InvalidChangeBatch (src/adapters/aws/route53.ts).
+        throw new CurvectlError('INCONSISTENT', `Route 53 records changed since they were read; nothing was changed (record ${e.setIdentifier}).`);
       }
     }
     this.records = this.records.map((r) =>
       Object.hasOwn(next, r.setIdentifier) ? { ...r, weight: next[r.setIdentifier] ?? r.weight } : r,
     );
     this.changes += 1;
+    if (this.swaps.length === this.loseAnswerOn) throw new CurvectlError('AWS', 'Route 53 ChangeResourceRecordSets failed: InternalError (HTTP 500)');
     return `/change/C${this.changes}`;
   }
 

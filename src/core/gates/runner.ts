@@ -15,6 +15,7 @@ import type {
   GateCheck,
   GateChecker,
   GateConfig,
+  GateContext,
   GateEnv,
   GatePorts,
   GateResultView,
@@ -51,8 +52,8 @@ export class GateRunner implements GateChecker {
   }
 
   /** Every gate once, with the consecutive-error rule applied. */
-  async check(target: GateTarget, signal?: AbortSignal): Promise<GateCheck> {
-    const raw = await Promise.all(this.gates.map((gate, index) => this.evaluate(gate, index, target, signal)));
+  async check(target: GateTarget, signal?: AbortSignal, context: GateContext = {}): Promise<GateCheck> {
+    const raw = await Promise.all(this.gates.map((gate, index) => this.evaluate(gate, index, target, signal, context)));
     const results = raw.map((result, index) => this.tracker.record(`${index}\u0000${target.cluster}`, result));
     return { verdict: verdictOf(results), results };
   }
@@ -63,9 +64,9 @@ export class GateRunner implements GateChecker {
   }
 
   /** One gate, without the consecutive-error rule. */
-  async evaluate(gate: GateConfig, index: number, target: GateTarget, signal?: AbortSignal): Promise<GateResultView> {
+  async evaluate(gate: GateConfig, index: number, target: GateTarget, signal?: AbortSignal, context: GateContext = {}): Promise<GateResultView> {
     const name = this.names[index] ?? gate.type;
-    const env: GateEnv = { ports: this.ports, clock: this.clock, signal };
+    const env: GateEnv = { ports: this.ports, clock: this.clock, signal, context };
     let verdict: GateVerdict;
     try {
       verdict = await runGate(substituteAll(gate, target), target, env);
@@ -132,6 +133,11 @@ function errorReason(err: unknown): string {
 export function summarizeCheck(check: GateCheck): string {
   if (check.results.length === 0) return 'no gates configured';
   const bad = check.results.find((r) => r.outcome === check.verdict && r.outcome !== 'pass');
-  if (!bad) return `gates pass (${check.results.map((r) => r.gate).join(', ')})`;
+  if (!bad) {
+    const passed = check.results.filter((r) => r.outcome !== 'skipped').map((r) => r.gate);
+    const skipped = check.results.filter((r) => r.outcome === 'skipped').map((r) => r.gate);
+    if (passed.length === 0) return `gates skipped (${skipped.join(', ')})`;
+    return `gates pass (${passed.join(', ')})${skipped.length > 0 ? `; skipped: ${skipped.join(', ')}` : ''}`;
+  }
   return `${bad.gate} ${bad.outcome === 'fail' ? 'failed' : 'error'}: ${bad.reason}`;
 }

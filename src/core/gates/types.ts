@@ -34,16 +34,24 @@ export interface GatePorts {
   readonly command?: CommandPort;
 }
 
+/**
+ * What the gates know about the moment of a check. `weight`: the target's live weight; undefined
+ * when the caller cannot say, which gates then treat as "has traffic" (fail closed).
+ */
+export interface GateContext {
+  readonly weight?: number;
+}
+
 /** The verdict over every configured gate at one moment. */
 export interface GateCheck {
-  /** fail if any gate failed; else error if any errored (still tolerated); else pass. No gates: pass. */
-  readonly verdict: GateOutcome;
+  /** fail if any gate failed; else error if any errored (still tolerated); else pass (skipped gates do not block). No gates: pass. */
+  readonly verdict: Exclude<GateOutcome, 'skipped'>;
   readonly results: readonly GateResultView[];
 }
 
 /** What the shift needs from gates; GateRunner is the implementation, tests may script one. */
 export interface GateChecker {
-  check(target: GateTarget, signal?: AbortSignal): Promise<GateCheck>;
+  check(target: GateTarget, signal?: AbortSignal, context?: GateContext): Promise<GateCheck>;
   /** True when some gate needs GateTarget.kubernetesVersion (an eks gate without `version`). */
   needsKubernetesVersion(): boolean;
 }
@@ -58,6 +66,7 @@ export interface GateEnv {
   readonly ports: GatePorts;
   readonly clock: Clock;
   readonly signal: AbortSignal | undefined;
+  readonly context: GateContext;
 }
 
 export type Gate<T extends GateConfig['type']> = Extract<GateConfig, { type: T }>;

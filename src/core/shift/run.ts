@@ -13,7 +13,7 @@
 import { badInput, CurvectlError, isCurvectlError, refused } from '../errors.js';
 import { formatDuration } from '../duration.js';
 import type { Choice, Progress } from '../io-host.js';
-import type { GateCheck, GateTarget } from '../gates/types.js';
+import type { GateCheck, GateContext, GateTarget } from '../gates/types.js';
 import { summarizeCheck } from '../gates/runner.js';
 import type { LockHandle, WeightedRecord, Weights } from '../ports.js';
 import {
@@ -25,15 +25,19 @@ import {
   weightsFromRecords,
 } from '../weights.js';
 import { findUnfinishedShift, ShiftEvent, weightsAtStep, type PlannedData, type ShiftOpState } from './journal.js';
+import { holdOutOfBand } from './out-of-band.js';
 import { rollbackToStart } from './rollback.js';
 import { asInterrupted, errorMessage, isAbort, journal, throwIfAborted } from './support.js';
-import type { ResumeOptions, RollbackCause, ShiftDeps, ShiftOutcome, ShiftRequest } from './types.js';
+import type { AbortOptions, ResumeOptions, RollbackCause, ShiftDeps, ShiftOutcome, ShiftRequest } from './types.js';
 
 /** The lock every traffic change takes. */
 export const TRAFFIC_LOCK = 'traffic';
 
 /** Pre-flight tries at most this many times while gates only error (GateRunner's limit usually ends it sooner). */
 const MAX_PREFLIGHT_ATTEMPTS = 10;
+
+/** Consecutive failed reads of Route 53 during a bake before the shift stops (the journal keeps it resumable). */
+const MAX_BAKE_READ_FAILURES = 3;
 
 // ---------------------------------------------------------------------------------------------
 // Entry points.
@@ -55,7 +59,7 @@ export async function runShift(deps: ShiftDeps, request: ShiftRequest): Promise<
     if (request.allowShortBake && request.bakeMs < deps.ttl * 1000) warnShortBake(deps, request.bakeMs);
 
     const target = await gateTarget(deps, request.to, records);
-    await preflight(deps, target, request.gateIntervalMs);
+    await preflight(deps, target, request.gateIntervalMs, w0[request.to] ?? 0);
 
     op = (deps.newOpId ?? defaultOpId(deps))();
     const planned: PlannedData = {
@@ -112,7 +116,7 @@ export async function resumeShift(deps: ShiftDeps, options: ResumeOptions): Prom
     op = st.op;
     if (st.rollback) {
       deps.io.notify({ level: 'info', code: 'shift.resume.rollback', text: `Shift ${st.op} was rolling back (${st.rollback.reason}); finishing the rollback.` });
-      return await rollBack(deps, st, st.done, st.rollback.cause, st.rollback.reason, true);
+      return await rollBack(deps, st, st.done, st.rollback.cause, st.rollback.reason, true, deps.clock.now(), pendingOf(st));
     }
     const bakeMs = options.bakeMs ?? st.request.bakeMs;
     const allowShortBake = options.allowShortBake ?? st.request.allowShortBake;
@@ -152,7 +156,7 @@ export async function resumeShift(deps: ShiftDeps, options: ResumeOptions): Prom
     if (reached === 0 || baked) {
       // Time has passed since the last check: look at the target again before moving more traffic.
       const decidedAt = deps.clock.now();
-      const check = await settledCheck(deps, target, options.gateIntervalMs);
+      const check = await settledCheck(deps, target, options.gateIntervalMs, { weight: weightsAtStep(st, reached)[st.to] ?? 0 });
       deps.io.show({ type: 'gates', results: check.results });
       // 'error' here means the error limit was not reached because Ctrl-C cut the checks short:
       // the step loop then asks at its first safe point.
@@ -169,7 +173,7 @@ export async function resumeShift(deps: ShiftDeps, options: ResumeOptions): Prom
 }
 
 /** Rolls the unfinished shift back to its W0 (journal ends with `shift.aborted`). */
-export async function abortShift(deps: ShiftDeps): Promise<ShiftOutcome> {
+export async function abortShift(deps: ShiftDeps, options: AbortOptions = {}): Promise<ShiftOutcome> {
   const signal = deps.interrupts.signal;
   const lock = await deps.state.acquireLock(TRAFFIC_LOCK, 'shift abort');
   let op: string | undefined;
@@ -179,7 +183,10 @@ export async function abortShift(deps: ShiftDeps): Promise<ShiftOutcome> {
       throw refused('There is no unfinished shift to abort.', 'Run `curvectl status` to see the current weights and any operation in progress.');
     }
     op = st.op;
-    return await rollBack(deps, st, st.done, 'abort', 'the operator aborted the shift', st.rollback !== undefined);
+    return await rollBack(deps, st, st.done, 'abort', 'the operator aborted the shift', st.rollback !== undefined, deps.clock.now(), {
+      ...pendingOf(st),
+      ...(options.force ? { force: true } : {}),
+    });
   } catch (err) {
     throw asInterrupted(err, signal, op);
   } finally {
@@ -277,10 +284,16 @@ async function drive(deps: ShiftDeps, run: Run, lock: LockHandle): Promise<Shift
 
     // A lease that ran out may have been taken over: never move more traffic without the lock.
     if (lock.stillHeld?.() === false) return leaseLost(deps, run, reached, next);
-    const applied = await applyStep(deps, run, next, weightsAtStep(run, reached));
+    const applied = await applyStep(deps, run, next, reached);
     // The step's write was refused because the lock is gone: nothing moved, and a rollback needs the lock too.
     if (!applied.ok && applied.lockLost) return leaseLost(deps, run, reached, next);
-    if (!applied.ok) return rollBack(deps, run, reached, 'apply', applied.reason, false, applied.decidedAt);
+    // What this step's own writes left (e.g. Terraform's apply of curvectl's var file) is curvectl's to undo.
+    if (!applied.ok) {
+      return rollBack(deps, run, reached, 'apply', applied.reason, false, applied.decidedAt, {
+        also: next,
+        ...(applied.found ? { found: applied.found } : {}),
+      });
+    }
     reached = next;
     baked = false;
     rerun = undefined;
@@ -289,19 +302,41 @@ async function drive(deps: ShiftDeps, run: Run, lock: LockHandle): Promise<Shift
 
 type ApplyResult =
   | { readonly ok: true }
-  | { readonly ok: false; readonly reason: string; readonly decidedAt: Date; readonly lockLost?: boolean };
+  | {
+      readonly ok: false;
+      readonly reason: string;
+      readonly decidedAt: Date;
+      readonly lockLost?: boolean;
+      /** What Route 53 held right after this step's own writes (its change and Terraform's apply), when it was not the step's map. */
+      readonly found?: Weights;
+    };
 
-async function applyStep(deps: ShiftDeps, run: Run, index: number, previous: Weights): Promise<ApplyResult> {
+/**
+ * One step. Compare-and-swap from the last VERIFIED map (`previous`, step `from` of the journal),
+ * never from records re-read just before the change (see out-of-band.ts): Route 53 is read and
+ * compared with that map BEFORE anything is written, var file included; another map means someone
+ * else changed the live weights and the shift holds (exit 6) with nothing written.
+ */
+async function applyStep(deps: ShiftDeps, run: Run, index: number, from: number): Promise<ApplyResult> {
   const { io, stacks, dns, clock } = deps;
   const signal = deps.interrupts.signal;
   const total = run.steps.length;
   const weights = weightsAtStep(run, index);
+  const previous = weightsAtStep(run, from);
   const label = `Step ${index}/${total}`;
   throwIfAborted(signal);
   await journal(deps, run.op, ShiftEvent.stepIntent, { index, total, target: weights });
   const progress = io.startProgress(`${label}: applying ${formatWeights(weights)}`);
   let live: Weights;
   try {
+    const records = await dns.readRecords(signal);
+    const before = weightsFromRecords(records);
+    // Already the step's map: this process's own change whose answer was lost (or a resumed step).
+    const alreadyApplied = sameWeights(before, weights);
+    if (!alreadyApplied && !sameWeights(before, previous)) {
+      progress.fail(`${label}: Route 53 no longer has the weights of step ${from}; nothing was written`);
+      throw await holdOutOfBand(deps, { op: run.op, index: from, total, expected: previous, found: before, during: `step ${index}/${total}` });
+    }
     await stacks.writeDesiredWeights(weights);
     // Route 53 first, in ONE change batch (a DELETE+CREATE of every record: all-or-nothing on
     // Route 53). Terraform's AWS provider changes each record with a call of its own and waits on
@@ -309,11 +344,12 @@ async function applyStep(deps: ShiftDeps, run: Run, index: number, previous: Wei
     // seconds: a split no plan contains, and with three or more clusters possibly all zero (which
     // Route 53 answers as equal weights). Terraform then only catches its state up: its plan finds
     // the records already as the var file declares them.
-    const records = await dns.readRecords(signal);
-    if (!sameWeights(weightsFromRecords(records), weights)) {
-      const changeId = await dns.swapWeights(records, weights, signal);
-      progress.update(`${label}: Route 53 accepted ${formatWeights(weights)}; waiting until it is in sync`);
-      await dns.waitInSync(changeId, { signal });
+    if (!alreadyApplied) {
+      const changeId = await swapRecognisingOwn(deps, run, records, weights, { index, from, total });
+      if (changeId !== undefined) {
+        progress.update(`${label}: Route 53 accepted ${formatWeights(weights)}; waiting until it is in sync`);
+        await dns.waitInSync(changeId, { signal });
+      }
     }
     const reconciled = await stacks.applyTraffic({ signal, onProgress: (event) => progress.update(`${label}: reconciling the traffic stack: ${event.message}`) });
     const changed = reconciled.add + reconciled.change + reconciled.remove;
@@ -331,6 +367,7 @@ async function applyStep(deps: ShiftDeps, run: Run, index: number, previous: Wei
       progress.stop();
       throw err;
     }
+    if (isCurvectlError(err) && err.code === 'OUT_OF_BAND') throw err;
     const reason = `applying step ${index} failed: ${errorMessage(err)}`;
     progress.fail(`${label} failed: ${errorMessage(err)}`);
     // LOCKED here: the shared desired weights refused the write (the lease was lost), before any change.
@@ -339,12 +376,53 @@ async function applyStep(deps: ShiftDeps, run: Run, index: number, previous: Wei
   if (!sameWeights(live, weights)) {
     const reason = `after step ${index} Route 53 has ${formatWeights(live)}, expected ${formatWeights(weights)}`;
     progress.fail(`${label}: ${reason}`);
-    return { ok: false, reason, decidedAt: clock.now() };
+    return { ok: false, reason, decidedAt: clock.now(), found: live };
   }
   progress.succeed(`${label} applied: ${formatWeights(weights)}`);
   await journal(deps, run.op, ShiftEvent.stepDone, { index, total, weights });
   io.show({ type: 'weights', title: label, weights, previous });
   return { ok: true };
+}
+
+/**
+ * The step's one change. When its answer is lost (a 500 or a dropped connection after Route 53
+ * accepted it, or the SDK's retry of it refused because the first attempt had already applied),
+ * Route 53 is read again: the step's own map means the change went through (undefined: nothing to
+ * wait on, it is read back anyway); the previous map means it did not (the error stands); anything
+ * else is someone else's change.
+ */
+async function swapRecognisingOwn(
+  deps: ShiftDeps,
+  run: Run,
+  records: readonly WeightedRecord[],
+  weights: Weights,
+  at: { index: number; from: number; total: number },
+): Promise<string | undefined> {
+  const signal = deps.interrupts.signal;
+  try {
+    return await deps.dns.swapWeights(records, weights, signal);
+  } catch (err) {
+    if (isAbort(err, signal)) throw err;
+    let now: Weights;
+    try {
+      now = weightsFromRecords(await deps.dns.readRecords(signal));
+    } catch {
+      throw err;
+    }
+    if (sameWeights(now, weights)) {
+      deps.io.notify({
+        level: 'info',
+        code: 'shift.step.recognised',
+        text: `Step ${at.index}/${at.total}: Route 53's answer to the change was lost (${errorMessage(err)}), but it holds the step's weights: the change went through.`,
+      });
+      return undefined;
+    }
+    const previous = weightsAtStep(run, at.from);
+    if (!sameWeights(now, previous)) {
+      throw await holdOutOfBand(deps, { op: run.op, index: at.from, total: at.total, expected: previous, found: now, during: `step ${at.index}/${at.total}` });
+    }
+    throw err;
+  }
 }
 
 /**
@@ -395,10 +473,25 @@ async function bakeStep(deps: ShiftDeps, run: Run, index: number): Promise<BakeR
   const bakeMs = effectiveBakeMs(deps, run);
   const label = `Step ${index}/${total}`;
   const started = clock.now().getTime();
+  const here = weightsAtStep(run, index);
   let progress: Progress | undefined = io.startProgress(`${label}: baking for ${formatDuration(bakeMs)}`);
   try {
+    let readFailures = 0;
     for (;;) {
-      const check = await gates.check(run.target, signal);
+      // Route 53 is watched at every gate poll: someone else's change holds the shift at once.
+      const [check, watched] = await Promise.all([gates.check(run.target, signal, { weight: here[run.to] ?? 0 }), watchRoute53(deps, signal)]);
+      if (watched.kind === 'read') {
+        if (!sameWeights(watched.weights, here)) {
+          progress?.fail(`${label}: Route 53 no longer has the step's weights`);
+          progress = undefined;
+          throw await holdOutOfBand(deps, { op: run.op, index, total, expected: here, found: watched.weights, during: `the end of the bake of step ${index}/${total}` });
+        }
+        readFailures = 0;
+      } else {
+        readFailures += 1;
+        io.notify({ level: 'warn', code: 'shift.bake.route53-unread', text: `${label}: could not read Route 53 during the bake (${errorMessage(watched.error)}); the bake does not end on an unwatched poll.` });
+        if (readFailures > MAX_BAKE_READ_FAILURES) throw watched.error;
+      }
       if (check.verdict === 'fail') {
         const decidedAt = clock.now();
         const reason = `gates on ${run.to} failed during the bake of step ${index}: ${summarizeCheck(check)}`;
@@ -408,7 +501,7 @@ async function bakeStep(deps: ShiftDeps, run: Run, index: number): Promise<BakeR
         return { kind: 'gate-failed', reason, decidedAt };
       }
       const left = bakeMs - (clock.now().getTime() - started);
-      if (left <= 0 && check.verdict === 'pass') {
+      if (left <= 0 && check.verdict === 'pass' && watched.kind === 'read') {
         progress?.succeed(`${label} baked ${formatDuration(bakeMs)}: ${summarizeCheck(check)}`);
         progress = undefined;
         io.show({ type: 'gates', results: check.results });
@@ -430,6 +523,18 @@ async function bakeStep(deps: ShiftDeps, run: Run, index: number): Promise<BakeR
     }
   } finally {
     progress?.stop();
+  }
+}
+
+async function watchRoute53(
+  deps: ShiftDeps,
+  signal: AbortSignal,
+): Promise<{ readonly kind: 'read'; readonly weights: Weights } | { readonly kind: 'unread'; readonly error: unknown }> {
+  try {
+    return { kind: 'read', weights: weightsFromRecords(await deps.dns.readRecords(signal)) };
+  } catch (error) {
+    if (isAbort(error, signal)) throw error;
+    return { kind: 'unread', error };
   }
 }
 
@@ -517,14 +622,25 @@ async function complete(deps: ShiftDeps, run: Run): Promise<ShiftOutcome> {
   return { kind: 'completed', op: run.op, weights };
 }
 
+/** The step being applied when a journal stopped, whose map Route 53 may hold. */
+function pendingOf(st: ShiftOpState): { also?: number } {
+  return st.pendingIntent !== undefined ? { also: st.pendingIntent } : {};
+}
+
+/**
+ * Back to W0, as a compare-and-swap from the last verified step (`index`) or the step being
+ * applied (`also`); `force` (`shift abort --force`, after a typed confirmation) overwrites
+ * whatever Route 53 holds.
+ */
 async function rollBack(
   deps: ShiftDeps,
-  run: Pick<Run, 'op' | 'w0'>,
+  run: Pick<Run, 'op' | 'w0' | 'steps'>,
   index: number,
   cause: RollbackCause,
   reason: string,
   resumed = false,
   decidedAt: Date = deps.clock.now(),
+  extra: { readonly also?: number; readonly found?: Weights; readonly force?: boolean } = {},
 ): Promise<ShiftOutcome> {
   deps.io.notify({
     level: cause === 'gate' || cause === 'apply' ? 'error' : 'warn',
@@ -534,7 +650,25 @@ async function rollBack(
   });
   const result = await rollbackToStart(
     { ...deps, signal: deps.interrupts.signal },
-    { op: run.op, w0: run.w0, cause, reason, index, decidedAt, resumed },
+    {
+      op: run.op,
+      w0: run.w0,
+      cause,
+      reason,
+      index,
+      total: run.steps.length,
+      decidedAt,
+      resumed,
+      ...(extra.force
+        ? { force: true }
+        : {
+            expected: [
+              weightsAtStep(run, index),
+              ...(extra.also !== undefined ? [weightsAtStep(run, extra.also)] : []),
+              ...(extra.found ? [extra.found] : []),
+            ],
+          }),
+    },
   );
   return { kind: 'rolled-back', op: run.op, cause, weights: result.weights, reason };
 }
@@ -614,19 +748,19 @@ async function gateTarget(deps: ShiftDeps, cluster: string, records: readonly We
 }
 
 /** One check, repeated while it only errors (transient errors are not a verdict), up to the error limit. */
-async function settledCheck(deps: ShiftDeps, target: GateTarget, intervalMs: number): Promise<GateCheck> {
-  let check = await deps.gates.check(target, deps.interrupts.signal);
+async function settledCheck(deps: ShiftDeps, target: GateTarget, intervalMs: number, context: GateContext): Promise<GateCheck> {
+  let check = await deps.gates.check(target, deps.interrupts.signal, context);
   for (let attempt = 1; check.verdict === 'error' && attempt < MAX_PREFLIGHT_ATTEMPTS; attempt += 1) {
     deps.io.notify({ level: 'warn', code: 'shift.gates.error', text: `Gates on ${target.cluster}: ${summarizeCheck(check)}; checking again in ${formatDuration(intervalMs)}.` });
     await pause(deps, intervalMs);
     if (deps.interrupts.requested) break;
-    check = await deps.gates.check(target, deps.interrupts.signal);
+    check = await deps.gates.check(target, deps.interrupts.signal, context);
   }
   return check;
 }
 
-async function preflight(deps: ShiftDeps, target: GateTarget, intervalMs: number): Promise<void> {
-  const check = await settledCheck(deps, target, intervalMs);
+async function preflight(deps: ShiftDeps, target: GateTarget, intervalMs: number, weight: number): Promise<void> {
+  const check = await settledCheck(deps, target, intervalMs, { weight });
   if (deps.interrupts.requested) {
     deps.interrupts.acknowledge();
     throw new CurvectlError('STOPPED', 'Stopped by the operator before any weight moved.', { hint: 'Nothing was changed; run the shift again when ready.' });
@@ -744,17 +878,16 @@ async function reconcile(deps: ShiftDeps, st: ShiftOpState, live: Weights, desir
   } else if (sameWeights(live, expected)) {
     position = { reached: st.done, baked: st.baked, recovered: false, rerun: pending };
   } else {
-    const matching = [st.w0, ...st.steps].findIndex((w) => sameWeights(w, live));
-    throw new CurvectlError(
-      'INCONSISTENT',
-      `Route 53 has ${formatWeights(live)}, but the journal of shift ${st.op} expects step ${st.done} (${formatWeights(expected)})${
-        intended ? ` or step ${pending} (${formatWeights(intended)})` : ''
-      }${matching >= 0 ? `; it matches step ${matching}, so something else changed the records` : ''}.`,
-      {
-        hint: 'Run `curvectl shift abort` to put every record back to where the shift started, or repair the records by hand.',
-        details: { op: st.op, live, expected, ...(intended ? { intended } : {}) },
-      },
-    );
+    // Neither the verified step nor the one being applied: someone else changed the live weights.
+    // Resuming must not write over them: hold (exit 6), saying what changed.
+    throw await holdOutOfBand(deps, {
+      op: st.op,
+      index: st.done,
+      total,
+      expected,
+      found: live,
+      during: intended !== undefined && pending !== undefined ? `step ${pending}/${total}` : `step ${st.done + 1}/${total}`,
+    });
   }
   const here = weightsAtStep(st, position.reached);
   const desiredOk = sameWeights(desired, here) || (intended !== undefined && position.rerun !== undefined && sameWeights(desired, intended));

@@ -48,6 +48,14 @@ export interface ResumeOptions {
   readonly allowShortBake?: boolean;
 }
 
+export interface AbortOptions {
+  /**
+   * Overwrite Route 53 even when it no longer holds what the shift last verified (someone else
+   * changed the live weights). The command asks for a typed confirmation first.
+   */
+  readonly force?: boolean;
+}
+
 export type RollbackCause = 'gate' | 'apply' | 'operator' | 'abort';
 
 export type ShiftOutcome =
