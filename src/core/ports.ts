@@ -33,6 +33,11 @@ export interface TrafficDns {
    * record since `expected` was read). Returns the change id to wait on.
    */
   swapWeights(expected: readonly WeightedRecord[], next: Weights, signal?: AbortSignal): Promise<string>;
+  /**
+   * The ChangeResourceRecordSets request swapWeights would send (HostedZoneId and ChangeBatch, as
+   * JSON), without sending it: for --dry-run.
+   */
+  describeSwap?(expected: readonly WeightedRecord[], next: Weights, signal?: AbortSignal): Promise<Record<string, unknown>>;
   /** Polls GetChange until INSYNC (gently: Route 53 is rate-limited per account). */
   waitInSync(changeId: string, options?: { signal?: AbortSignal; timeoutMs?: number }): Promise<void>;
 }
@@ -161,6 +166,8 @@ export interface Stacks {
   writeDesiredWeights(weights: Weights): Promise<void>;
   planTraffic(options?: RunOptions): Promise<PlanResult>;
   applyTraffic(options?: RunOptions): Promise<ChangeSummary>;
+  /** The terraform command lines applyTraffic runs (plan to a file, then apply that file), for --dry-run. */
+  trafficApplyCommands?(): readonly string[];
 
   // cluster + platform, one workspace per cluster
   /** Cluster workspaces that hold state (not "default"). */

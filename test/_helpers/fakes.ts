@@ -173,6 +173,18 @@ export class FakeDns implements TrafficDns {
     return `/change/C${this.changes}`;
   }
 
+  async describeSwap(expected: readonly WeightedRecord[], next: Weights): Promise<Record<string, unknown>> {
+    return {
+      HostedZoneId: 'ZFAKE',
+      ChangeBatch: {
+        Changes: expected.flatMap((r) => [
+          { Action: 'DELETE', SetIdentifier: r.setIdentifier, Weight: r.weight },
+          { Action: 'CREATE', SetIdentifier: r.setIdentifier, Weight: next[r.setIdentifier] },
+        ]),
+      },
+    };
+  }
+
   async waitInSync(changeId: string, options?: { signal?: AbortSignal; timeoutMs?: number }): Promise<void> {
     throwIfAborted(options?.signal);
     this.waits.push(changeId);

@@ -38,7 +38,7 @@ import type {
   Weights,
 } from '../../core/ports.js';
 import { writeFileAtomic } from '../fs-atomic.js';
-import { applyPlanArgs, workspaceNewArgs } from './argv.js';
+import { applyPlanArgs, planArgs, workspaceNewArgs } from './argv.js';
 import { CURVECTL_DATA_DIR, type Terraform } from './runner.js';
 
 export type TerraformBackend = z.infer<typeof terraformBackendSchema>;
@@ -188,6 +188,12 @@ export class TerraformStacks implements Stacks {
       return ZERO;
     }
     return this.tf.apply(dir, plan.planFile, { stack: 'traffic', workspace: 'default', ...runOpts(options) });
+  }
+
+  trafficApplyCommands(): readonly string[] {
+    const dir = this.dirOf('traffic');
+    const planFile = path.join(CURVECTL_DATA_DIR, 'default-traffic.tfplan');
+    return [this.tf.commandLine(dir, planArgs({ out: planFile }), 'default'), this.tf.commandLine(dir, applyPlanArgs(planFile), 'default')];
   }
 
   private async prepareTraffic(options: RunOptions): Promise<string> {

@@ -60,6 +60,7 @@ export async function runShift(deps: ShiftDeps, request: ShiftRequest): Promise<
 
     const target = await gateTarget(deps, request.to, records);
     await preflight(deps, target, request.gateIntervalMs, w0[request.to] ?? 0);
+    if (request.confirmStart !== false) await askToStart(deps, steps);
 
     op = (deps.newOpId ?? defaultOpId(deps))();
     const planned: PlannedData = {
@@ -778,13 +779,45 @@ async function preflight(deps: ShiftDeps, target: GateTarget, intervalMs: number
 // ---------------------------------------------------------------------------------------------
 // Plumbing.
 
+/**
+ * Like `terraform apply`: the plan and the pre-flight gates are shown, then one question (default
+ * no). Under --yes the host answers yes.
+ */
+async function askToStart(deps: ShiftDeps, steps: readonly Weights[]): Promise<void> {
+  const first = steps[0]!;
+  const ok = await deps.io.confirm({
+    code: 'shift.start',
+    message: `Start the shift? Step 1/${steps.length} moves live traffic to ${formatWeights(first)}.`,
+    default: false,
+  });
+  if (!ok) throw new CurvectlError('STOPPED', 'Not started: no weight was changed.', { hint: 'Run the shift again when ready.' });
+}
+
+/**
+ * Exactly what would be sent and run, changing nothing: the first step's ChangeResourceRecordSets
+ * request (from the records as read now, which the shift would compare-and-swap from) and the
+ * terraform command lines of each step's catch-up apply.
+ */
 async function dryRun(deps: ShiftDeps, request: ShiftRequest): Promise<ShiftOutcome> {
   await refuseUnfinished(deps);
-  const { weights: w0 } = await readAgreedWeights(deps);
+  const { records, weights: w0 } = await readAgreedWeights(deps);
   const steps = planShift({ current: w0, to: request.to, step: request.step, until: request.until, ...fromOf(request) });
   if (steps.length === 0) return nothingToDo(deps, request.to, w0);
-  deps.io.show({ type: 'plan', title: `${planTitle(request.to, w0, steps.length)} (dry run: nothing will change)`, steps: [w0, ...steps] });
-  return { kind: 'dry-run', plan: steps };
+  const firstChange = deps.dns.describeSwap ? await deps.dns.describeSwap(records, steps[0]!, deps.interrupts.signal) : undefined;
+  const terraform = deps.stacks.trafficApplyCommands?.() ?? [];
+  const commands = [
+    ...(firstChange
+      ? [`# step 1/${steps.length}: one Route 53 ChangeResourceRecordSets request, as it would be sent:`, ...JSON.stringify(firstChange, null, 2).split('\n')]
+      : []),
+    ...(terraform.length > 0 ? ['# then, after each step, the catch-up of the traffic stack (the var file holds that step\'s weights):', ...terraform] : []),
+  ];
+  deps.io.show({
+    type: 'plan',
+    title: `${planTitle(request.to, w0, steps.length)} (dry run: nothing will change)`,
+    steps: [w0, ...steps],
+    ...(commands.length > 0 ? { commands } : {}),
+  });
+  return { kind: 'dry-run', plan: steps, ...(firstChange ? { firstChange } : {}), ...(terraform.length > 0 ? { terraform } : {}) };
 }
 
 function nothingToDo(deps: ShiftDeps, to: string, weights: Weights): ShiftOutcome {

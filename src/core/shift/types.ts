@@ -38,6 +38,11 @@ export interface ShiftRequest {
   readonly dryRun: boolean;
   /** How often gates are polled during a bake, in ms (config shift.gateInterval, default 10s). */
   readonly gateIntervalMs: number;
+  /**
+   * Ask once, after the plan and the pre-flight gates, before the first step (default no; --yes
+   * answers yes). Default true; false only for a caller that has just asked (cycle).
+   */
+  readonly confirmStart?: boolean;
 }
 
 export interface ResumeOptions {
@@ -71,7 +76,15 @@ export type ShiftOutcome =
       readonly weights: Weights;
       readonly reason: string;
     }
-  /** --dry-run: the steps W1..Wn that would be applied. */
-  | { readonly kind: 'dry-run'; readonly plan: readonly Weights[] }
+  /**
+   * --dry-run: the steps W1..Wn that would be applied, the first step's Route 53 request exactly as
+   * it would be sent, and the terraform command lines each step's catch-up runs.
+   */
+  | {
+      readonly kind: 'dry-run';
+      readonly plan: readonly Weights[];
+      readonly firstChange?: Readonly<Record<string, unknown>>;
+      readonly terraform?: readonly string[];
+    }
   /** The target already has `until`. */
   | { readonly kind: 'nothing-to-do'; readonly weights: Weights };
