@@ -4,6 +4,7 @@
  * command-line contract (shared/design/cli-contract.md): change it only by adding fields.
  */
 import type { EksPort, LockStatus, StateStore, Stacks, TrafficDns, Weights, WeightedRecord } from './ports.js';
+import { clusterLock, TRAFFIC_LOCK } from './lock-scope.js';
 
 export interface ClusterStatus {
   readonly name: string;
@@ -74,7 +75,7 @@ export async function collectStatus(deps: StatusDeps, signal?: AbortSignal): Pro
     deps.stacks.readDesiredWeights(),
     deps.dns.readRecords(signal),
     deps.stacks.listClusters(),
-    deps.state.readLock('traffic'),
+    deps.state.readLock(TRAFFIC_LOCK),
     deps.currentOperation(deps.state),
   ]);
   const live = weightsOf(records);
@@ -93,7 +94,7 @@ export async function collectStatus(deps: StatusDeps, signal?: AbortSignal): Pro
         };
       }),
     ),
-    Promise.all(names.map((name) => deps.state.readLock(`cluster:${name}`))),
+    Promise.all(names.map((name) => deps.state.readLock(clusterLock(name)))),
   ]);
 
   return {

@@ -496,6 +496,13 @@ export class ScriptedIoHost implements IoHost {
     const queue = this.answers.get(code);
     if (queue && queue.length > 0) return queue.shift() as T;
     if (this.assumeYes) return fallback;
+    // As the real host (src/io/terminal-host.ts): nobody to ask and no --yes is bad input, exit 2.
+    if (!this.interactive) {
+      throw new CurvectlError('BAD_INPUT', 'This needs a confirmation and there is no terminal to ask; nothing was changed.', {
+        hint: 'Run it in a terminal, or pass --yes to go ahead unattended.',
+        details: { prompt: code },
+      });
+    }
     throw new Error(`ScriptedIoHost: unexpected prompt ${code}`);
   }
 

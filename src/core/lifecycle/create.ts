@@ -11,6 +11,8 @@ import type { Clock, ClusterOutputs, EksPort, StateStore, Stacks, TrafficDns, We
 import { weightsOf } from '../status.js';
 import { registerCluster } from './traffic-membership.js';
 import type { GateChecker } from '../gates/types.js';
+import { clusterLock } from '../lock-scope.js';
+import { newOperationId } from '../operation-id.js';
 
 
 export interface CreateDeps {
@@ -50,10 +52,7 @@ const PHASE_TEXT: Record<Phase, string> = {
   traffic: 'registering in the traffic stack',
 };
 
-export function newOperationId(kind: string, now: Date): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
-  return `${kind}-${stamp}-${Math.random().toString(36).slice(2, 6)}`;
-}
+export { newOperationId };
 
 export async function createCluster(deps: CreateDeps, request: CreateRequest): Promise<CreateOutcome> {
   const name = assertClusterName(request.name);
@@ -80,7 +79,7 @@ export async function createCluster(deps: CreateDeps, request: CreateRequest): P
     return { kind: 'dry-run', name, commands };
   }
 
-  const lock = await deps.state.acquireLock(`cluster:${name}`, `cluster create ${name}`);
+  const lock = await deps.state.acquireLock(clusterLock(name), `cluster create ${name}`);
   const op = newOperationId('create', deps.clock.now());
   let phase: Phase = 'cluster';
   try {

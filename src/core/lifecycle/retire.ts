@@ -11,9 +11,10 @@ import type { IoHost } from '../io-host.js';
 import { assertClusterName } from '../names.js';
 import type { Clock, JournalEvent, StateStore, Stacks, TrafficDns } from '../ports.js';
 import { weightsOf } from '../status.js';
-import { newOperationId } from './create.js';
+import { newOperationId } from '../operation-id.js';
 import { drainRemainingMs, drainState } from './drain.js';
 import { assertNoDrift, deregisterCluster } from './traffic-membership.js';
+import { clusterLock } from '../lock-scope.js';
 
 export interface RetireDeps {
   readonly stacks: Stacks;
@@ -153,7 +154,7 @@ export async function retireCluster(deps: RetireDeps, request: RetireRequest): P
     if (!ok) throw new CurvectlError('STOPPED', `The typed name did not match ${name}; nothing was destroyed.`);
   }
 
-  const lock = await deps.state.acquireLock(`cluster:${name}`, `retire ${name}`);
+  const lock = await deps.state.acquireLock(clusterLock(name), `retire ${name}`);
   const op = newOperationId('retire', deps.clock.now());
   let part = 'record';
   try {

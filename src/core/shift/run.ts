@@ -29,9 +29,10 @@ import { holdOutOfBand } from './out-of-band.js';
 import { rollbackToStart } from './rollback.js';
 import { asInterrupted, errorMessage, isAbort, journal, throwIfAborted } from './support.js';
 import type { AbortOptions, ResumeOptions, RollbackCause, ShiftDeps, ShiftOutcome, ShiftRequest } from './types.js';
+import { TRAFFIC_LOCK } from '../lock-scope.js';
+import { operationIds } from '../operation-id.js';
 
-/** The lock every traffic change takes. */
-export const TRAFFIC_LOCK = 'traffic';
+export { TRAFFIC_LOCK } from '../lock-scope.js';
 
 /** Pre-flight tries at most this many times while gates only error (GateRunner's limit usually ends it sooner). */
 const MAX_PREFLIGHT_ATTEMPTS = 10;
@@ -62,7 +63,7 @@ export async function runShift(deps: ShiftDeps, request: ShiftRequest): Promise<
     await preflight(deps, target, request.gateIntervalMs, w0[request.to] ?? 0);
     if (request.confirmStart !== false) await askToStart(deps, steps);
 
-    op = (deps.newOpId ?? defaultOpId(deps))();
+    op = (deps.newOpId ?? operationIds('shift', deps.clock))();
     const planned: PlannedData = {
       to: request.to,
       from: w0,
@@ -874,13 +875,6 @@ async function release(deps: ShiftDeps, lock: { release(): Promise<void> }): Pro
   }
 }
 
-function defaultOpId(deps: ShiftDeps): () => string {
-  return () => {
-    const time = deps.clock.now().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-    const random = Math.floor(Math.random() * 0x10000).toString(16).padStart(4, '0');
-    return `shift-${time}-${random}`;
-  };
-}
 
 function unreachable(value: never): never {
   throw new CurvectlError('INTERNAL', `Unexpected value ${JSON.stringify(value)}.`);
