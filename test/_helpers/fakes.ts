@@ -38,7 +38,9 @@ import type {
   TrafficDns,
   WeightedRecord,
   Weights,
+  LockIdentity,
 } from '../../src/core/ports.js';
+import { sameLock } from '../../src/core/lock-scope.js';
 import type { GateCheck, GateChecker, GateTarget } from '../../src/core/gates/types.js';
 
 export function abortError(): Error {
@@ -368,9 +370,10 @@ export class FakeStateStore implements StateStore {
     return this.locks.get(scope) ?? null;
   }
 
-  async clearLock(scope: string, options?: { force?: boolean }): Promise<LockStatus | null> {
+  async clearLock(scope: string, options?: { force?: boolean; expected?: LockIdentity }): Promise<LockStatus | null> {
     const held = this.locks.get(scope);
     if (!held || (!held.stale && !options?.force)) return null;
+    if (options?.expected && !sameLock(held, options.expected)) return null;
     this.locks.delete(scope);
     return held;
   }

@@ -42,7 +42,8 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { CurvectlError } from '../../core/errors.js';
 import { formatDuration } from '../../core/duration.js';
-import type { JournalEvent, LockHandle, LockInfo, LockStatus, StateStore } from '../../core/ports.js';
+import { sameLock } from '../../core/lock-scope.js';
+import type { JournalEvent, LockHandle, LockIdentity, LockInfo, LockStatus, StateStore } from '../../core/ports.js';
 import { lazy, packageVersion } from '../aws/clients.js';
 import { awsErrorName, mapAwsError } from '../aws/errors.js';
 import { DynamoDbDesiredWeights, type HeldLease } from './dynamodb-desired-weights.js';
@@ -337,11 +338,13 @@ export class DynamoDbStateStore implements StateStore {
     return status;
   }
 
-  async clearLock(scope: string, options: { force?: boolean } = {}): Promise<LockStatus | null> {
+  async clearLock(scope: string, options: { force?: boolean; expected?: LockIdentity } = {}): Promise<LockStatus | null> {
     const found = await this.readLockItem(scope);
     if (!found) return null;
     const now = this.now();
     const stored = withStale(found, now);
+    // Only the lock the caller read (then the delete below is conditioned on this item's token).
+    if (options.expected && !sameLock(stored, options.expected)) return null;
     if (!stored.stale && !options.force) {
       throw new CurvectlError(
         'LOCKED',
