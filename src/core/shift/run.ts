@@ -60,10 +60,17 @@ export async function runShift(deps: ShiftDeps, request: ShiftRequest): Promise<
     if (request.allowShortBake && request.bakeMs < deps.ttl * 1000) warnShortBake(deps, request.bakeMs);
 
     const target = await gateTarget(deps, request.to, records);
-    await preflight(deps, target, request.gateIntervalMs, w0[request.to] ?? 0);
+    // The id is known to the pre-flight gates (a web gate sends it), journaled only once it starts.
+    const opId = (deps.newOpId ?? operationIds('shift', deps.clock))();
+    await preflight(deps, target, request.gateIntervalMs, {
+      weight: w0[request.to] ?? 0,
+      operationId: opId,
+      step: { index: 0, total: steps.length },
+      weights: w0,
+    });
     if (request.confirmStart !== false) await askToStart(deps, steps);
 
-    op = (deps.newOpId ?? operationIds('shift', deps.clock))();
+    op = opId;
     const planned: PlannedData = {
       to: request.to,
       from: w0,
@@ -158,7 +165,13 @@ export async function resumeShift(deps: ShiftDeps, options: ResumeOptions): Prom
     if (reached === 0 || baked) {
       // Time has passed since the last check: look at the target again before moving more traffic.
       const decidedAt = deps.clock.now();
-      const check = await settledCheck(deps, target, options.gateIntervalMs, { weight: weightsAtStep(st, reached)[st.to] ?? 0 });
+      const here = weightsAtStep(st, reached);
+      const check = await settledCheck(deps, target, options.gateIntervalMs, {
+        weight: here[st.to] ?? 0,
+        operationId: st.op,
+        step: { index: reached, total: st.steps.length },
+        weights: here,
+      });
       deps.io.show({ type: 'gates', results: check.results });
       // 'error' here means the error limit was not reached because Ctrl-C cut the checks short:
       // the step loop then asks at its first safe point.
@@ -481,7 +494,7 @@ async function bakeStep(deps: ShiftDeps, run: Run, index: number): Promise<BakeR
     let readFailures = 0;
     for (;;) {
       // Route 53 is watched at every gate poll: someone else's change holds the shift at once.
-      const [check, watched] = await Promise.all([gates.check(run.target, signal, { weight: here[run.to] ?? 0 }), watchRoute53(deps, signal)]);
+      const [check, watched] = await Promise.all([gates.check(run.target, signal, { weight: here[run.to] ?? 0, operationId: run.op, step: { index, total }, weights: here }), watchRoute53(deps, signal)]);
       if (watched.kind === 'read') {
         if (!sameWeights(watched.weights, here)) {
           progress?.fail(`${label}: Route 53 no longer has the step's weights`);
@@ -761,8 +774,8 @@ async function settledCheck(deps: ShiftDeps, target: GateTarget, intervalMs: num
   return check;
 }
 
-async function preflight(deps: ShiftDeps, target: GateTarget, intervalMs: number, weight: number): Promise<void> {
-  const check = await settledCheck(deps, target, intervalMs, { weight });
+async function preflight(deps: ShiftDeps, target: GateTarget, intervalMs: number, context: GateContext): Promise<void> {
+  const check = await settledCheck(deps, target, intervalMs, context);
   if (deps.interrupts.requested) {
     deps.interrupts.acknowledge();
     throw new CurvectlError('STOPPED', 'Stopped by the operator before any weight moved.', { hint: 'Nothing was changed; run the shift again when ready.' });
