@@ -131,20 +131,21 @@ describe('an out-of-band change during a bake', () => {
       180_000,
     );
     expect(await ws.liveWeights()).toEqual({ 'cluster-a': 70, 'cluster-b': 30 });
-    // An incident responder sets 40/60 by hand (UPSERTs, as the console would).
+    // An incident responder sets 40/60 by hand (two UPSERTs, as the console would: b first, so the
+    // bake may see {a:70, b:60} in between; either way b's change is what it reports).
     await ws.setLiveWeight('cluster-b', 60);
     await ws.setLiveWeight('cluster-a', 40);
 
     expect(await code, child.output().stderr).toBe(6);
     const { stderr } = child.output();
     expect(stderr).toMatch(/someone else changed the live weights/);
-    expect(stderr).toMatch(/cluster-a: expected 70, found 40/);
+    expect(stderr).toMatch(/cluster-b: expected 30, found 60/);
     expect(stderr).toMatch(/shift abort --force/);
     // Theirs stays: nothing was written over it, not even after the exit.
     expect(await ws.liveWeights()).toEqual({ 'cluster-a': 40, 'cluster-b': 60 });
     expect(await ws.desiredWeights()).toEqual({ 'cluster-a': 70, 'cluster-b': 30 });
     const events = (await ws.journal()).slice(before);
-    expect(events.at(-1)).toMatchObject({ type: 'shift.held', data: { reason: 'out-of-band-change', weights: { 'cluster-a': 40, 'cluster-b': 60 } } });
+    expect(events.at(-1)).toMatchObject({ type: 'shift.held', data: { reason: 'out-of-band-change', weights: { 'cluster-b': 60 }, expected: { 'cluster-a': 70, 'cluster-b': 30 } } });
     expect(events.filter((e) => e.type === 'shift.step.intent')).toHaveLength(1);
 
     // Resume holds again (exit 6) and changes nothing.
