@@ -14,13 +14,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isChangeResourceRecordSets, parseRoute53Changes, startAwsProxy, type AwsProxy } from '../_helpers/aws-proxy.js';
 import { createClusters, createWorkspace, type Workspace } from '../_helpers/cli.js';
 import { startEmulator, type Emulator } from '../_helpers/emulator.js';
-import { FreshTrials, judgeSamples, recordScenario, restingProblems, seedWeights, terraformWithout, WeightSampler } from './_support.js';
+import { FreshTrials, judgeSamples, MODE, recordScenario, restingProblems, seedWeights, terraformWithout, WeightSampler } from './_support.js';
 
 let emulator: Emulator;
 let proxy: AwsProxy;
 let ws: Workspace;
 const trials = new FreshTrials();
 const results: Record<string, unknown>[] = [];
+const startedAt = Date.now();
 
 beforeAll(async () => {
   emulator = await startEmulator();
@@ -33,7 +34,16 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await recordScenario?.('answer-lost', { trials: results }).catch(() => undefined);
+  await recordScenario('answer-lost', {
+    title: 'applied, but the answer was lost',
+    mode: MODE,
+    trials: results.length,
+    outcomes: { completed: results.filter((r) => r.exit === 0).length, other: results.filter((r) => r.exit !== 0).length },
+    faultsInjected: results.length,
+    inconsistencies: results.reduce((n, r) => n + Number(r.violations ?? 0), 0),
+    wallTimeMs: Date.now() - startedAt,
+    details: results,
+  }).catch(() => undefined);
   await ws?.cleanup();
   await proxy?.close();
   await emulator?.stop();
