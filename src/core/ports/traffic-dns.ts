@@ -31,6 +31,8 @@ export interface TrafficDns {
    * JSON), without sending it: for --dry-run.
    */
   describeSwap?(expected: readonly WeightedRecord[], next: Weights, signal?: AbortSignal): Promise<Record<string, unknown>>;
+  /** The hosted zone's id ("Z123..."), for scoping an IAM policy to it (iam-policy). */
+  hostedZoneId?(signal?: AbortSignal): Promise<string>;
   /** Polls GetChange until INSYNC (gently: Route 53 is rate-limited per account). */
   waitInSync(changeId: string, options?: { signal?: AbortSignal; timeoutMs?: number }): Promise<void>;
 }
