@@ -172,7 +172,7 @@ describe('retire', () => {
   it('unknown history (no journal): the drain clock starts when curvectl first sees it at 0, journaled', async () => {
     // cluster-a's weight went to 0 outside curvectl (or the journal is a fresh checkout's).
     const w = world({ 'cluster-a': 0, 'cluster-b': 100 });
-    const first = await rejection(retireCluster(w.deps, { name: 'cluster-a', drainMs: 120_000, platform: false, dryRun: false }));
+    const first = await rejection(retireCluster(w.deps, { name: 'cluster-a', drainMs: 120_000, platform: false, dryRun: false, flowCheck: FLOWS }));
     expect(first.exitCode).toBe(2);
     expect(first.message).toMatch(/less than the drain time of 2m; 2m to go/);
     expect(w.state.types()).toEqual(['retire.drain.observed']);
@@ -182,24 +182,24 @@ describe('retire', () => {
     expect(w.dns.weights).toEqual({ 'cluster-a': 0, 'cluster-b': 100 });
 
     w.clock.advance(60_000);
-    const again = await rejection(retireCluster(w.deps, { name: 'cluster-a', drainMs: 120_000, platform: false, dryRun: false }));
+    const again = await rejection(retireCluster(w.deps, { name: 'cluster-a', drainMs: 120_000, platform: false, dryRun: false, flowCheck: FLOWS }));
     expect(again.message).toMatch(/1m to go/);
     expect(w.state.types()).toEqual(['retire.drain.observed']);
 
     w.clock.advance(60_000);
-    expect((await retireCluster(w.deps, { name: 'cluster-a', drainMs: 120_000, platform: false, dryRun: false })).kind).toBe('retired');
+    expect((await retireCluster(w.deps, { name: 'cluster-a', drainMs: 120_000, platform: false, dryRun: false, flowCheck: FLOWS })).kind).toBe('retired');
   });
 
   it('a dry run with unknown history journals nothing', async () => {
     const w = world({ 'cluster-a': 0, 'cluster-b': 100 });
-    await rejection(retireCluster(w.deps, { name: 'cluster-a', drainMs: 120_000, platform: false, dryRun: true }));
+    await rejection(retireCluster(w.deps, { name: 'cluster-a', drainMs: 120_000, platform: false, dryRun: true, flowCheck: FLOWS }));
     expect(w.state.events).toEqual([]);
   });
 
   it('a cluster curvectl registered at 0 and never gave weight is retirable at once', async () => {
     const w = world({ 'cluster-a': 100, 'cluster-b': 0 });
     await w.state.append({ op: 'c1', type: 'cluster.registered', data: { cluster: 'cluster-b', weights: { 'cluster-a': 100, 'cluster-b': 0 } } });
-    expect((await retireCluster(w.deps, { name: 'cluster-b', drainMs: 120_000, platform: false, dryRun: false })).kind).toBe('retired');
+    expect((await retireCluster(w.deps, { name: 'cluster-b', drainMs: 120_000, platform: false, dryRun: false, flowCheck: FLOWS })).kind).toBe('retired');
   });
 
   it('refuses a cluster that has not drained long enough, saying how long is left', async () => {
