@@ -16,8 +16,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
-import { startEmulator, type Emulator } from '../test/_helpers/emulator.js';
-import { findProviderMirror, terraformTestEnv } from '../test/_helpers/terraform-env.js';
+import { startEmulator, type Emulator } from './emulator/moto.js';
+import { findProviderMirror, terraformTestEnv } from './emulator/terraform-mirror.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin', 'curvectl.js');
