@@ -70,6 +70,16 @@ export interface LbInfo {
   readonly openConnections: number;
 }
 
+/** A load balancer appearing (its server starts) or going (its listener closes, its connections are reset). */
+export interface LbEvent {
+  readonly at: number;
+  readonly type: 'up' | 'down';
+  readonly cluster: string;
+  readonly name: string;
+  /** For 'down': connections open at that moment, reset. */
+  readonly resetConnections?: number;
+}
+
 export interface Fleet {
   readonly dnsPort: number;
   readonly httpPort: number;
@@ -77,6 +87,8 @@ export interface Fleet {
   readonly clients: readonly FleetClient[];
   /** The load balancers with a live server now. */
   loadBalancers(): LbInfo[];
+  /** Every load balancer that appeared or went, oldest first. */
+  events(): readonly LbEvent[];
   /** Errors or latency for one cluster's requests from now on ({} to stop). */
   inject(cluster: string, injection: Injection): void;
   totals(): Totals;
@@ -104,6 +116,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   let httpPort = 0;
   let stopped = false;
   const waiters = new Set<() => void>();
+  const events: LbEvent[] = [];
 
   const addressFor = (arn: string) => {
     let address = addresses.get(arn);
@@ -123,6 +136,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       live.delete(arn);
       // The last period up to the deletion, then the listener goes and its connections are reset.
       const period = entry.server.drain();
+      events.push({ at: Date.now(), type: 'down', cluster: entry.cluster, name: entry.lb.name, resetConnections: period.activeFlows });
       await entry.server.destroy();
       log(`load balancer ${entry.lb.name} (${entry.cluster}, ${entry.address}) is gone: listener closed, ${period.activeFlows} connection(s) reset`);
       void publisher.publish(period, entry.dimension, entry.cluster);
@@ -138,6 +152,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
         const injection = injections.get(cluster);
         if (injection) server.inject(injection);
         live.set(lb.arn, { lb, cluster, address, server, dimension: loadBalancerDimension(lb.arn) });
+        events.push({ at: Date.now(), type: 'up', cluster, name: lb.name });
         log(`load balancer ${lb.name} (${cluster}) serves on ${address}:${httpPort}`);
       } catch (error) {
         log(`load balancer ${lb.name}: could not listen on ${address}:${httpPort}: ${(error as Error).message}`);
@@ -249,6 +264,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     clients,
     loadBalancers: () =>
       [...live.values()].map((e) => ({ cluster: e.cluster, name: e.lb.name, address: e.address, dimension: e.dimension, openConnections: e.server.openConnections })),
+    events: () => events,
     inject(cluster, injection) {
       injections.set(cluster, injection);
       for (const entry of live.values()) if (entry.cluster === cluster) entry.server.inject(injection);

@@ -20,8 +20,13 @@ export interface Totals {
   readonly failures: Readonly<Partial<Record<FailureReason, number>>>;
 }
 
+/** Which clients a window counts: all, those honouring the TTL, or those ignoring it. */
+export type Who = 'all' | 'honouring' | 'ignoring';
+
 interface Bucket {
-  served: Map<string, number>;
+  /** Served per cluster, by TTL-honouring and by TTL-ignoring clients. */
+  honouring: Map<string, number>;
+  ignoring: Map<string, number>;
   failed: number;
 }
 
@@ -41,7 +46,7 @@ export class Tally {
     const second = Math.floor(outcome.at / 1000);
     let bucket = this.buckets.get(second);
     if (!bucket) {
-      bucket = { served: new Map(), failed: 0 };
+      bucket = { honouring: new Map(), ignoring: new Map(), failed: 0 };
       this.buckets.set(second, bucket);
     }
     if (outcome.failure) {
@@ -54,7 +59,8 @@ export class Tally {
     }
     const cluster = outcome.cluster ?? '(unknown)';
     this.served.set(cluster, (this.served.get(cluster) ?? 0) + 1);
-    bucket.served.set(cluster, (bucket.served.get(cluster) ?? 0) + 1);
+    const side = outcome.honoursTtl ? bucket.honouring : bucket.ignoring;
+    side.set(cluster, (side.get(cluster) ?? 0) + 1);
   }
 
   totals(): Totals {
@@ -66,18 +72,21 @@ export class Tally {
     };
   }
 
-  /** Requests served per cluster in whole seconds overlapping [from, to). */
-  servedBetween(from: number, to: number): Record<string, number> {
+  /** Requests served per cluster in the whole seconds overlapping [from, to), by `who`. */
+  servedBetween(from: number, to: number, who: Who = 'all'): Record<string, number> {
     const out: Record<string, number> = {};
     for (let s = Math.floor(from / 1000); s * 1000 < to; s += 1) {
-      for (const [cluster, n] of this.buckets.get(s)?.served ?? []) out[cluster] = (out[cluster] ?? 0) + n;
+      const bucket = this.buckets.get(s);
+      if (!bucket) continue;
+      const sides = who === 'all' ? [bucket.honouring, bucket.ignoring] : [who === 'honouring' ? bucket.honouring : bucket.ignoring];
+      for (const side of sides) for (const [cluster, n] of side) out[cluster] = (out[cluster] ?? 0) + n;
     }
     return out;
   }
 
   /** Each cluster's share (0-1) of the requests served in [from, to); empty when none were served. */
-  shareBetween(from: number, to: number): Record<string, number> {
-    return shareOf(this.servedBetween(from, to));
+  shareBetween(from: number, to: number, who: Who = 'all'): Record<string, number> {
+    return shareOf(this.servedBetween(from, to, who));
   }
 
   /** Failed requests, oldest first, optionally only those at or after `since`. */

@@ -112,9 +112,14 @@ describe('tally', () => {
     tally.record({ at: 2200, client: 2, honoursTtl: false, cluster: 'a', failure: { reason: 'refused', detail: 'ECONNREFUSED' } });
     tally.record({ at: 3100, client: 0, honoursTtl: true, cluster: 'b' });
     expect(tally.totals()).toEqual({ requests: 5, failed: 1, served: { a: 1, b: 3 }, failures: { refused: 1 } });
+    expect(tally.servedBetween(1000, 4000, 'ignoring')).toEqual({});
     expect(tally.servedBetween(1000, 2000)).toEqual({ a: 1, b: 1 });
     expect(tally.shareBetween(2000, 4000)).toEqual({ b: 1 });
     expect(tally.shareBetween(10_000, 11_000)).toEqual({});
+    tally.record({ at: 3200, client: 2, honoursTtl: false, cluster: 'a' });
+    expect(tally.servedBetween(3000, 4000, 'honouring')).toEqual({ b: 1 });
+    expect(tally.servedBetween(3000, 4000, 'ignoring')).toEqual({ a: 1 });
+    expect(tally.shareBetween(3000, 4000)).toEqual({ a: 0.5, b: 0.5 });
     expect(tally.failuresSince(2200).map((f) => f.client)).toEqual([2]);
     expect(tally.failuresSince(2201)).toEqual([]);
   });
