@@ -185,6 +185,8 @@ async function rollback(fleet: Fleet, env: NodeJS.ProcessEnv, work: string): Pro
 }
 
 async function main(): Promise<number> {
+  // The fleet's own SDK clients run in this process: no Node-version banner in the middle of the demo.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const missing = await missingPrerequisites();
   if (missing.length > 0) {
     process.stderr.write(`The demo cannot run: it needs\n${missing.map((m) => `  - ${m}`).join('\n')}\nThen run "npm run demo" again.\n`);

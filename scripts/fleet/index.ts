@@ -39,10 +39,11 @@ export interface FleetOptions {
   readonly pool?: { readonly idleMs?: number; readonly maxAgeMs?: number };
   /** Pause between two requests of one client; default 100 ms. */
   readonly thinkMs?: number;
+  /** A request with no answer within this fails as a timeout; default 10 s (a loaded machine must not fail requests). */
   readonly requestTimeoutMs?: number;
   /** How often the emulator is polled for records and load balancers; default 500 ms. */
   readonly pollMs?: number;
-  /** How often each load balancer puts its metrics; default 2 s. */
+  /** How often each load balancer puts its metrics; default 2 s; 0: never (a load balancer with no metric data). */
   readonly publishMs?: number;
   /** The cluster behind a load balancer; default its name without "-ingress" (the cluster stack's naming). */
   readonly clusterOf?: (lb: LoadBalancer) => string;
@@ -139,7 +140,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       events.push({ at: Date.now(), type: 'down', cluster: entry.cluster, name: entry.lb.name, resetConnections: period.activeFlows });
       await entry.server.destroy();
       log(`load balancer ${entry.lb.name} (${entry.cluster}, ${entry.address}) is gone: listener closed, ${period.activeFlows} connection(s) reset`);
-      void publisher.publish(period, entry.dimension, entry.cluster);
+      if (publishing) void publisher.publish(period, entry.dimension, entry.cluster);
     }
     for (const lb of snapshot.loadBalancers) {
       if (live.has(lb.arn)) continue;
@@ -171,10 +172,12 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const pollTimer = setInterval(() => {
     polling = polling.then(poll).catch((error: unknown) => log(`poll failed: ${(error as Error).message}`));
   }, pollMs);
+  const publishing = publishMs > 0;
   const publishTimer = setInterval(() => {
+    if (!publishing) return;
     const at = new Date();
     for (const entry of live.values()) void publisher.publish(entry.server.drain(), entry.dimension, entry.cluster, at);
-  }, publishMs);
+  }, publishing ? publishMs : 60_000);
 
   const addressOf = (dnsName: string) => {
     for (const entry of live.values()) if (entry.lb.dnsName === dnsName) return entry.address;
@@ -207,7 +210,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     await Promise.all(clients.map((c) => c.stop()));
     await polling.catch(() => {});
     for (const entry of live.values()) {
-      await publisher.publish(entry.server.drain(), entry.dimension, entry.cluster);
+      if (publishing) await publisher.publish(entry.server.drain(), entry.dimension, entry.cluster);
       await entry.server.destroy();
     }
     live.clear();
@@ -248,7 +251,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       holdMs: options.ignoreTtlForMs ?? 30_000,
       pool: { idleMs: options.pool?.idleMs ?? 4000, maxAgeMs: options.pool?.maxAgeMs ?? 5000 },
       thinkMs: Math.round(thinkMs * (0.75 + random() / 2)),
-      requestTimeoutMs: options.requestTimeoutMs ?? 3000,
+      requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
       tally,
       clusterAt,
     });
