@@ -24,6 +24,8 @@ import type { GateChecker } from '../core/gates/types.js';
 import { colourEnabled, makePaint } from '../io/paint.js';
 import type { Paint } from '../io/render.js';
 import { TerminalHost } from '../io/terminal-host.js';
+import { JsonlHost } from '../io/jsonl-host.js';
+import { secretsFromEnv } from '../core/redact.js';
 import type { GlobalOptions } from './command.js';
 import { SignalInterrupts } from './interrupts.js';
 
@@ -49,6 +51,8 @@ export interface Context {
   /** Who is acting, for locks and the audit trail: $USER@host. */
   readonly actor: string;
   readonly interrupts: Interrupts;
+  /** Writes one record to the -o jsonl stream (the result, or a `status --watch` change); nothing otherwise. */
+  emitRecord(record: Record<string, unknown> & { type: string }): void;
   config(): Promise<LoadedConfig>;
   stacks(): Promise<Stacks>;
   aws(): Promise<AwsPorts>;
@@ -70,13 +74,16 @@ export function createContext(globals: GlobalOptions, options: { mutates: boolea
   const cwd = process.cwd();
   const stderrTty = Boolean(process.stderr.isTTY);
   const paint = makePaint(colourEnabled({ noColor: !globals.color, env, isTTY: stderrTty }));
-  const io = new TerminalHost({
+  const terminal = new TerminalHost({
     stderr: process.stderr,
     stdin: process.stdin,
     paint,
     assumeYes: globals.yes,
     verbose: globals.verbose,
   });
+  // -o jsonl: every event on stdout as a JSON line; questions still go to the terminal host.
+  const jsonl = globals.output === 'jsonl' ? new JsonlHost({ stdout: process.stdout, prompts: terminal, secrets: () => secretsFromEnv(env) }) : undefined;
+  const io: IoHost = jsonl ?? terminal;
   const interrupts = new SignalInterrupts(() => {
     io.notify({
       level: 'warn',
@@ -206,6 +213,7 @@ export function createContext(globals: GlobalOptions, options: { mutates: boolea
     env,
     actor,
     interrupts,
+    emitRecord: (record) => jsonl?.emit(record),
     config,
     stacks,
     aws,

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import type { CommandModule, GlobalOptions } from './command.js';
+import type { CommandModule, GlobalOptions, OutputFormat } from './command.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -23,7 +23,7 @@ function action(load: Loader) {
 function globalsFrom(opts: Record<string, unknown>): GlobalOptions {
   return {
     config: opts.config as string | undefined,
-    output: (opts.output as 'text' | 'json' | undefined) ?? 'text',
+    output: (opts.output as OutputFormat | undefined) ?? 'text',
     yes: Boolean(opts.yes),
     dryRun: Boolean(opts.dryRun),
     color: opts.color !== false,
@@ -38,7 +38,7 @@ export function buildProgram(): Command {
     )
     .version(pkg.version, '--version', 'print the version')
     .option('-c, --config <path>', 'configuration file (default: ./curvectl.yaml, env CURVECTL_CONFIG)')
-    .addOption(new Option('-o, --output <format>', 'result format on stdout').choices(['text', 'json']).default('text'))
+    .addOption(new Option('-o, --output <format>', 'result format on stdout').choices(['text', 'json', 'jsonl']).default('text'))
     .option('-y, --yes', 'answer every question with its default and run unattended (required without a terminal)')
     .option('--dry-run', 'show what would change and the exact commands, change nothing')
     .option('--no-color', 'no colour (NO_COLOR is honoured too)')
@@ -171,7 +171,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       reportUsageError(err, argv);
       return;
     }
-    const { reportError, wantsJson } = await import('./run.js');
-    reportError(err, { output: wantsJson(argv) ? 'json' : 'text', verbose: argv.includes('-v') || argv.includes('--verbose') });
+    const { reportError, outputFormatOf } = await import('./run.js');
+    reportError(err, { output: outputFormatOf(argv), verbose: argv.includes('-v') || argv.includes('--verbose') });
   }
 }
