@@ -3,7 +3,7 @@
  * command runs, so `--help` and `--version` load commander and nothing else (no AWS SDK, no prompts).
  */
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import type { CommandModule, GlobalOptions, OutputFormat } from './command.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -71,6 +71,8 @@ export function buildProgram(): Command {
   program
     .command('status')
     .description('clusters, desired and live weights, drift, lock and any operation in progress')
+    .option('-w, --watch', 'keep watching: print the status again whenever it changes, until Ctrl-C')
+    .option('--interval <duration>', 'with --watch: time between reads, e.g. 2s (default 5s)')
     .action(action(() => import('./commands/status.js')));
 
   const cluster = program.command('cluster').description('create and list clusters');
@@ -91,6 +93,7 @@ export function buildProgram(): Command {
     .description('move traffic to a cluster step by step, with health gates and fast rollback')
     .option('--to <name>', 'cluster to shift traffic to')
     .option('--step <points>', 'percentage points per step (default from configuration, 10)')
+    .option('--steps <percents>', 'a step schedule instead of --step: the percentages the target reaches, e.g. 1,5,25,50,100 (ending at --until)')
     .option('--until <percent>', 'stop when the target has this share', '100')
     .option('--bake <duration>', 'time to watch gates after each step, e.g. 30s, 5m (at least the TTL)')
     .option('--allow-short-bake', 'allow a bake shorter than the record TTL')
@@ -120,6 +123,7 @@ export function buildProgram(): Command {
     .requiredOption('--from <old>', 'cluster to replace')
     .requiredOption('--to <new>', 'cluster to replace it with (created if missing)')
     .option('--step <points>', 'percentage points per step')
+    .option('--steps <percents>', 'a step schedule instead of --step: the percentages the new cluster reaches, ending at 100')
     .option('--bake <duration>', 'time to watch gates after each step')
     .option('--allow-short-bake', 'allow a bake shorter than the record TTL')
     .option('--drain <duration>', 'how long the old cluster drains before it is destroyed')
@@ -140,6 +144,12 @@ export function buildProgram(): Command {
     .option('-n, --limit <count>', 'only the last N events')
     .action(action(() => import('./commands/history.js')));
 
+  program
+    .command('completion')
+    .description('print a shell completion script (commands, options, cluster names); see the README to install it')
+    .addArgument(new Argument('<shell>', 'the shell').choices(['bash', 'zsh', 'fish']))
+    .action(action(() => import('./commands/completion.js')));
+
   const state = program.command('state').description('the shared state of a team: S3 bucket and DynamoDB table');
   state
     .command('bootstrap')
@@ -154,6 +164,12 @@ export function buildProgram(): Command {
 
 export async function main(argv: readonly string[]): Promise<void> {
   const program = buildProgram();
+  if (argv[2] === '__complete') {
+    // Hidden: what the completion scripts run on every TAB ("curvectl __complete -- <words>").
+    const { runCompletion } = await import('./complete-command.js');
+    await runCompletion(program, argv.slice(argv[3] === '--' ? 4 : 3));
+    return;
+  }
   try {
     await program.parseAsync(argv as string[]);
   } catch (err) {

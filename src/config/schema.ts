@@ -125,6 +125,15 @@ export const configSchema = z.strictObject({
   shift: z
     .strictObject({
       step: z.number().int().min(1).max(100).default(10),
+      /**
+       * A step schedule instead of `step`: the percentages the target reaches, e.g. [1, 5, 25, 50, 100].
+       * Strictly increasing, each 1-100; the last must equal the shift's --until. --step or --steps override it.
+       */
+      steps: z
+        .array(z.number().int().min(1).max(100))
+        .min(1)
+        .refine((steps) => steps.every((p, i) => i === 0 || p > (steps[i - 1] ?? 0)), 'expected strictly increasing percentages, e.g. [1, 5, 25, 50, 100]')
+        .optional(),
       bake: duration.default('5m'),
       /** How often gates are polled during a bake. */
       gateInterval: duration.default('10s'),

@@ -54,6 +54,8 @@ export type PlannedData = {
   readonly steps: readonly Weights[];
   readonly request: {
     readonly step: number;
+    /** The step schedule, when one was given instead of `step`. */
+    readonly steps?: readonly number[];
     readonly until: number;
     readonly from?: string;
     readonly bakeMs: number;

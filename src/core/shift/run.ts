@@ -49,9 +49,9 @@ export async function runShift(deps: ShiftDeps, request: ShiftRequest): Promise<
   try {
     await refuseUnfinished(deps);
     const { records, weights: w0 } = await readAgreedWeights(deps);
-    const steps = planShift({ current: w0, to: request.to, step: request.step, until: request.until, ...fromOf(request) });
+    const steps = planShift({ current: w0, to: request.to, step: request.step, until: request.until, ...fromOf(request), ...scheduleOf(request) });
     if (steps.length === 0) return nothingToDo(deps, request.to, w0);
-    deps.io.show({ type: 'plan', title: planTitle(request.to, w0, steps.length), steps: [w0, ...steps] });
+    deps.io.show({ type: 'plan', title: planTitle(request, w0, steps.length), steps: [w0, ...steps] });
     if (request.allowShortBake && request.bakeMs < deps.ttl * 1000) warnShortBake(deps, request.bakeMs);
 
     const target = await gateTarget(deps, request.to, records);
@@ -65,6 +65,7 @@ export async function runShift(deps: ShiftDeps, request: ShiftRequest): Promise<
       steps,
       request: {
         step: request.step,
+        ...(request.steps === undefined ? {} : { steps: request.steps }),
         until: request.until,
         ...fromOf(request),
         bakeMs: request.bakeMs,
@@ -647,9 +648,9 @@ async function preflight(deps: ShiftDeps, target: GateTarget, intervalMs: number
 async function dryRun(deps: ShiftDeps, request: ShiftRequest): Promise<ShiftOutcome> {
   await refuseUnfinished(deps);
   const { weights: w0 } = await readAgreedWeights(deps);
-  const steps = planShift({ current: w0, to: request.to, step: request.step, until: request.until, ...fromOf(request) });
+  const steps = planShift({ current: w0, to: request.to, step: request.step, until: request.until, ...fromOf(request), ...scheduleOf(request) });
   if (steps.length === 0) return nothingToDo(deps, request.to, w0);
-  deps.io.show({ type: 'plan', title: `${planTitle(request.to, w0, steps.length)} (dry run: nothing will change)`, steps: [w0, ...steps] });
+  deps.io.show({ type: 'plan', title: `${planTitle(request, w0, steps.length)} (dry run: nothing will change)`, steps: [w0, ...steps] });
   return { kind: 'dry-run', plan: steps };
 }
 
@@ -663,8 +664,13 @@ function nothingToDo(deps: ShiftDeps, to: string, weights: Weights): ShiftOutcom
   return { kind: 'nothing-to-do', weights };
 }
 
-function planTitle(to: string, w0: Weights, steps: number): string {
-  return `Shift towards ${to} in ${steps} step${steps === 1 ? '' : 's'} from ${formatWeights(w0)}`;
+function planTitle(request: Pick<ShiftRequest, 'to' | 'steps'>, w0: Weights, steps: number): string {
+  const schedule = request.steps === undefined ? '' : ` (schedule ${request.steps.join(', ')})`;
+  return `Shift towards ${request.to} in ${steps} step${steps === 1 ? '' : 's'}${schedule} from ${formatWeights(w0)}`;
+}
+
+function scheduleOf(request: Pick<ShiftRequest, 'steps'>): { schedule?: readonly number[] } {
+  return request.steps !== undefined ? { schedule: request.steps } : {};
 }
 
 function fromOf(request: Pick<ShiftRequest, 'from'>): { from?: string } {
