@@ -1,18 +1,6 @@
 /** What every command module exports, and what it gives back. */
 import type { Context } from './context.js';
 
-export type OutputFormat = 'text' | 'json' | 'jsonl';
-
-export interface GlobalOptions {
-  readonly config: string | undefined;
-  /** text (default), json (one document), jsonl (every event as a line, the result last). */
-  readonly output: OutputFormat;
-  readonly yes: boolean;
-  readonly dryRun: boolean;
-  readonly color: boolean;
-  readonly verbose: boolean;
-}
-
 export interface CommandResult {
   /** Lines for stdout in text mode. */
   readonly text: readonly string[];

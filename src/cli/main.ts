@@ -4,7 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { Argument, Command, CommanderError, Option } from 'commander';
-import type { CommandModule, GlobalOptions, OutputFormat } from './command.js';
+import type { CommandModule } from './command.js';
+import type { GlobalOptions, OutputFormat } from './context.js';
+import { noticeNodeSupport } from './node-support.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -156,13 +158,25 @@ export function buildProgram(): Command {
     .description('create the S3 bucket and DynamoDB table(s) curvectl.yaml names, with safe settings; safe to run again')
     .action(action(() => import('./commands/state-bootstrap.js')));
 
-  for (const sub of [...program.commands, ...cluster.commands, ...shift.commands, ...state.commands]) {
+  const configCommand = program.command('config').description('the schema of curvectl.yaml, and a check of a file against it');
+  configCommand
+    .command('schema')
+    .description('print the JSON Schema of curvectl.yaml (for editors: init points the file at a copy of it)')
+    .action(action(() => import('./commands/config-schema.js')));
+  configCommand
+    .command('validate')
+    .description('check a configuration file and print every problem as file:line:column')
+    .argument('[file]', 'file to check (default: --config, CURVECTL_CONFIG or ./curvectl.yaml)')
+    .action(action(() => import('./commands/config-validate.js')));
+
+  for (const sub of [...program.commands, ...cluster.commands, ...shift.commands, ...state.commands, ...configCommand.commands]) {
     sub.exitOverride().configureOutput({ outputError: () => undefined });
   }
   return program;
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
+  noticeNodeSupport();
   const program = buildProgram();
   if (argv[2] === '__complete') {
     // Hidden: what the completion scripts run on every TAB ("curvectl __complete -- <words>").

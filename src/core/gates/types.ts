@@ -3,14 +3,19 @@
  * fail or error with a one-line reason; the runner adds the rule that too many consecutive errors
  * count as a failure.
  */
-import type { GateConfig } from '../../config/schema.js';
-import type { Clock, CloudWatchPort, CommandPort, EksPort, Elbv2Port, HttpProbePort } from '../ports.js';
-import type { GateResultView } from '../io-host.js';
+import type { Clock, CloudWatchPort, CommandPort, EksPort, Elbv2Port, HttpClientPort, HttpProbePort } from '../ports.js';
 
-export type { GateConfig } from '../../config/schema.js';
-export type { GateResultView } from '../io-host.js';
+export type { Gate, GateSpec, GateType } from './spec.js';
 
-export type GateOutcome = GateResultView['outcome'];
+export type GateOutcome = 'pass' | 'fail' | 'error';
+
+/** One gate's answer on one cluster, as checks report it and hosts render it. */
+export interface GateResultView {
+  readonly gate: string;
+  readonly cluster: string;
+  readonly outcome: GateOutcome;
+  readonly reason: string;
+}
 
 /** The cluster a gate looks at, and what its placeholders stand for. */
 export interface GateTarget {
@@ -20,6 +25,8 @@ export interface GateTarget {
   readonly ingress?: string;
   /** Expected Kubernetes version for the eks gate when the gate sets none (the cluster stack's output). */
   readonly kubernetesVersion?: string;
+  /** {weight}: the weight the cluster has now (0-255), when the caller knows it. */
+  readonly weight?: number;
 }
 
 /**
@@ -32,6 +39,7 @@ export interface GatePorts {
   readonly cloudwatch?: CloudWatchPort;
   readonly http?: HttpProbePort;
   readonly command?: CommandPort;
+  readonly httpClient?: HttpClientPort;
 }
 
 /** The verdict over every configured gate at one moment. */
@@ -58,6 +66,6 @@ export interface GateEnv {
   readonly ports: GatePorts;
   readonly clock: Clock;
   readonly signal: AbortSignal | undefined;
+  /** Where headersFromEnv values are read (the process environment, given by the composition root). */
+  readonly environment: Readonly<Record<string, string | undefined>>;
 }
-
-export type Gate<T extends GateConfig['type']> = Extract<GateConfig, { type: T }>;

@@ -5,7 +5,8 @@
  */
 import { formatDuration } from '../duration.js';
 import { CurvectlError, refused, toCurvectlError } from '../errors.js';
-import type { GateResultView, IoHost } from '../io-host.js';
+import type { GateResultView } from '../gates/types.js';
+import type { IoHost } from '../io-host.js';
 import { assertClusterName } from '../names.js';
 import type { Clock, ClusterOutputs, EksPort, StateStore, Stacks, TrafficDns, Weights } from '../ports.js';
 import { weightsOf } from '../status.js';
