@@ -50,6 +50,8 @@ export interface Context {
   probes(): Promise<{ http: HttpProbePort; httpClient: HttpClientPort; command: CommandPort }>;
   /** The configured health gates, wired to the AWS ports and probes. */
   gates(): Promise<GateChecker>;
+  /** Waits for background work that must end before the result is printed (notifications, each within its timeout). */
+  settle(): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -140,7 +142,32 @@ export function createContext(globals: GlobalOptions, options: { mutates: boolea
     });
   });
 
+  // Notifications (notify: in curvectl.yaml) are fed from the journal: every event the state store
+  // writes is offered to the notifier, which sends the chosen ones in the background.
+  let notifier: import('../core/notifier.js').Notifier | undefined;
   const state = once(async (): Promise<StateStore> => {
+    const store = await baseState();
+    const loaded = await config();
+    if (loaded.config.notify.length === 0) return store;
+    const [{ Notifier }, { FetchWebhookSender }, { tapJournal }] = await Promise.all([
+      import('../core/notifier.js'),
+      import('../adapters/webhook-sender.js'),
+      import('../core/journal-tap.js'),
+    ]);
+    const n = new Notifier({
+      targets: loaded.config.notify,
+      env,
+      webhooks: new FetchWebhookSender(),
+      io,
+      record: loaded.config.dns.record,
+      signal: interrupts.signal,
+    });
+    if (!n.active) return store;
+    notifier = n;
+    return tapJournal(store, (event) => n.onJournal(event));
+  });
+
+  const baseState = once(async (): Promise<StateStore> => {
     const loaded = await config();
     const s = loaded.config.state;
     switch (s.backend) {
@@ -210,6 +237,9 @@ export function createContext(globals: GlobalOptions, options: { mutates: boolea
     clock,
     probes,
     gates,
+    settle: async () => {
+      await notifier?.flush();
+    },
     dispose: async () => {
       interrupts.uninstall();
     },

@@ -20,6 +20,8 @@ export async function runCommand(
   const context = createContext(globals, { mutates: mod.mutates ?? false });
   try {
     const result = await mod.run(context, options, args);
+    // Notifications still on their way are part of the command: they end (or time out) before the result.
+    await context.settle();
     if (globals.output === 'jsonl') {
       context.emitRecord({ type: 'result', exitCode: result.exitCode ?? ExitCode.ok, result: result.json });
     } else if (globals.output === 'json') {
@@ -29,6 +31,7 @@ export async function runCommand(
     }
     process.exitCode = result.exitCode ?? ExitCode.ok;
   } catch (err) {
+    await context.settle().catch(() => undefined);
     reportError(err, globals);
   } finally {
     await context.dispose();

@@ -3,6 +3,7 @@
  * Objects are strict so a typo ("recrod:") is an error, never silently ignored.
  */
 import { z } from 'zod';
+import { NOTIFY_EVENTS } from '../core/notifier.js';
 import { isValidDnsName } from '../core/names.js';
 import { DURATION_PATTERN, parseDuration } from '../core/duration.js';
 import { parseCondition } from '../core/gates/condition.js';
@@ -202,6 +203,26 @@ export const configSchema = z.strictObject({
     .transform(({ drain }) => (drain === undefined ? {} : { drainMs: drain }))
     .prefault({}),
   gates: z.array(gateSchema).default([{ type: 'eks' }, { type: 'nodegroups' }]),
+  /**
+   * Webhooks told about plans, steps, holds, rollbacks, completions, creates and retires. The URL is
+   * read from the environment variable `urlEnv`, never from this file (it is a credential).
+   */
+  notify: z
+    .array(
+      z
+        .strictObject({
+          type: z.enum(['slack', 'json']),
+          urlEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected the name of an environment variable, e.g. SLACK_WEBHOOK_URL'),
+          /** Default: every event. */
+          events: z.array(z.enum(NOTIFY_EVENTS)).min(1).optional(),
+          /** The whole delivery of one event, retries included. */
+          timeout: durationMs.prefault('5s'),
+          /** Retries after a network error, 429 or 5xx (exponential backoff with jitter). */
+          retries: z.number().int().min(0).max(10).default(3),
+        })
+        .transform(({ timeout, ...n }) => ({ ...n, timeoutMs: timeout })),
+    )
+    .default([]),
   state: stateSchema.prefault({ backend: 'local' }),
 });
 
