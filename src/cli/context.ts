@@ -148,14 +148,15 @@ export function createContext(globals: GlobalOptions, options: { mutates: boolea
   const state = once(async (): Promise<StateStore> => {
     const store = await baseState();
     const loaded = await config();
-    if (loaded.config.notify.length === 0) return store;
+    const targets = loaded.config.notify ?? [];
+    if (targets.length === 0) return store;
     const [{ Notifier }, { FetchWebhookSender }, { tapJournal }] = await Promise.all([
       import('../core/notifier.js'),
       import('../adapters/webhook-sender.js'),
       import('../core/journal-tap.js'),
     ]);
     const n = new Notifier({
-      targets: loaded.config.notify,
+      targets,
       env,
       webhooks: new FetchWebhookSender(),
       io,

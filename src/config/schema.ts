@@ -222,7 +222,7 @@ export const configSchema = z.strictObject({
         })
         .transform(({ timeout, ...n }) => ({ ...n, timeoutMs: timeout })),
     )
-    .default([]),
+    .optional(),
   state: stateSchema.prefault({ backend: 'local' }),
 });
 
