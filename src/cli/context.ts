@@ -5,8 +5,9 @@
  */
 import os from 'node:os';
 import path from 'node:path';
+import { CurvectlError } from '../core/errors.js';
 import type { IoHost } from '../core/io-host.js';
-import type { Clock, CommandPort, HttpClientPort, HttpProbePort, Interrupts, Stacks, StateStore } from '../core/ports.js';
+import type { Clock, CommandPort, HttpClientPort, HttpProbePort, Interrupts, JsonPathPort, Stacks, StateStore } from '../core/ports.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { AwsPorts } from '../adapters/aws/clients.js';
 import type { DynamoDbStateStore } from '../adapters/state/dynamodb.js';
@@ -47,7 +48,7 @@ export interface Context {
   aws(): Promise<AwsPorts>;
   state(): Promise<StateStore>;
   clock(): Promise<Clock>;
-  probes(): Promise<{ http: HttpProbePort; httpClient: HttpClientPort; command: CommandPort }>;
+  probes(): Promise<{ http: HttpProbePort; httpClient: HttpClientPort; jsonPath: JsonPathPort; command: CommandPort }>;
   /** The configured health gates, wired to the AWS ports and probes. */
   gates(): Promise<GateChecker>;
   /** Waits for background work that must end before the result is printed (notifications, each within its timeout). */
@@ -127,7 +128,7 @@ export function createContext(globals: GlobalOptions, options: { mutates: boolea
   const dynamoDbState = once(async (): Promise<DynamoDbStateStore> => {
     const loaded = await config();
     const s = loaded.config.state;
-    if (s.backend !== 'dynamodb') throw new Error('state.backend is not dynamodb');
+    if (s.backend !== 'dynamodb') throw new CurvectlError('INTERNAL', 'The DynamoDB state store was asked for while state.backend is not dynamodb.');
     const { DynamoDbStateStore } = await import('../adapters/state/dynamodb.js');
     const region = s.region ?? loaded.config.region;
     return new DynamoDbStateStore({
@@ -186,7 +187,7 @@ export function createContext(globals: GlobalOptions, options: { mutates: boolea
         return dynamoDbState();
       default: {
         const never: never = s;
-        throw new Error(`unknown state backend ${JSON.stringify(never)}`);
+        throw new CurvectlError('INTERNAL', `Unknown state backend ${JSON.stringify(never)}.`);
       }
     }
   });
@@ -197,17 +198,26 @@ export function createContext(globals: GlobalOptions, options: { mutates: boolea
   });
 
   const probes = once(async () => {
-    const [{ HttpProbe }, { FetchHttpClient }, { ProcessCommandPort }, { runProcess }] = await Promise.all([
+    const [{ HttpProbe }, { FetchHttpClient }, { JsonPathPlus }, { ProcessCommandPort }, { runProcess }] = await Promise.all([
       import('../adapters/http-probe.js'),
       import('../adapters/http-client.js'),
+      import('../adapters/json-path.js'),
       import('../adapters/command.js'),
       import('../adapters/process.js'),
     ]);
-    return { http: new HttpProbe(), httpClient: new FetchHttpClient(), command: new ProcessCommandPort(runProcess) };
+    return { http: new HttpProbe(), httpClient: new FetchHttpClient(), jsonPath: new JsonPathPlus(), command: new ProcessCommandPort(runProcess) };
   });
 
   const gates = once(async (): Promise<GateChecker> => {
-    const [loaded, ports, p, c, { GateRunner }] = await Promise.all([config(), aws(), probes(), clock(), import('../core/gates/index.js')]);
+    const [loaded, ports, p, c, { GateRunner }, { EksKubernetes }] = await Promise.all([
+      config(),
+      aws(),
+      probes(),
+      clock(),
+      import('../core/gates/index.js'),
+      import('../adapters/kubernetes/eks-kubernetes.js'),
+    ]);
+    const region = loaded.config.region;
     return new GateRunner({
       gates: loaded.config.gates,
       clock: c,
@@ -217,7 +227,9 @@ export function createContext(globals: GlobalOptions, options: { mutates: boolea
       cloudwatch: ports.cloudwatch,
       http: p.http,
       httpClient: p.httpClient,
+      jsonPath: p.jsonPath,
       command: p.command,
+      kubernetes: new EksKubernetes({ eks: ports.eks, env, ...(region ? { region } : {}) }),
       environment: env,
     });
   });

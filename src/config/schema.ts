@@ -41,6 +41,12 @@ const headersFromEnv = z
   )
   .default({});
 
+/** An http(s) URL that may hold placeholders. */
+const httpUrl = z
+  .string()
+  .regex(/^https?:\/\/\S+$/, 'expected an http:// or https:// URL, like "http://prometheus.{cluster}.internal:9090"')
+  .transform((t) => new Template(t));
+
 const argv = z.array(templateMin1).min(1, 'expected at least the program to run');
 
 const metricSelector = z
@@ -101,12 +107,44 @@ export const gateSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('prometheus'),
     /** The server's base URL; placeholders allowed, so each cluster can have its own. */
-    address: z.string().regex(/^https?:\/\/\S+$/, 'expected a URL like "http://prometheus.{cluster}.internal:9090"').transform((t) => new Template(t)),
+    address: httpUrl,
     query: templateMin1,
     condition,
     headersFromEnv,
     timeout: durationMs.prefault('10s'),
   }).transform(({ timeout, ...g }): Gate<'prometheus'> => ({ ...g, timeoutMs: timeout })),
+  z.strictObject({
+    type: z.literal('web'),
+    url: httpUrl,
+    /** GET (default), or POST with the check's context (cluster, step, weights, operation id) as JSON. */
+    method: z.enum(['GET', 'POST']).default('GET'),
+    /** A JSONPath into the JSON answer, e.g. "$.approved"; then `condition` decides. */
+    jsonPath: z.string().regex(/^\$/, 'expected a JSONPath starting with "$", like "$.approved"').optional(),
+    condition: condition.optional(),
+    /** Without jsonPath: the status that passes (default any 2xx). */
+    expectStatus: z.number().int().min(100).max(599).optional(),
+    headersFromEnv,
+    timeout: durationMs.prefault('10s'),
+  })
+    .superRefine((g, ctx) => {
+      if (g.jsonPath !== undefined && g.condition === undefined) ctx.addIssue({ code: 'custom', path: ['condition'], message: 'missing; a jsonPath needs a condition, like "== 1"' });
+      if (g.jsonPath === undefined && g.condition !== undefined) ctx.addIssue({ code: 'custom', path: ['jsonPath'], message: 'missing; a condition applies to the value a jsonPath selects' });
+      if (g.jsonPath !== undefined && g.expectStatus !== undefined) ctx.addIssue({ code: 'custom', path: ['expectStatus'], message: 'not with a jsonPath: then the answer must be 2xx and the condition decides' });
+    })
+    .transform(({ timeout, jsonPath, condition: c, expectStatus, ...g }): Gate<'web'> => ({
+      ...g,
+      ...(jsonPath !== undefined && c !== undefined ? { select: { path: jsonPath, condition: c } } : {}),
+      ...(expectStatus !== undefined ? { expectStatus } : {}),
+      timeoutMs: timeout,
+    })),
+  z.strictObject({
+    type: z.literal('flux'),
+    /** serving (default): the target's applied Git revisions equal those of the clusters with weight; none: Ready only. */
+    sameRevisionAs: z.enum(['serving', 'none']).default('serving'),
+    /** The cluster's Kubernetes API at this URL instead of DescribeCluster's endpoint, e.g. a tunnel (http only on loopback). */
+    apiServer: httpUrl.optional(),
+    timeout: durationMs.prefault('30s'),
+  }).transform(({ timeout, apiServer, ...g }): Gate<'flux'> => ({ ...g, ...(apiServer !== undefined ? { apiServer } : {}), timeoutMs: timeout })),
 ]);
 /** A gate as curvectl.yaml spells it. */
 export type GateInput = z.input<typeof gateSchema>;

@@ -9,7 +9,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { CurvectlError } from '../../core/errors.js';
 import type { BucketFacts, StateBootstrapPort, TableFacts, TableKeys } from '../../core/state-bootstrap.js';
 import { perRegion, sdkLoader, type SdkLoader } from '../aws/client-factory.js';
-import { awsCall, awsErrorName, mapAwsError } from '../aws/errors.js';
+import { awsCall, awsErrorName, httpStatusOf, mapAwsError, missingRegionError } from '../aws/errors.js';
 
 export type S3Loader = (region: string | undefined) => ReturnType<SdkLoader<typeof S3, S3.S3Client>>;
 export type DynamoLoader = (region: string | undefined) => ReturnType<SdkLoader<typeof DDB, DDB.DynamoDBClient>>;
@@ -54,10 +54,7 @@ export class AwsStateBootstrap implements StateBootstrapPort {
       cause = err;
     }
     if (!resolved) {
-      throw new CurvectlError('ENVIRONMENT', 'No AWS region is configured.', {
-        hint: 'Set region in curvectl.yaml, or AWS_REGION in the environment.',
-        ...(cause === undefined ? {} : { cause }),
-      });
+      throw missingRegionError(cause);
     }
     return resolved;
   }
@@ -70,7 +67,7 @@ export class AwsStateBootstrap implements StateBootstrapPort {
     try {
       await client.send(new sdk.HeadBucketCommand({ Bucket: name }), { abortSignal: signal });
     } catch (err) {
-      const status = httpStatus(err);
+      const status = httpStatusOf(err);
       if (awsErrorName(err) === 'NotFound' || awsErrorName(err) === 'NoSuchBucket' || status === 404) return { exists: false };
       if (status === 403) {
         throw new CurvectlError('REFUSED', `The S3 bucket ${name} exists but this identity cannot use it (another account owns it, or a policy denies access).`, {
@@ -239,10 +236,6 @@ export class AwsStateBootstrap implements StateBootstrapPort {
       ),
     );
   }
-}
-
-function httpStatus(err: unknown): number | undefined {
-  return (err as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
 }
 
 function keysOf(table: DDB.TableDescription | undefined): TableKeys | undefined {

@@ -8,7 +8,7 @@ import { oneLine, percent, plural } from './text.js';
 export async function checkAlarms(gate: Gate<'alarm'>, target: GateTarget, env: GateEnv): Promise<GateVerdict> {
   const cloudwatch = env.ports.cloudwatch;
   if (!cloudwatch) return { outcome: 'error', reason: 'no CloudWatch client is available to this command' };
-  const names = [...new Set(gate.alarms.map((a) => a.render(target)))];
+  const names = [...new Set(gate.alarms.map((a) => a.render(env.placeholders)))];
   const states = await cloudwatch.alarmStates(names, env.signal);
   const byName = new Map(states.map((s) => [s.name, s] as const));
   // A missing alarm is a configuration or naming problem, not a verdict on the cluster: error.
@@ -31,10 +31,10 @@ export async function checkMetric(gate: Gate<'metric'>, target: GateTarget, env:
   const windowMs = gate.windowMs;
   const end = env.clock.now();
   const start = new Date(end.getTime() - windowMs);
-  const namespace = gate.namespace.render(target);
+  const namespace = gate.namespace.render(env.placeholders);
   const [errors, total] = await Promise.all([
-    cloudwatch.sumMetric({ namespace, ...metric(gate.errors, target), start, end }, env.signal),
-    cloudwatch.sumMetric({ namespace, ...metric(gate.total, target), start, end }, env.signal),
+    cloudwatch.sumMetric({ namespace, ...metric(gate.errors, env), start, end }, env.signal),
+    cloudwatch.sumMetric({ namespace, ...metric(gate.total, env), start, end }, env.signal),
   ]);
   const window = formatDuration(windowMs);
   // With no (or too little) traffic a ratio means nothing; a cluster at weight 0 gets none.
@@ -46,8 +46,8 @@ export async function checkMetric(gate: Gate<'metric'>, target: GateTarget, env:
   return { outcome: ratio <= gate.maxRatio ? 'pass' : 'fail', reason: summary };
 }
 
-function metric(selector: MetricSelector, target: GateTarget): { metricName: string; dimensions: Record<string, string> } {
+function metric(selector: MetricSelector, env: GateEnv): { metricName: string; dimensions: Record<string, string> } {
   const dimensions: Record<string, string> = {};
-  for (const [name, value] of Object.entries(selector.dimensions)) dimensions[name] = value.render(target);
-  return { metricName: selector.metricName.render(target), dimensions };
+  for (const [name, value] of Object.entries(selector.dimensions)) dimensions[name] = value.render(env.placeholders);
+  return { metricName: selector.metricName.render(env.placeholders), dimensions };
 }

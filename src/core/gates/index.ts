@@ -6,6 +6,7 @@ export type { Placeholder } from './placeholders.js';
 export type {
   GateCheck,
   GateChecker,
+  GateContext,
   Gate,
   GateOutcome,
   GatePorts,

@@ -4,11 +4,11 @@
  * renders it for the cluster it looks at.
  */
 
-/** The values a Template's placeholders take (a GateTarget is one; declared here so that spec.ts and types.ts do not form a circle). */
+/** The values a Template's placeholders take at one check (declared here so that spec.ts and types.ts do not form a circle). */
 export interface PlaceholderValues {
   readonly cluster: string;
-  readonly ingress?: string;
-  readonly weight?: number;
+  readonly ingress?: string | undefined;
+  readonly weight?: number | undefined;
 }
 
 /** What a Template may refer to. */

@@ -6,8 +6,8 @@ import { lastLine, oneLine } from './text.js';
 export async function checkHttp(gate: Gate<'http'>, target: GateTarget, env: GateEnv): Promise<GateVerdict> {
   const http = env.ports.http;
   if (!http) return { outcome: 'error', reason: 'no HTTP prober is available to this command' };
-  const url = gate.url.render(target);
-  const host = gate.host?.render(target);
+  const url = gate.url.render(env.placeholders);
+  const host = gate.host?.render(env.placeholders);
   const { status } = await http.probe(url, {
     timeoutMs: gate.timeoutMs,
     ...(host !== undefined ? { host } : {}),
@@ -21,7 +21,7 @@ export async function checkHttp(gate: Gate<'http'>, target: GateTarget, env: Gat
 export async function checkCommand(gate: Gate<'command'>, target: GateTarget, env: GateEnv): Promise<GateVerdict> {
   const command = env.ports.command;
   if (!command) return { outcome: 'error', reason: 'no command runner is available to this command' };
-  const argv = gate.argv.map((arg) => arg.render(target));
+  const argv = gate.argv.map((arg) => arg.render(env.placeholders));
   const { exitCode, output } = await command.run(argv, { timeoutMs: gate.timeoutMs, ...(env.signal ? { signal: env.signal } : {}) });
   const what = oneLine(argv.join(' '), 120);
   if (exitCode === 0) return { outcome: 'pass', reason: `${what} exited 0` };

@@ -15,8 +15,8 @@ export async function checkPrometheus(gate: Gate<'prometheus'>, target: GateTarg
   if (!client) return { outcome: 'error', reason: 'no HTTP client is available to this command' };
   const resolved = resolveHeaders(gate.headersFromEnv, env.environment);
   if ('error' in resolved) return { outcome: 'error', reason: resolved.error };
-  const address = gate.address.render(target);
-  const url = instantQueryUrl(address, gate.query.render(target), gate.timeoutMs);
+  const address = gate.address.render(env.placeholders);
+  const url = instantQueryUrl(address, gate.query.render(env.placeholders), gate.timeoutMs);
   const answer = await client.request({
     method: 'GET',
     url,

@@ -9,12 +9,15 @@ import { checkEks, checkNodegroups } from './eks.js';
 import { MissingPlaceholderError } from './placeholders.js';
 import { checkCommand, checkHttp } from './probes.js';
 import { checkPrometheus } from './prometheus.js';
+import { checkWeb } from './web.js';
+import { checkFlux } from './flux.js';
 import { checkTargetHealth } from './target-health.js';
 import { oneLine } from './text.js';
 import { GateErrorTracker } from './tracker.js';
 import type {
   GateCheck,
   GateChecker,
+  GateContext,
   GateEnv,
   GatePorts,
   GateResultView,
@@ -47,8 +50,8 @@ export class GateRunner implements GateChecker {
     this.clock = options.clock;
     this.tracker = new GateErrorTracker(options.gateErrorLimit);
     this.environment = options.environment ?? {};
-    const { eks, elbv2, cloudwatch, http, command, httpClient } = options;
-    this.ports = { eks, elbv2, cloudwatch, http, command, httpClient };
+    const { eks, elbv2, cloudwatch, http, command, httpClient, jsonPath, kubernetes } = options;
+    this.ports = { eks, elbv2, cloudwatch, http, command, httpClient, jsonPath, kubernetes };
   }
 
   needsKubernetesVersion(): boolean {
@@ -56,8 +59,8 @@ export class GateRunner implements GateChecker {
   }
 
   /** Every gate once, with the consecutive-error rule applied. */
-  async check(target: GateTarget, signal?: AbortSignal): Promise<GateCheck> {
-    const raw = await Promise.all(this.gates.map((gate, index) => this.evaluate(gate, index, target, signal)));
+  async check(target: GateTarget, signal?: AbortSignal, context: GateContext = {}): Promise<GateCheck> {
+    const raw = await Promise.all(this.gates.map((gate, index) => this.evaluate(gate, index, target, signal, context)));
     const results = raw.map((result, index) => this.tracker.record(`${index}\u0000${target.cluster}`, result));
     return { verdict: verdictOf(results), results };
   }
@@ -68,9 +71,10 @@ export class GateRunner implements GateChecker {
   }
 
   /** One gate, without the consecutive-error rule. */
-  async evaluate(gate: GateSpec, index: number, target: GateTarget, signal?: AbortSignal): Promise<GateResultView> {
+  async evaluate(gate: GateSpec, index: number, target: GateTarget, signal?: AbortSignal, context: GateContext = {}): Promise<GateResultView> {
     const name = this.names[index] ?? gate.type;
-    const env: GateEnv = { ports: this.ports, clock: this.clock, signal, environment: this.environment };
+    const placeholders = { cluster: target.cluster, ingress: target.ingress, weight: context.weight };
+    const env: GateEnv = { ports: this.ports, clock: this.clock, signal, context, placeholders, environment: this.environment };
     let verdict: GateVerdict;
     try {
       verdict = await runGate(gate, target, env);
@@ -100,6 +104,10 @@ function runGate(gate: GateSpec, target: GateTarget, env: GateEnv): Promise<Gate
       return checkCommand(gate, target, env);
     case 'prometheus':
       return checkPrometheus(gate, target, env);
+    case 'web':
+      return checkWeb(gate, target, env);
+    case 'flux':
+      return checkFlux(gate, target, env);
     default: {
       const never: never = gate;
       return Promise.resolve({ outcome: 'error', reason: `unknown gate type ${JSON.stringify(never)}` });

@@ -73,6 +73,28 @@ export interface PrometheusGateSpec {
   readonly timeoutMs: number;
 }
 
+export interface WebGateSpec {
+  readonly type: 'web';
+  readonly url: Template;
+  /** GET, or POST with the check's context as JSON (WebGateBody). */
+  readonly method: 'GET' | 'POST';
+  /** With a JSONPath the selected value decides; without, the status code does. */
+  readonly select?: { readonly path: string; readonly condition: Condition };
+  /** Without select: the status that passes (default any 2xx). */
+  readonly expectStatus?: number;
+  readonly headersFromEnv: HeadersFromEnv;
+  readonly timeoutMs: number;
+}
+
+export interface FluxGateSpec {
+  readonly type: 'flux';
+  /** serving: the applied Git revisions must equal those of the clusters with weight; none: Ready only. */
+  readonly sameRevisionAs: 'serving' | 'none';
+  /** The Kubernetes API at this URL instead of DescribeCluster's endpoint (placeholders allowed). */
+  readonly apiServer?: Template;
+  readonly timeoutMs: number;
+}
+
 export type GateSpec =
   | EksGateSpec
   | NodegroupsGateSpec
@@ -81,7 +103,9 @@ export type GateSpec =
   | MetricGateSpec
   | HttpGateSpec
   | CommandGateSpec
-  | PrometheusGateSpec;
+  | PrometheusGateSpec
+  | WebGateSpec
+  | FluxGateSpec;
 
 export type GateType = GateSpec['type'];
 

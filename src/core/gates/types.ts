@@ -3,7 +3,8 @@
  * fail or error with a one-line reason; the runner adds the rule that too many consecutive errors
  * count as a failure.
  */
-import type { Clock, CloudWatchPort, CommandPort, EksPort, Elbv2Port, HttpClientPort, HttpProbePort } from '../ports.js';
+import type { Clock, CloudWatchPort, CommandPort, EksPort, Elbv2Port, HttpClientPort, HttpProbePort, JsonPathPort, KubernetesPort, Weights } from '../ports.js';
+import type { PlaceholderValues } from './placeholders.js';
 
 export type { Gate, GateSpec, GateType } from './spec.js';
 
@@ -25,8 +26,6 @@ export interface GateTarget {
   readonly ingress?: string;
   /** Expected Kubernetes version for the eks gate when the gate sets none (the cluster stack's output). */
   readonly kubernetesVersion?: string;
-  /** {weight}: the weight the cluster has now (0-255), when the caller knows it. */
-  readonly weight?: number;
 }
 
 /**
@@ -40,6 +39,21 @@ export interface GatePorts {
   readonly http?: HttpProbePort;
   readonly command?: CommandPort;
   readonly httpClient?: HttpClientPort;
+  readonly jsonPath?: JsonPathPort;
+  readonly kubernetes?: KubernetesPort;
+}
+
+/**
+ * What the gates know about the moment of a check. `weight`: the target's live weight ({weight});
+ * undefined when the caller cannot say. The rest is what a web gate sends: the operation, the step
+ * and the whole weight map.
+ */
+export interface GateContext {
+  readonly weight?: number;
+  readonly operationId?: string;
+  /** 1-based step of `total`; 0 for the pre-flight check before any weight moves. */
+  readonly step?: { readonly index: number; readonly total: number };
+  readonly weights?: Weights;
 }
 
 /** The verdict over every configured gate at one moment. */
@@ -51,7 +65,7 @@ export interface GateCheck {
 
 /** What the shift needs from gates; GateRunner is the implementation, tests may script one. */
 export interface GateChecker {
-  check(target: GateTarget, signal?: AbortSignal): Promise<GateCheck>;
+  check(target: GateTarget, signal?: AbortSignal, context?: GateContext): Promise<GateCheck>;
   /** True when some gate needs GateTarget.kubernetesVersion (an eks gate without `version`). */
   needsKubernetesVersion(): boolean;
 }
@@ -66,6 +80,9 @@ export interface GateEnv {
   readonly ports: GatePorts;
   readonly clock: Clock;
   readonly signal: AbortSignal | undefined;
+  readonly context: GateContext;
+  /** {cluster}, {ingress} and {weight} for this check: what Templates render with. */
+  readonly placeholders: PlaceholderValues;
   /** Where headersFromEnv values are read (the process environment, given by the composition root). */
   readonly environment: Readonly<Record<string, string | undefined>>;
 }

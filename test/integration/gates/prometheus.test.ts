@@ -34,7 +34,7 @@ async function check(cluster: string, gate: Record<string, unknown> = {}): Promi
     gateErrorLimit: 3,
     httpClient: new FetchHttpClient(),
   });
-  const { results } = await runner.check({ cluster, weight: 10 });
+  const { results } = await runner.check({ cluster }, undefined, { weight: 10 });
   return results[0]!;
 }
 

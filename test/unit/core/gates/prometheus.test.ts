@@ -48,14 +48,15 @@ describe('readInstantQuery (the answer shapes)', () => {
 });
 
 describe('prometheus gate', () => {
-  const target: GateTarget = { cluster: 'green', ingress: 'nlb.example.test', weight: 25 };
+  const target: GateTarget = { cluster: 'green', ingress: 'nlb.example.test' };
+  const now = { weight: 25 };
   const gate = (extra: Record<string, unknown> = {}) =>
     gateSchema.parse({ type: 'prometheus', address: 'http://prom.{cluster}.internal:9090/prom/', query: 'sum(rate(x{cluster="{cluster}",w="{weight}"}[1m]))', condition: '< 0.01', ...extra });
 
   it('queries the rendered address and query with the timeout, and passes when the condition holds', async () => {
     const client = new ScriptedHttpClient({ status: 200, body: vector('0.002') });
     const runner = new GateRunner({ gates: [gate()], clock: new FakeClock(), gateErrorLimit: 3, httpClient: client });
-    const check = await runner.check(target);
+    const check = await runner.check(target, undefined, now);
     expect(check.results[0]).toMatchObject({ gate: 'prometheus', outcome: 'pass', reason: '0.002 (< 0.01)' });
     const url = new URL(client.requests[0]!.url);
     expect(`${url.origin}${url.pathname}`).toBe('http://prom.green.internal:9090/prom/api/v1/query');
@@ -66,7 +67,7 @@ describe('prometheus gate', () => {
 
   it('fails when it does not hold', async () => {
     const runner = new GateRunner({ gates: [gate()], clock: new FakeClock(), gateErrorLimit: 3, httpClient: new ScriptedHttpClient({ status: 200, body: vector('0.05') }) });
-    expect((await runner.check(target)).results[0]).toMatchObject({ outcome: 'fail', reason: '0.05, needs < 0.01' });
+    expect((await runner.check(target, undefined, now)).results[0]).toMatchObject({ outcome: 'fail', reason: '0.05, needs < 0.01' });
   });
 
   it('sends headers from the environment and never shows their values', async () => {
@@ -78,7 +79,7 @@ describe('prometheus gate', () => {
       httpClient: client,
       environment: { PROM_AUTH: 's3cr3t' },
     });
-    const result = (await runner.check(target)).results[0]!;
+    const result = (await runner.check(target, undefined, now)).results[0]!;
     expect(client.requests[0]!.headers).toMatchObject({ Authorization: 's3cr3t' });
     expect(result).toMatchObject({ outcome: 'error' });
     expect(result.reason).toContain('Prometheus error (auth): token [REDACTED] is expired');
@@ -88,19 +89,19 @@ describe('prometheus gate', () => {
   it('is an error when a header variable is missing, naming the variable', async () => {
     const client = new ScriptedHttpClient({ status: 200, body: vector('0') });
     const runner = new GateRunner({ gates: [gate({ headersFromEnv: { 'X-Key': 'PROM_KEY' } })], clock: new FakeClock(), gateErrorLimit: 3, httpClient: client });
-    expect((await runner.check(target)).results[0]).toMatchObject({ outcome: 'error', reason: 'environment variable PROM_KEY (for the X-Key header) is not set' });
+    expect((await runner.check(target, undefined, now)).results[0]).toMatchObject({ outcome: 'error', reason: 'environment variable PROM_KEY (for the X-Key header) is not set' });
     expect(client.requests).toHaveLength(0);
   });
 
   it('is an error when {weight} is unknown, and when the server cannot be reached', async () => {
     const runner = new GateRunner({ gates: [gate()], clock: new FakeClock(), gateErrorLimit: 3, httpClient: new ScriptedHttpClient(new Error('GET http://prom failed: ECONNREFUSED.')) });
     expect((await runner.check({ cluster: 'green' })).results[0]).toMatchObject({ outcome: 'error', reason: '{weight} is unknown for cluster green' });
-    expect((await runner.check(target)).results[0]).toMatchObject({ outcome: 'error', reason: 'GET http://prom failed: ECONNREFUSED.' });
+    expect((await runner.check(target, undefined, now)).results[0]).toMatchObject({ outcome: 'error', reason: 'GET http://prom failed: ECONNREFUSED.' });
   });
 
   it('refuses a bad condition or address at load', () => {
     expect(() => gateSchema.parse({ type: 'prometheus', address: 'http://p', query: 'up', condition: '0.01' })).toThrow(/expected a condition like/);
-    expect(() => gateSchema.parse({ type: 'prometheus', address: 'prom:9090', query: 'up', condition: '< 1' })).toThrow(/expected a URL/);
+    expect(() => gateSchema.parse({ type: 'prometheus', address: 'prom:9090', query: 'up', condition: '< 1' })).toThrow(/expected an http:\/\/ or https:\/\/ URL/);
     expect(() => gateSchema.parse({ type: 'prometheus', address: 'http://p', query: 'up', condition: '< 1', headersFromEnv: { Authorization: 'Bearer abc' } })).toThrow(
       /environment variable/,
     );
