@@ -94,13 +94,13 @@ export function createContext(globals: GlobalOptions, options: { mutates: boolea
 
   const stacks = once(async (): Promise<Stacks> => {
     const loaded = await config();
-    const [{ Terraform }, { TerraformStacks }, { runProcess }] = await Promise.all([
+    const [{ Terraform }, { TerraformStacks, minimumTerraformVersion }, { runProcess }] = await Promise.all([
       import('../adapters/terraform/runner.js'),
       import('../adapters/terraform/stacks.js'),
       import('../adapters/process.js'),
     ]);
     const c = loaded.config;
-    const terraform = new Terraform({ binary: c.terraform.binary, run: runProcess, env });
+    const terraform = new Terraform({ binary: c.terraform.binary, run: runProcess, env, minVersion: minimumTerraformVersion(c.terraform.backend) });
     // A team shares the desired weights too: the var file becomes this checkout's copy of them.
     const team = c.state.backend === 'dynamodb' ? await dynamoDbState() : undefined;
     return new TerraformStacks({
