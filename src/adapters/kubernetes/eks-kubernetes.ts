@@ -62,7 +62,8 @@ export class EksKubernetes implements KubernetesPort {
         {
           name: cluster,
           server: server.replace(/\/+$/, ''),
-          skipTLSVerify: false,
+          // client-node refuses http unless told there is no TLS to verify; http is loopback only (above).
+          skipTLSVerify: url.protocol === 'http:',
           // The endpoint EKS reports chains to the cluster's own CA; an apiServer override uses the system's.
           ...(options.apiServer === undefined && info.certificateAuthority ? { caData: info.certificateAuthority } : {}),
         },
