@@ -8,7 +8,7 @@ import { Terraform } from '../../../../src/adapters/terraform/runner.js';
 import { TerraformStacks, mapClusterOutputs, minimumTerraformVersion, type TerraformBackend } from '../../../../src/adapters/terraform/stacks.js';
 import type { DesiredWeightsStore } from '../../../../src/core/ports/desired-weights-store.js';
 import type { Weights } from '../../../../src/core/ports.js';
-import { fakeRunner, type RecordedCall } from '../fake-process.js';
+import { fakeRunner, type RecordedCall } from '../../../_helpers/fake-process.js';
 
 let root: string;
 let stacksDir: string;
