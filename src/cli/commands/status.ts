@@ -8,8 +8,14 @@ import type { Context } from '../context.js';
 export const needsConfig = true;
 
 async function statusDeps(ctx: Context): Promise<StatusDeps> {
-  const [config, stacks, aws, state] = await Promise.all([ctx.config(), ctx.stacks(), ctx.aws(), ctx.state()]);
-  const { readCurrentOperation } = await import('../../core/shift/index.js');
+  // The shift module loads alongside the ports, not after them (status should be quick).
+  const [config, stacks, aws, state, { readCurrentOperation }] = await Promise.all([
+    ctx.config(),
+    ctx.stacks(),
+    ctx.aws(),
+    ctx.state(),
+    import('../../core/shift/index.js'),
+  ]);
   return {
     stacks,
     dns: aws.dns,

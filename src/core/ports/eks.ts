@@ -6,6 +6,7 @@ export interface EksClusterInfo {
   readonly status: string;
   readonly version: string;
   readonly endpoint?: string;
+  readonly arn?: string;
   /** certificateAuthority.data: the base64 PEM the API server's certificate chains to. */
   readonly certificateAuthority?: string;
   /** Health issues EKS reports for the control plane, as "CODE: message". */

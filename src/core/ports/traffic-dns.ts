@@ -26,6 +26,8 @@ export interface TrafficDns {
    * record since `expected` was read). Returns the change id to wait on.
    */
   swapWeights(expected: readonly WeightedRecord[], next: Weights, signal?: AbortSignal): Promise<string>;
+  /** The hosted zone's id ("Z123..."), for scoping an IAM policy to it (iam-policy). */
+  hostedZoneId?(signal?: AbortSignal): Promise<string>;
   /** Polls GetChange until INSYNC (gently: Route 53 is rate-limited per account). */
   waitInSync(changeId: string, options?: { signal?: AbortSignal; timeoutMs?: number }): Promise<void>;
 }
