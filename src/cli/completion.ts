@@ -18,6 +18,7 @@ export const CLUSTER_VALUED: ReadonlySet<string> = new Set([
   'cycle --from',
   'cycle --to',
   'retire <name>',
+  'cluster kubeconfig <name>',
 ]);
 
 export type Shell = 'bash' | 'zsh' | 'fish';

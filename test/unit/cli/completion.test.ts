@@ -33,6 +33,7 @@ describe('completion candidates from the commander tree', () => {
     expect(await at('status', '--output', 'js')).toEqual(['json', 'jsonl']);
     expect(await at('completion', '')).toEqual(['bash', 'fish', 'zsh']);
     expect(await at('retire', '')).toEqual(['cluster-a', 'cluster-b']);
+    expect(await at('cluster', 'kubeconfig', '')).toEqual(['cluster-a', 'cluster-b']);
     expect(await at('retire', 'cluster-b', '')).toEqual([]);
     expect(await at('shift', '--to', 'cluster-')).toEqual(['cluster-a', 'cluster-b']);
     expect(await at('-c', 'x.yaml', 'cycle', '--from', 'cluster-a', '--to', '')).toEqual(['cluster-a', 'cluster-b']);
