@@ -10,6 +10,7 @@
 import { CurvectlError } from '../errors.js';
 import type { JournalEvent, LockStatus, Weights } from '../ports.js';
 import type { RollbackCause } from './types.js';
+import { TRAFFIC_LOCK } from '../lock-scope.js';
 
 export const ShiftEvent = {
   /** data: PlannedData */
@@ -213,6 +214,7 @@ export function parsePlanned(event: JournalEvent): PlannedData {
     steps: d.steps as Weights[],
     request: {
       step: typeof request.step === 'number' ? request.step : 0,
+      ...(Array.isArray(request.steps) ? { steps: request.steps as number[] } : {}),
       until: typeof request.until === 'number' ? request.until : 0,
       ...(typeof request.from === 'string' ? { from: request.from } : {}),
       bakeMs: request.bakeMs,
@@ -310,6 +312,6 @@ export async function readCurrentOperation(state: {
   readJournal(filter?: { op?: string; typePrefix?: string }): Promise<JournalEvent[]>;
   readLock(scope: string): Promise<LockStatus | null>;
 }): Promise<OperationSummary | null> {
-  const [journal, lock] = await Promise.all([state.readJournal({ typePrefix: 'shift.' }), state.readLock('traffic')]);
+  const [journal, lock] = await Promise.all([state.readJournal({ typePrefix: 'shift.' }), state.readLock(TRAFFIC_LOCK)]);
   return currentOperation(journal, lock);
 }
