@@ -5,6 +5,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
+import type { LeftoversPort } from '../core/ports/leftovers.js';
 import type { IoHost } from '../core/io-host.js';
 import type {
   Clock,
@@ -38,6 +39,7 @@ export interface AwsPorts {
   readonly eks: EksPort;
   readonly elbv2: Elbv2Port;
   readonly cloudwatch: CloudWatchPort;
+  readonly leftovers: LeftoversPort;
 }
 
 export interface Context {

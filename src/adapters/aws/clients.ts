@@ -10,9 +10,11 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { CloudWatchPort, EksPort, Elbv2Port, TrafficDns } from '../../core/ports.js';
+import type { LeftoversPort } from '../../core/ports/leftovers.js';
 import { CloudWatchAdapter } from './cloudwatch.js';
 import { EksAdapter } from './eks.js';
 import { Elbv2Adapter } from './elbv2.js';
+import { LeftoversAdapter } from './leftovers.js';
 import { Route53TrafficDns } from './route53.js';
 
 export interface AwsPortsOptions {
@@ -32,6 +34,8 @@ export interface AwsPorts {
   readonly eks: EksPort;
   readonly elbv2: Elbv2Port;
   readonly cloudwatch: CloudWatchPort;
+  /** What is tagged for a cluster outside its Terraform stack (retire checks it). */
+  readonly leftovers: LeftoversPort;
 }
 
 /** Client configuration shared by every client. */
@@ -64,6 +68,10 @@ export function createAwsPorts(options: AwsPortsOptions): AwsPorts {
     const sdk = await import('@aws-sdk/client-elastic-load-balancing-v2');
     return { sdk, client: new sdk.ElasticLoadBalancingV2Client(config) };
   });
+  const ec2 = lazy(async () => {
+    const sdk = await import('@aws-sdk/client-ec2');
+    return { sdk, client: new sdk.EC2Client(config) };
+  });
   const cloudwatch = lazy(async () => {
     const sdk = await import('@aws-sdk/client-cloudwatch');
     return { sdk, client: new sdk.CloudWatchClient(config) };
@@ -74,6 +82,7 @@ export function createAwsPorts(options: AwsPortsOptions): AwsPorts {
     eks: new EksAdapter(eks),
     elbv2: new Elbv2Adapter(elbv2),
     cloudwatch: new CloudWatchAdapter(cloudwatch),
+    leftovers: new LeftoversAdapter(ec2, elbv2),
   };
 }
 

@@ -13,8 +13,8 @@ export async function run(ctx: Context, options: Record<string, unknown>, args: 
   const drainMs = drainText === undefined ? 2 * loaded.config.dns.ttl * 1000 : parseDuration(drainText, '--drain');
   const [stacks, aws, state, clock] = await Promise.all([ctx.stacks(), ctx.aws(), ctx.state(), ctx.clock()]);
   const outcome = await retireCluster(
-    { stacks, dns: aws.dns, state, io: ctx.io, clock, actor: ctx.actor, signal: ctx.interrupts.signal },
-    { name, drainMs, platform: loaded.config.platform.enabled, dryRun: ctx.globals.dryRun },
+    { stacks, dns: aws.dns, state, io: ctx.io, clock, actor: ctx.actor, signal: ctx.interrupts.signal, leftovers: aws.leftovers },
+    { name, drainMs, platform: loaded.config.platform.enabled, dryRun: ctx.globals.dryRun, deleteLeftovers: options.deleteLeftovers === true },
   );
   switch (outcome.kind) {
     case 'retired':

@@ -13,6 +13,8 @@ import type { Clock, JournalEvent, StateStore, Stacks, TrafficDns } from '../por
 import { weightsOf } from '../status.js';
 import { newOperationId } from './create.js';
 import { drainRemainingMs, drainState } from './drain.js';
+import { checkLeftovers } from './leftovers-check.js';
+import type { LeftoversPort } from '../ports/leftovers.js';
 import { assertNoDrift, deregisterCluster } from './traffic-membership.js';
 
 export interface RetireDeps {
@@ -23,6 +25,8 @@ export interface RetireDeps {
   readonly clock: Clock;
   readonly actor: string;
   readonly signal?: AbortSignal;
+  /** AWS resources tagged for the cluster outside Terraform, checked before anything is destroyed. */
+  readonly leftovers?: LeftoversPort;
 }
 
 export interface RetireRequest {
@@ -37,6 +41,8 @@ export interface RetireRequest {
   readonly dryRun: boolean;
   /** Skips the typed confirmation: cycle has already asked. */
   readonly confirmed?: boolean;
+  /** --delete-leftovers: delete what checkLeftovers finds instead of stopping. */
+  readonly deleteLeftovers?: boolean;
 }
 
 export type RetireOutcome =
@@ -137,6 +143,9 @@ export async function retireCluster(deps: RetireDeps, request: RetireRequest): P
     });
     if (!ok) throw new CurvectlError('STOPPED', `The typed name did not match ${name}; nothing was destroyed.`);
   }
+
+  // Load balancers, volumes, ... that Terraform does not know would stop the cluster destroy half-way.
+  await checkLeftovers(deps, { name, ...(request.deleteLeftovers ? { deleteLeftovers: true } : {}), ...(request.confirmed ? { confirmed: true } : {}) });
 
   const lock = await deps.state.acquireLock(`cluster:${name}`, `retire ${name}`);
   const op = newOperationId('retire', deps.clock.now());

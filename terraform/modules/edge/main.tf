@@ -55,8 +55,9 @@ resource "aws_cloudfront_distribution" "this" {
 
   lifecycle {
     # Some CloudFront implementations (the moto emulator) report an ssl_support_method that was never
-    # set, which would show as a change on every plan.
-    ignore_changes = [viewer_certificate[0].ssl_support_method]
+    # set, and a legacy forwarded_values block next to a cache policy (which real CloudFront refuses
+    # together), either of which would show as a change on every plan. This module never sets either.
+    ignore_changes = [viewer_certificate[0].ssl_support_method, default_cache_behavior[0].forwarded_values]
 
     precondition {
       condition     = var.origin_protocol_policy != "https-only" || length(var.clusters_without_origin_tls) == 0
