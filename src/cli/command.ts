@@ -1,15 +1,6 @@
 /** What every command module exports, and what it gives back. */
 import type { Context } from './context.js';
 
-export interface GlobalOptions {
-  readonly config: string | undefined;
-  readonly output: 'text' | 'json';
-  readonly yes: boolean;
-  readonly dryRun: boolean;
-  readonly color: boolean;
-  readonly verbose: boolean;
-}
-
 export interface CommandResult {
   /** Lines for stdout in text mode. */
   readonly text: readonly string[];

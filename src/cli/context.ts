@@ -5,41 +5,26 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import type { LeftoversPort } from '../core/ports/leftovers.js';
+import { CurvectlError } from '../core/errors.js';
 import type { IoHost } from '../core/io-host.js';
-import type {
-  Clock,
-  CloudWatchPort,
-  CommandPort,
-  EksPort,
-  Elbv2Port,
-  HttpProbePort,
-  Interrupts,
-  Stacks,
-  StateStore,
-  TrafficDns,
-} from '../core/ports.js';
-import type { CurvectlConfig } from '../config/schema.js';
+import type { Clock, CommandPort, HttpClientPort, HttpProbePort, Interrupts, JsonPathPort, Stacks, StateStore } from '../core/ports.js';
+import type { LoadedConfig } from '../config/load.js';
+import type { AwsPorts } from '../adapters/aws/clients.js';
 import type { DynamoDbStateStore } from '../adapters/state/dynamodb.js';
 import type { GateChecker } from '../core/gates/types.js';
 import { colourEnabled, makePaint } from '../io/paint.js';
 import type { Paint } from '../io/render.js';
 import { TerminalHost } from '../io/terminal-host.js';
-import type { GlobalOptions } from './command.js';
 import { SignalInterrupts } from './interrupts.js';
 
-export interface LoadedConfig {
-  readonly config: CurvectlConfig;
-  readonly path: string;
-  readonly dir: string;
-}
-
-export interface AwsPorts {
-  readonly dns: TrafficDns;
-  readonly eks: EksPort;
-  readonly elbv2: Elbv2Port;
-  readonly cloudwatch: CloudWatchPort;
-  readonly leftovers: LeftoversPort;
+/** The flags every command takes (commander's camelCase names). */
+export interface GlobalOptions {
+  readonly config: string | undefined;
+  readonly output: 'text' | 'json';
+  readonly yes: boolean;
+  readonly dryRun: boolean;
+  readonly color: boolean;
+  readonly verbose: boolean;
 }
 
 export interface Context {
@@ -56,7 +41,7 @@ export interface Context {
   aws(): Promise<AwsPorts>;
   state(): Promise<StateStore>;
   clock(): Promise<Clock>;
-  probes(): Promise<{ http: HttpProbePort; command: CommandPort }>;
+  probes(): Promise<{ http: HttpProbePort; httpClient: HttpClientPort; jsonPath: JsonPathPort; command: CommandPort }>;
   /** The configured health gates, wired to the AWS ports and probes. */
   gates(): Promise<GateChecker>;
   dispose(): Promise<void>;
@@ -131,16 +116,13 @@ export function createContext(globals: GlobalOptions, options: { mutates: boolea
   const dynamoDbState = once(async (): Promise<DynamoDbStateStore> => {
     const loaded = await config();
     const s = loaded.config.state;
-    if (s.backend !== 'dynamodb') throw new Error('state.backend is not dynamodb');
-    const [{ DynamoDbStateStore }, { parseDuration }] = await Promise.all([
-      import('../adapters/state/dynamodb.js'),
-      import('../core/duration.js'),
-    ]);
+    if (s.backend !== 'dynamodb') throw new CurvectlError('INTERNAL', 'The DynamoDB state store was asked for while state.backend is not dynamodb.');
+    const { DynamoDbStateStore } = await import('../adapters/state/dynamodb.js');
     const region = s.region ?? loaded.config.region;
     return new DynamoDbStateStore({
       table: s.table,
       ...(region ? { region } : {}),
-      leaseMs: parseDuration(s.lease, 'state.lease'),
+      leaseMs: s.leaseMs,
       owner: user,
       host: os.hostname(),
       pid: process.pid,
@@ -167,7 +149,7 @@ export function createContext(globals: GlobalOptions, options: { mutates: boolea
         return dynamoDbState();
       default: {
         const never: never = s;
-        throw new Error(`unknown state backend ${JSON.stringify(never)}`);
+        throw new CurvectlError('INTERNAL', `Unknown state backend ${JSON.stringify(never)}.`);
       }
     }
   });
@@ -178,12 +160,14 @@ export function createContext(globals: GlobalOptions, options: { mutates: boolea
   });
 
   const probes = once(async () => {
-    const [{ HttpProbe }, { ProcessCommandPort }, { runProcess }] = await Promise.all([
+    const [{ HttpProbe }, { FetchHttpClient }, { JsonPathPlus }, { ProcessCommandPort }, { runProcess }] = await Promise.all([
       import('../adapters/http-probe.js'),
+      import('../adapters/http-client.js'),
+      import('../adapters/json-path.js'),
       import('../adapters/command.js'),
       import('../adapters/process.js'),
     ]);
-    return { http: new HttpProbe(), command: new ProcessCommandPort(runProcess) };
+    return { http: new HttpProbe(), httpClient: new FetchHttpClient(), jsonPath: new JsonPathPlus(), command: new ProcessCommandPort(runProcess) };
   });
 
   const gates = once(async (): Promise<GateChecker> => {
@@ -196,7 +180,10 @@ export function createContext(globals: GlobalOptions, options: { mutates: boolea
       elbv2: ports.elbv2,
       cloudwatch: ports.cloudwatch,
       http: p.http,
+      httpClient: p.httpClient,
+      jsonPath: p.jsonPath,
       command: p.command,
+      environment: env,
     });
   });
 

@@ -4,7 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import type { CommandModule, GlobalOptions } from './command.js';
+import type { CommandModule } from './command.js';
+import type { GlobalOptions } from './context.js';
+import { noticeNodeSupport } from './node-support.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -147,13 +149,25 @@ export function buildProgram(): Command {
     .description('create the S3 bucket and DynamoDB table(s) curvectl.yaml names, with safe settings; safe to run again')
     .action(action(() => import('./commands/state-bootstrap.js')));
 
-  for (const sub of [...program.commands, ...cluster.commands, ...shift.commands, ...state.commands]) {
+  const configCommand = program.command('config').description('the schema of curvectl.yaml, and a check of a file against it');
+  configCommand
+    .command('schema')
+    .description('print the JSON Schema of curvectl.yaml (for editors: init points the file at a copy of it)')
+    .action(action(() => import('./commands/config-schema.js')));
+  configCommand
+    .command('validate')
+    .description('check a configuration file and print every problem as file:line:column')
+    .argument('[file]', 'file to check (default: --config, CURVECTL_CONFIG or ./curvectl.yaml)')
+    .action(action(() => import('./commands/config-validate.js')));
+
+  for (const sub of [...program.commands, ...cluster.commands, ...shift.commands, ...state.commands, ...configCommand.commands]) {
     sub.exitOverride().configureOutput({ outputError: () => undefined });
   }
   return program;
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
+  noticeNodeSupport();
   const program = buildProgram();
   try {
     await program.parseAsync(argv as string[]);

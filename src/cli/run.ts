@@ -5,7 +5,8 @@
 import { CommanderError } from 'commander';
 import { CurvectlError, ExitCode, toCurvectlError } from '../core/errors.js';
 import { redact, secretsFromEnv } from '../core/redact.js';
-import type { CommandModule, GlobalOptions } from './command.js';
+import type { CommandModule } from './command.js';
+import type { GlobalOptions } from './context.js';
 import { createContext } from './context.js';
 
 export async function runCommand(
@@ -77,6 +78,7 @@ const GROUPS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
   ['cluster', new Set(['list', 'create'])],
   ['shift', new Set(['resume', 'abort'])],
   ['state', new Set(['bootstrap'])],
+  ['config', new Set(['schema', 'validate'])],
 ]);
 const TAKES_VALUE = new Set(['-o', '--output', '-c', '--config']);
 

@@ -3,6 +3,7 @@
  * setting present as a comment with its default, so the file documents itself. It must load with
  * loadConfig unchanged (a unit test checks that it does, and that the defaults match the schema's).
  */
+import { SCHEMA_COMMENT } from './json-schema.js';
 
 export interface DefaultConfigOptions {
   /** The public hosted zone, e.g. "example.com". */
@@ -28,7 +29,10 @@ const q = (value: string): string => JSON.stringify(value);
 export function renderDefaultConfig(options: DefaultConfigOptions): string {
   const ttl = options.ttl ?? 60;
   const kubernetesVersion = options.kubernetesVersion ?? '1.31';
-  return `# curvectl configuration. Paths are relative to this file.
+  // The first line points editors (YAML language server: VS Code, JetBrains, Neovim) at the JSON
+  // Schema that init writes beside this file (curvectl config schema prints it again).
+  return `${SCHEMA_COMMENT}
+# curvectl configuration. Paths are relative to this file.
 # Every commented line shows a setting with its default.
 ${options.region ? `\n# AWS region (default: AWS_REGION / AWS_DEFAULT_REGION / the profile's region).\nregion: ${q(options.region)}\n` : `
 # AWS region (default: AWS_REGION / AWS_DEFAULT_REGION / the profile's region).

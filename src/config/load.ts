@@ -59,32 +59,57 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
   return { config: parseConfigText(text, file), path: file, dir: path.dirname(file) };
 }
 
-/** Parses and validates configuration text; `file` is for messages. Throws BAD_CONFIG. */
-export function parseConfigText(text: string, file: string): CurvectlConfig {
+export interface ConfigCheck {
+  /** The validated configuration; undefined when there is any problem. */
+  readonly config: CurvectlConfig | undefined;
+  /** Every problem found: all YAML syntax errors, or else every schema issue (unknown keys first). */
+  readonly problems: readonly ConfigProblem[];
+  /** True when the problems are YAML syntax errors (the schema was not checked). */
+  readonly syntax: boolean;
+}
+
+/** Checks configuration text and reports every problem with its line and column; never throws for bad input. */
+export function checkConfigText(text: string): ConfigCheck {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
-  const yamlError = doc.errors[0];
-  if (yamlError) {
-    const pos = yamlError.linePos?.[0];
-    const where = pos ? `${file}:${pos.line}:${pos.col}` : file;
-    const message = yamlError.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? 'invalid YAML';
-    throw new CurvectlError('BAD_CONFIG', sentence(`${where}: invalid YAML: ${message}`), {
-      hint: 'Fix the YAML syntax at that line (indentation, quotes, colons).',
-      details: { file, ...(pos ? { line: pos.line, column: pos.col } : {}), errors: doc.errors.map((e) => e.message) },
+  if (doc.errors.length > 0) {
+    const problems = doc.errors.map((e): ConfigProblem => {
+      const pos = e.linePos?.[0];
+      const message = e.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? 'invalid YAML';
+      return { path: '(YAML)', message: `invalid YAML: ${message}`, ...(pos ? { line: pos.line, column: pos.col } : {}) };
     });
+    return { config: undefined, problems, syntax: true };
   }
   const data: unknown = doc.toJS() ?? {};
   const result = configSchema.safeParse(data);
-  if (result.success) return result.data;
-
+  if (result.success) return { config: result.data, problems: [], syntax: false };
   const problems = describeIssues(result.error.issues, data, doc, lineCounter);
-  const first = problems[0];
-  if (!first) {
-    throw new CurvectlError('BAD_CONFIG', `${file}: invalid configuration.`);
+  return { config: undefined, problems: problems.length ? problems : [{ path: '(top level)', message: 'invalid configuration' }], syntax: false };
+}
+
+/** "file:line:column: path: message", the shape editors and CI logs link from. */
+export function formatProblem(file: string, problem: ConfigProblem): string {
+  const where = problem.line ? `${file}:${problem.line}:${problem.column ?? 1}` : file;
+  return problem.path === '(YAML)' ? `${where}: ${problem.message}` : `${where}: ${problem.path}: ${problem.message}`;
+}
+
+/** Parses and validates configuration text; `file` is for messages. Throws BAD_CONFIG. */
+export function parseConfigText(text: string, file: string): CurvectlConfig {
+  const check = checkConfigText(text);
+  if (check.config) return check.config;
+  if (check.syntax) {
+    const first = check.problems[0]!;
+    const where = first.line ? `${file}:${first.line}:${first.column}` : file;
+    throw new CurvectlError('BAD_CONFIG', sentence(`${where}: ${first.message}`), {
+      hint: 'Fix the YAML syntax at that line (indentation, quotes, colons).',
+      details: { file, ...(first.line ? { line: first.line, column: first.column } : {}), errors: check.problems.map((p) => p.message.replace(/^invalid YAML: /, '')) },
+    });
   }
+  const problems = check.problems;
+  const first = problems[0]!;
   const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
   throw new CurvectlError('BAD_CONFIG', sentence(`${file}: ${first.path}: ${first.message}${first.line ? ` (line ${first.line})` : ''}${more}`), {
-    hint: 'Fix curvectl.yaml; the README lists every setting.',
+    hint: 'Fix curvectl.yaml; the README lists every setting. "curvectl config validate" lists every problem.',
     details: { file, problems },
   });
 }
@@ -219,6 +244,8 @@ interface ZodDefLike {
   discriminator?: string;
   values?: unknown[];
   valueType?: { _zod?: { def?: ZodDefLike } };
+  /** A transform's input side (the YAML shape). */
+  in?: { _zod?: { def?: ZodDefLike } };
 }
 
 function defOf(schema: unknown): ZodDefLike | undefined {
@@ -227,8 +254,10 @@ function defOf(schema: unknown): ZodDefLike | undefined {
 
 function unwrap(def: ZodDefLike | undefined): ZodDefLike | undefined {
   let d = def;
-  while (d && (d.type === 'default' || d.type === 'optional' || d.type === 'nullable' || d.type === 'prefault' || d.type === 'readonly')) {
-    d = defOf(d.innerType);
+  while (d) {
+    if (d.type === 'default' || d.type === 'optional' || d.type === 'nullable' || d.type === 'prefault' || d.type === 'readonly') d = defOf(d.innerType);
+    else if (d.type === 'pipe') d = defOf(d.in);
+    else break;
   }
   return d;
 }

@@ -6,6 +6,7 @@ import { cp, mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CurvectlError } from '../core/errors.js';
+import { configJsonSchemaText, SCHEMA_FILE_NAME } from './json-schema.js';
 
 /** The terraform/ directory shipped with curvectl (next to dist/ in the package). */
 export function packagedTerraformDir(): string {
@@ -39,6 +40,7 @@ async function exists(p: string): Promise<boolean> {
 export interface ScaffoldResult {
   readonly configPath: string;
   readonly terraformDir: string;
+  readonly schemaPath: string;
   readonly written: readonly string[];
 }
 
@@ -52,7 +54,7 @@ export async function scaffold(options: {
   const configPath = path.join(dir, 'curvectl.yaml');
   const terraformDir = path.join(dir, 'terraform');
   if (!options.force) {
-    for (const p of [configPath, terraformDir]) {
+    for (const p of [configPath, terraformDir, path.join(dir, SCHEMA_FILE_NAME)]) {
       if (await exists(p)) {
         throw new CurvectlError('REFUSED', `${p} already exists; init changed nothing.`, {
           hint: 'Choose an empty directory, or pass --force to overwrite curvectl.yaml and the stacks (state files are kept).',
@@ -72,5 +74,8 @@ export async function scaffold(options: {
   const readme = path.join(source, 'README.md');
   if (await exists(readme)) await cp(readme, path.join(terraformDir, 'README.md'), { force: true });
   await writeFile(configPath, options.configText, { mode: 0o644 });
-  return { configPath, terraformDir, written: [configPath, path.join(terraformDir, 'modules'), path.join(terraformDir, 'stacks')] };
+  // The schema the file's first line points editors at; "curvectl config schema" regenerates it.
+  const schemaPath = path.join(dir, SCHEMA_FILE_NAME);
+  await writeFile(schemaPath, configJsonSchemaText(), { mode: 0o644 });
+  return { configPath, terraformDir, schemaPath, written: [configPath, schemaPath, path.join(terraformDir, 'modules'), path.join(terraformDir, 'stacks')] };
 }

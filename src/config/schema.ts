@@ -4,61 +4,143 @@
  */
 import { z } from 'zod';
 import { isValidDnsName } from '../core/names.js';
-import { DURATION_PATTERN } from '../core/duration.js';
+import { DURATION_PATTERN, parseDuration } from '../core/duration.js';
+import { parseCondition } from '../core/gates/condition.js';
+import { Template } from '../core/gates/placeholders.js';
+import type { Gate, GateSpec, MetricSelector } from '../core/gates/spec.js';
 
 const duration = z
   .string()
   .regex(DURATION_PATTERN, 'expected a duration like "30s", "5m", "1h" or "0s"');
 
+/** A duration in curvectl.yaml, turned into milliseconds once, at load. Defaults go through it too (prefault). */
+const durationMs = duration.transform((text) => parseDuration(text));
+
 const dnsName = z.string().refine(isValidDnsName, 'expected a DNS name like "api.example.com"');
 
-const argv = z.array(z.string().min(1)).min(1, 'expected at least the program to run');
+/** A string that may hold {cluster}, {ingress} or {weight}: rendered per cluster by the gate. */
+const template = z.string().transform((text) => new Template(text));
+const templateMin1 = z.string().min(1).transform((text) => new Template(text));
 
-/** Gates a shift checks on the target cluster before and during each bake. Placeholders: {cluster}, {ingress}. */
+/** "< 0.01", ">= 0.99", "between 0.9 and 1": parsed once, here. */
+const condition = z.string().transform((text, ctx) => {
+  const parsed = parseCondition(text);
+  if ('error' in parsed) {
+    ctx.addIssue({ code: 'custom', message: parsed.error });
+    return z.NEVER;
+  }
+  return parsed;
+});
+
+/** Header name -> the name of the environment variable that holds its value (never the value itself). */
+const headersFromEnv = z
+  .record(
+    z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'expected an HTTP header name like "Authorization"'),
+    z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected the name of an environment variable like "PROMETHEUS_TOKEN"'),
+  )
+  .default({});
+
+/** An http(s) URL that may hold placeholders. */
+const httpUrl = z
+  .string()
+  .regex(/^https?:\/\/\S+$/, 'expected an http:// or https:// URL, like "http://prometheus.{cluster}.internal:9090"')
+  .transform((t) => new Template(t));
+
+const argv = z.array(templateMin1).min(1, 'expected at least the program to run');
+
+const metricSelector = z
+  .strictObject({ metricName: z.string().min(1), dimensions: z.record(z.string(), z.string()).default({}) })
+  .transform(
+    (m): MetricSelector => ({
+      metricName: new Template(m.metricName),
+      dimensions: Object.fromEntries(Object.entries(m.dimensions).map(([k, v]) => [k, new Template(v)])),
+    }),
+  );
+
+/**
+ * Gates a shift checks on the target cluster before and during each bake. The YAML shape is
+ * parsed into the core's GateSpec (durations in ms, placeholders as Templates) right here.
+ */
 export const gateSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('eks'),
     /** Expected Kubernetes version; default: the version the cluster stack reports. */
     version: z.string().optional(),
-  }),
-  z.strictObject({ type: z.literal('nodegroups') }),
+  }).transform((g): Gate<'eks'> => g),
+  z.strictObject({ type: z.literal('nodegroups') }).transform((g): Gate<'nodegroups'> => g),
   z.strictObject({
     type: z.literal('target-health'),
     /** Fraction of targets that must be healthy (default 1). */
     minHealthy: z.number().min(0).max(1).default(1),
-  }),
+  }).transform((g): Gate<'target-health'> => g),
   z.strictObject({
     type: z.literal('alarm'),
-    alarms: z.array(z.string().min(1)).min(1),
+    alarms: z.array(templateMin1).min(1),
     /** Whether INSUFFICIENT_DATA counts as passing (default false: unknown is not healthy). */
     allowInsufficientData: z.boolean().default(false),
-  }),
+  }).transform((g): Gate<'alarm'> => g),
   z.strictObject({
     type: z.literal('metric'),
-    namespace: z.string().min(1),
-    errors: z.strictObject({ metricName: z.string().min(1), dimensions: z.record(z.string(), z.string()).default({}) }),
-    total: z.strictObject({ metricName: z.string().min(1), dimensions: z.record(z.string(), z.string()).default({}) }),
+    namespace: templateMin1,
+    errors: metricSelector,
+    total: metricSelector,
     /** Highest acceptable errors/total ratio over the window, e.g. 0.01 for 1%. */
     maxRatio: z.number().min(0).max(1),
-    window: duration.default('5m'),
+    window: durationMs.prefault('5m'),
     /** Below this many requests in the window the ratio is not judged (too little traffic). */
     minTotal: z.number().int().min(0).default(0),
-  }),
+  }).transform(({ window, ...g }): Gate<'metric'> => ({ ...g, windowMs: window })),
   z.strictObject({
     type: z.literal('http'),
-    url: z.string().min(1),
+    url: templateMin1,
     /** Host header to send (e.g. the public API name) when probing a load balancer directly. */
-    host: z.string().optional(),
+    host: template.optional(),
     expectStatus: z.number().int().min(100).max(599).default(200),
-    timeout: duration.default('5s'),
-  }),
+    timeout: durationMs.prefault('5s'),
+  }).transform(({ timeout, ...g }): Gate<'http'> => ({ ...g, timeoutMs: timeout })),
   z.strictObject({
     type: z.literal('command'),
     argv,
-    timeout: duration.default('60s'),
-  }),
+    timeout: durationMs.prefault('60s'),
+  }).transform(({ timeout, ...g }): Gate<'command'> => ({ ...g, timeoutMs: timeout })),
+  z.strictObject({
+    type: z.literal('prometheus'),
+    /** The server's base URL; placeholders allowed, so each cluster can have its own. */
+    address: httpUrl,
+    query: templateMin1,
+    condition,
+    headersFromEnv,
+    timeout: durationMs.prefault('10s'),
+  }).transform(({ timeout, ...g }): Gate<'prometheus'> => ({ ...g, timeoutMs: timeout })),
+  z.strictObject({
+    type: z.literal('web'),
+    url: httpUrl,
+    /** GET (default), or POST with the check's context (cluster, step, weights, operation id) as JSON. */
+    method: z.enum(['GET', 'POST']).default('GET'),
+    /** A JSONPath into the JSON answer, e.g. "$.approved"; then `condition` decides. */
+    jsonPath: z.string().regex(/^\$/, 'expected a JSONPath starting with "$", like "$.approved"').optional(),
+    condition: condition.optional(),
+    /** Without jsonPath: the status that passes (default any 2xx). */
+    expectStatus: z.number().int().min(100).max(599).optional(),
+    headersFromEnv,
+    timeout: durationMs.prefault('10s'),
+  })
+    .superRefine((g, ctx) => {
+      if (g.jsonPath !== undefined && g.condition === undefined) ctx.addIssue({ code: 'custom', path: ['condition'], message: 'missing; a jsonPath needs a condition, like "== 1"' });
+      if (g.jsonPath === undefined && g.condition !== undefined) ctx.addIssue({ code: 'custom', path: ['jsonPath'], message: 'missing; a condition applies to the value a jsonPath selects' });
+      if (g.jsonPath !== undefined && g.expectStatus !== undefined) ctx.addIssue({ code: 'custom', path: ['expectStatus'], message: 'not with a jsonPath: then the answer must be 2xx and the condition decides' });
+    })
+    .transform(({ timeout, jsonPath, condition: c, expectStatus, ...g }): Gate<'web'> => ({
+      ...g,
+      ...(jsonPath !== undefined && c !== undefined ? { select: { path: jsonPath, condition: c } } : {}),
+      ...(expectStatus !== undefined ? { expectStatus } : {}),
+      timeoutMs: timeout,
+    })),
 ]);
-export type GateConfig = z.infer<typeof gateSchema>;
+/** A gate as curvectl.yaml spells it. */
+export type GateInput = z.input<typeof gateSchema>;
+/** What the schema makes of it: the core's GateSpec. */
+export type GateConfig = GateSpec;
 
 export const stateSchema = z.discriminatedUnion('backend', [
   z.strictObject({
@@ -71,8 +153,8 @@ export const stateSchema = z.discriminatedUnion('backend', [
     table: z.string().min(3).max(255),
     region: z.string().optional(),
     /** How long a lock lease lasts without renewal. */
-    lease: duration.default('60s'),
-  }),
+    lease: durationMs.prefault('60s'),
+  }).transform(({ lease, ...s }) => ({ ...s, leaseMs: lease })),
 ]);
 
 export const terraformBackendSchema = z.discriminatedUnion('type', [
@@ -125,21 +207,23 @@ export const configSchema = z.strictObject({
   shift: z
     .strictObject({
       step: z.number().int().min(1).max(100).default(10),
-      bake: duration.default('5m'),
+      bake: durationMs.prefault('5m'),
       /** How often gates are polled during a bake. */
-      gateInterval: duration.default('10s'),
+      gateInterval: durationMs.prefault('10s'),
       /** Consecutive gate errors (not failures: errors reaching the signal) tolerated before they count as a failure. */
       gateErrorLimit: z.number().int().min(1).default(3),
     })
-    .default({ step: 10, bake: '5m', gateInterval: '10s', gateErrorLimit: 3 }),
+    .transform(({ bake, gateInterval, ...s }) => ({ ...s, bakeMs: bake, gateIntervalMs: gateInterval }))
+    .prefault({}),
   retire: z
     .strictObject({
       /** How long a cluster must have had weight 0 before it may be destroyed; default twice the TTL. */
-      drain: duration.optional(),
+      drain: durationMs.optional(),
     })
-    .default({}),
+    .transform(({ drain }) => (drain === undefined ? {} : { drainMs: drain }))
+    .prefault({}),
   gates: z.array(gateSchema).default([{ type: 'eks' }, { type: 'nodegroups' }]),
-  state: stateSchema.default({ backend: 'local', dir: '.curvectl' }),
+  state: stateSchema.prefault({ backend: 'local' }),
 });
 
 export type CurvectlConfig = z.infer<typeof configSchema>;

@@ -3,6 +3,7 @@
  * in src/io: interactive (inquirer + ora + chalk), non-interactive (--yes / no TTY), JSON, and a
  * scripted one for tests. Every request has a stable code so tests and logs can refer to it.
  */
+import type { GateResultView } from './gates/types.js';
 import type { ChangeSummary, LockStatus, Weights } from './ports.js';
 
 export type Level = 'debug' | 'info' | 'warn' | 'error' | 'success';
@@ -22,13 +23,6 @@ export interface Progress {
   fail(text?: string): void;
   /** Stops without a final line (e.g. before a prompt). */
   stop(): void;
-}
-
-export interface GateResultView {
-  readonly gate: string;
-  readonly cluster: string;
-  readonly outcome: 'pass' | 'fail' | 'error';
-  readonly reason: string;
 }
 
 /** Structured things the host renders (text hosts) or collects (the JSON host). */

@@ -2,7 +2,8 @@
  * Pure text renderers: weights as bars, plans, gate results, the status table. They take a `Paint`
  * (chalk, or identity when colour is off) so tests can assert exact text.
  */
-import type { GateResultView, View } from '../core/io-host.js';
+import type { GateResultView } from '../core/gates/types.js';
+import type { View } from '../core/io-host.js';
 import type { LockStatus, Weights } from '../core/ports.js';
 import type { StatusReport } from '../core/status.js';
 import { formatDuration } from '../core/duration.js';

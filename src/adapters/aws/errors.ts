@@ -1,6 +1,13 @@
 /**
  * SDK errors -> CurvectlError, with a hint the operator can act on. Messages name the API action
  * ("route53:ChangeResourceRecordSets") and never include credentials (scrubbed anyway).
+ *
+ * Errors are classified by what the SDK gives as structure, never by their message text: the error
+ * name (the service's error code, "ThrottlingException"), `$metadata.httpStatusCode`, `$retryable`
+ * and, for network failures, Node's `code` (AWS SDK for JavaScript v3 developer guide, "Handling errors").
+ * The one SDK error with no structure at all is the region resolver's plain `Error("Region is
+ * missing")` (@smithy/core resolveRegionConfig): `isMissingRegion` recognises it by that exact,
+ * whole message on an error with no name, code or metadata, which is all the SDK gives.
  */
 import { CurvectlError, isCurvectlError } from '../../core/errors.js';
 import { redact as scrubSecrets } from '../../core/redact.js';
@@ -41,6 +48,9 @@ const BAD_CREDENTIALS = new Set([
   'MissingAuthenticationTokenException',
 ]);
 
+/** HTTP statuses that mean "slow down" whatever the service calls the error. */
+const THROTTLING_STATUS = new Set([429]);
+
 const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
 
 /** The error's name as AWS reports it ("AccessDenied", "Throttling", ...). */
@@ -66,20 +76,14 @@ export function mapAwsError(err: unknown, action: string): unknown {
     ...(e.$metadata?.requestId ? { requestId: e.$metadata.requestId } : {}),
   };
 
-  if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
+  if (name === 'CredentialsProviderError') {
     return new CurvectlError('ENVIRONMENT', 'No AWS credentials were found.', {
       hint: 'Set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run aws sso login.',
       cause: err,
       details,
     });
   }
-  if (/Region is missing/i.test(message)) {
-    return new CurvectlError('ENVIRONMENT', 'No AWS region is configured.', {
-      hint: 'Set region in curvectl.yaml, or AWS_REGION in the environment.',
-      cause: err,
-      details,
-    });
-  }
+  if (isMissingRegion(err)) return missingRegionError(err, details);
   if (BAD_CREDENTIALS.has(name)) {
     return new CurvectlError('ENVIRONMENT', `AWS rejected the credentials (${name}) when calling ${action}.`, {
       hint: 'Refresh them (aws sso login, or new keys) and check which identity is used with aws sts get-caller-identity.',
@@ -87,14 +91,15 @@ export function mapAwsError(err: unknown, action: string): unknown {
       details,
     });
   }
-  if (ACCESS_DENIED.has(name) || (e.$metadata?.httpStatusCode === 403 && !THROTTLING.has(name))) {
+  const status = e.$metadata?.httpStatusCode;
+  if (ACCESS_DENIED.has(name) || (status === 403 && !THROTTLING.has(name))) {
     return new CurvectlError('AWS', `Access denied to ${action}.`, {
       hint: `Allow ${action} for the identity curvectl runs as (aws sts get-caller-identity shows which one).`,
       cause: err,
       details,
     });
   }
-  if (THROTTLING.has(name) || e.$retryable?.throttling) {
+  if (THROTTLING.has(name) || e.$retryable?.throttling || (status !== undefined && THROTTLING_STATUS.has(status))) {
     return new CurvectlError('AWS', `AWS kept throttling ${action} after retrying (${name}).`, {
       hint: 'Wait a minute and run the command again; other tools may be using the same account quota.',
       cause: err,
@@ -110,6 +115,27 @@ export function mapAwsError(err: unknown, action: string): unknown {
     });
   }
   return new CurvectlError('AWS', `${action} failed: ${name}: ${message}`, { cause: err, details });
+}
+
+/** No region in the configuration, the environment or the profile. */
+export function missingRegionError(cause?: unknown, details?: Record<string, unknown>): CurvectlError {
+  return new CurvectlError('ENVIRONMENT', 'No AWS region is configured.', {
+    hint: 'Set region in curvectl.yaml, or AWS_REGION in the environment.',
+    ...(cause === undefined ? {} : { cause }),
+    ...(details ? { details } : {}),
+  });
+}
+
+/** The SDK region resolver's error: a plain Error, nothing but this exact message (see the top of this file). */
+export function isMissingRegion(err: unknown): boolean {
+  if (!(err instanceof Error) || err.name !== 'Error') return false;
+  const e = err as SdkErrorLike;
+  return err.message === 'Region is missing' && e.$metadata === undefined && e.code === undefined;
+}
+
+/** The HTTP status of the response an SDK error came from; undefined when there was none. */
+export function httpStatusOf(err: unknown): number | undefined {
+  return ((err ?? {}) as SdkErrorLike).$metadata?.httpStatusCode;
 }
 
 /** Runs one SDK call and maps what it throws. */

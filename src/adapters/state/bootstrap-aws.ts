@@ -8,11 +8,11 @@ import type * as S3 from '@aws-sdk/client-s3';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CurvectlError } from '../../core/errors.js';
 import type { BucketFacts, StateBootstrapPort, TableFacts, TableKeys } from '../../core/state-bootstrap.js';
-import { lazy, packageVersion } from '../aws/clients.js';
-import { awsCall, awsErrorName, mapAwsError } from '../aws/errors.js';
+import { perRegion, sdkLoader, type SdkLoader } from '../aws/client-factory.js';
+import { awsCall, awsErrorName, httpStatusOf, mapAwsError, missingRegionError } from '../aws/errors.js';
 
-export type S3Loader = (region: string | undefined) => Promise<{ sdk: typeof S3; client: S3.S3Client }>;
-export type DynamoLoader = (region: string | undefined) => Promise<{ sdk: typeof DDB; client: DDB.DynamoDBClient }>;
+export type S3Loader = (region: string | undefined) => ReturnType<SdkLoader<typeof S3, S3.S3Client>>;
+export type DynamoLoader = (region: string | undefined) => ReturnType<SdkLoader<typeof DDB, DDB.DynamoDBClient>>;
 
 export interface AwsStateBootstrapOptions {
   /** Default: the SDK modules, imported on first use. Tests pass mocks. */
@@ -26,29 +26,6 @@ export interface AwsStateBootstrapOptions {
 
 const TABLE_POLL_MS = 1_000;
 
-function clientConfig(region: string | undefined) {
-  return {
-    ...(region ? { region } : {}),
-    maxAttempts: 5,
-    retryMode: 'adaptive' as const,
-    customUserAgent: `curvectl/${packageVersion()}`,
-  };
-}
-
-/** One memoised loader per region. */
-function perRegion<T>(make: (region: string | undefined) => Promise<T>): (region: string | undefined) => Promise<T> {
-  const cache = new Map<string, () => Promise<T>>();
-  return (region) => {
-    const key = region ?? '';
-    let get = cache.get(key);
-    if (!get) {
-      get = lazy(() => make(region));
-      cache.set(key, get);
-    }
-    return get();
-  };
-}
-
 export class AwsStateBootstrap implements StateBootstrapPort {
   private readonly s3: S3Loader;
   private readonly ddb: DynamoLoader;
@@ -58,16 +35,10 @@ export class AwsStateBootstrap implements StateBootstrapPort {
   constructor(options: AwsStateBootstrapOptions = {}) {
     this.s3 =
       options.s3 ??
-      perRegion(async (region) => {
-        const sdk = await import('@aws-sdk/client-s3');
-        return { sdk, client: new sdk.S3Client(clientConfig(region)) };
-      });
+      perRegion((region) => sdkLoader(() => import('@aws-sdk/client-s3'), (sdk, c) => new sdk.S3Client(c), region ? { region } : {}));
     this.ddb =
       options.dynamodb ??
-      perRegion(async (region) => {
-        const sdk = await import('@aws-sdk/client-dynamodb');
-        return { sdk, client: new sdk.DynamoDBClient(clientConfig(region)) };
-      });
+      perRegion((region) => sdkLoader(() => import('@aws-sdk/client-dynamodb'), (sdk, c) => new sdk.DynamoDBClient(c), region ? { region } : {}));
     this.tableTimeoutMs = options.tableTimeoutMs ?? 5 * 60_000;
     this.sleep = options.sleep ?? ((ms, signal) => delay(ms, undefined, signal ? { signal } : undefined));
   }
@@ -83,10 +54,7 @@ export class AwsStateBootstrap implements StateBootstrapPort {
       cause = err;
     }
     if (!resolved) {
-      throw new CurvectlError('ENVIRONMENT', 'No AWS region is configured.', {
-        hint: 'Set region in curvectl.yaml, or AWS_REGION in the environment.',
-        ...(cause === undefined ? {} : { cause }),
-      });
+      throw missingRegionError(cause);
     }
     return resolved;
   }
@@ -99,7 +67,7 @@ export class AwsStateBootstrap implements StateBootstrapPort {
     try {
       await client.send(new sdk.HeadBucketCommand({ Bucket: name }), { abortSignal: signal });
     } catch (err) {
-      const status = httpStatus(err);
+      const status = httpStatusOf(err);
       if (awsErrorName(err) === 'NotFound' || awsErrorName(err) === 'NoSuchBucket' || status === 404) return { exists: false };
       if (status === 403) {
         throw new CurvectlError('REFUSED', `The S3 bucket ${name} exists but this identity cannot use it (another account owns it, or a policy denies access).`, {
@@ -268,10 +236,6 @@ export class AwsStateBootstrap implements StateBootstrapPort {
       ),
     );
   }
-}
-
-function httpStatus(err: unknown): number | undefined {
-  return (err as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
 }
 
 function keysOf(table: DDB.TableDescription | undefined): TableKeys | undefined {

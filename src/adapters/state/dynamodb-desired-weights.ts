@@ -1,7 +1,7 @@
 /**
  * The team's desired weights, in the same DynamoDB table as the lock and the journal, so that every
  * operator's checkout decides from, and applies, the same weights (TerraformStacks keeps each
- * checkout's traffic var file a copy of them; see DesiredWeightsStore in terraform/stacks.ts).
+ * checkout's traffic var file a copy of them; see the DesiredWeightsStore port, core/ports/desired-weights-store.ts).
  *
  * One item: pk `desired#traffic`, sk `weights`; attributes `weights` (the map as JSON text),
  * `version` (N, 1 for the first write, +1 on every write), `updatedAt` (ISO 8601), `updatedBy`
@@ -18,10 +18,10 @@
 import type * as DDB from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { CurvectlError } from '../../core/errors.js';
-import type { Weights } from '../../core/ports.js';
-import type { DesiredWeightsStore } from '../terraform/stacks.js';
+import type { LockInfo, Weights } from '../../core/ports.js';
+import type { DesiredWeightsStore } from '../../core/ports/desired-weights-store.js';
+import type { SdkLoader } from '../aws/client-factory.js';
 import { awsErrorName } from '../aws/errors.js';
-import type { DynamoDbLoader, LeasedLockHandle } from './dynamodb.js';
 
 export const DESIRED_WEIGHTS_KEY = { pk: 'desired#traffic', sk: 'weights' } as const;
 
@@ -30,12 +30,13 @@ type Item = Record<string, DDB.AttributeValue>;
 /** A lease this process holds: its token (the lock item's `token`) and its handle. */
 export interface HeldLease {
   readonly token: string;
-  readonly handle: Pick<LeasedLockHandle, 'lost' | 'info'>;
+  /** The lock's handle (a LeasedLockHandle of dynamodb.ts): `lost` is set once the lease is gone. */
+  readonly handle: { readonly lost: CurvectlError | undefined; readonly info: LockInfo };
 }
 
 export interface DynamoDbDesiredWeightsOptions {
   readonly table: string;
-  readonly load: DynamoDbLoader;
+  readonly load: SdkLoader<typeof DDB, DDB.DynamoDBClient>;
   readonly now: () => Date;
   /** Who writes, for `updatedBy`: "owner@host (pid N)". */
   readonly writer: string;

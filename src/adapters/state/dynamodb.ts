@@ -43,11 +43,11 @@ import os from 'node:os';
 import { CurvectlError } from '../../core/errors.js';
 import { formatDuration } from '../../core/duration.js';
 import type { JournalEvent, LockHandle, LockInfo, LockStatus, StateStore } from '../../core/ports.js';
-import { lazy, packageVersion } from '../aws/clients.js';
+import { sdkLoader, type SdkLoader } from '../aws/client-factory.js';
 import { awsErrorName, mapAwsError } from '../aws/errors.js';
 import { DynamoDbDesiredWeights, type HeldLease } from './dynamodb-desired-weights.js';
 
-export type DynamoDbLoader = () => Promise<{ sdk: typeof DDB; client: DDB.DynamoDBClient }>;
+export type DynamoDbLoader = SdkLoader<typeof DDB, DDB.DynamoDBClient>;
 
 export const DEFAULT_LEASE_MS = 60_000;
 /** The partition key of every journal event. */
@@ -139,17 +139,11 @@ export class DynamoDbStateStore implements StateStore {
     this.pid = options.pid ?? process.pid;
     this.now = options.now ?? (() => new Date());
     this.warn = options.onWarning ?? (() => undefined);
-    const config = {
-      ...(options.region ? { region: options.region } : {}),
-      maxAttempts: options.maxAttempts ?? 5,
-      retryMode: 'adaptive' as const,
-      customUserAgent: `curvectl/${packageVersion()}`,
-    };
     this.load =
       options.load ??
-      lazy(async () => {
-        const sdk = await import('@aws-sdk/client-dynamodb');
-        return { sdk, client: new sdk.DynamoDBClient(config) };
+      sdkLoader(() => import('@aws-sdk/client-dynamodb'), (sdk, c) => new sdk.DynamoDBClient(c), {
+        ...(options.region ? { region: options.region } : {}),
+        ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
       });
   }
 

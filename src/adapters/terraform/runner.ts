@@ -438,16 +438,20 @@ export class Terraform {
     await this.version(options);
     return withDirLock(dir, async () => {
       const { stdout } = await this.runSimple(dir, outputJsonArgs(), workspace, options.signal, options.stack ?? path.basename(dir));
+      let parsed: unknown;
+      let cause: unknown;
       try {
-        const parsed: unknown = JSON.parse(stdout.trim() === '' ? '{}' : stdout);
-        if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
-        return parsed as Record<string, TerraformOutput>;
+        parsed = JSON.parse(stdout.trim() === '' ? '{}' : stdout);
       } catch (err) {
+        cause = err;
+      }
+      if (cause !== undefined || !parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
         throw new CurvectlError('TERRAFORM', `terraform output -json printed something that is not a JSON object in ${dir}.`, {
-          cause: err,
+          ...(cause === undefined ? {} : { cause }),
           hint: `Run "${this.commandLine(dir, outputJsonArgs(), workspace)}" to see what it prints.`,
         });
       }
+      return parsed as Record<string, TerraformOutput>;
     });
   }
 

@@ -37,6 +37,7 @@ import type {
   Stacks,
   Weights,
 } from '../../core/ports.js';
+import type { DesiredWeightsStore } from '../../core/ports/desired-weights-store.js';
 import { writeFileAtomic } from '../fs-atomic.js';
 import { applyPlanArgs, workspaceNewArgs } from './argv.js';
 import { CURVECTL_DATA_DIR, type Terraform } from './runner.js';
@@ -47,22 +48,6 @@ export const TRAFFIC_SETTINGS_FILE = 'curvectl.auto.tfvars.json';
 export const WEIGHTS_FILE = 'cluster_weighting.auto.tfvars.json';
 export const OVERRIDE_FILE = 'curvectl_override.tf';
 const OVERRIDE_MARKER = '# Written by curvectl';
-
-/**
- * The desired weights shared by every operator's checkout (DynamoDB for a team). The core never
- * sees it: TerraformStacks keeps the traffic var file in step with it.
- */
-export interface DesiredWeightsStore {
-  /** Where the weights live, for messages: "DynamoDB table curvectl (item desired#traffic)". */
-  readonly description: string;
-  /** The shared weights; undefined when none have been stored yet. */
-  read(): Promise<Weights | undefined>;
-  /**
-   * Stores the weights. Only while this process holds the traffic lock, and only if nobody wrote
-   * since this process last read them (a lost update fails instead of being overwritten).
-   */
-  write(weights: Weights): Promise<void>;
-}
 
 export interface TerraformStacksOptions {
   readonly terraform: Terraform;

@@ -22,7 +22,7 @@ export async function run(ctx: Context, options: Record<string, unknown>, args: 
       platform: loaded.config.platform.enabled && !options.skipPlatform,
       dryRun: ctx.globals.dryRun,
       gateTimeoutMs: parseDuration('20m'),
-      gateIntervalMs: parseDuration(loaded.config.shift.gateInterval),
+      gateIntervalMs: loaded.config.shift.gateIntervalMs,
     },
   );
   switch (outcome.kind) {

@@ -13,18 +13,17 @@ export async function run(ctx: Context, options: Record<string, unknown>): Promi
   const c = loaded.config;
   const version = options.kubernetesVersion === undefined ? c.cluster.kubernetesVersion : String(options.kubernetesVersion);
   if (!/^1\.\d{2}$/.test(version)) throw badInput(`"${version}" is not a valid --kubernetes-version: use an EKS minor version like 1.31.`);
-  const drainText = options.drain === undefined ? c.retire.drain : String(options.drain);
   const request = {
     from: String(options.from),
     to: String(options.to),
     kubernetesVersion: version,
     platform: c.platform.enabled && !options.skipPlatform,
     step: options.step === undefined ? c.shift.step : parseInteger(options.step, '--step', 1, 100, 'percentage points'),
-    bakeMs: parseDuration(options.bake === undefined ? c.shift.bake : String(options.bake), '--bake'),
+    bakeMs: options.bake === undefined ? c.shift.bakeMs : parseDuration(String(options.bake), '--bake'),
     allowShortBake: Boolean(options.allowShortBake),
-    gateIntervalMs: parseDuration(c.shift.gateInterval),
+    gateIntervalMs: c.shift.gateIntervalMs,
     gateTimeoutMs: parseDuration('20m'),
-    drainMs: drainText === undefined ? 2 * c.dns.ttl * 1000 : parseDuration(drainText, '--drain'),
+    drainMs: options.drain === undefined ? (c.retire.drainMs ?? 2 * c.dns.ttl * 1000) : parseDuration(String(options.drain), '--drain'),
     dryRun: ctx.globals.dryRun,
   };
   const [base, aws] = await Promise.all([shiftDeps(ctx), ctx.aws()]);

@@ -9,8 +9,8 @@ export const mutates = true;
 export async function run(ctx: Context, options: Record<string, unknown>, args: readonly unknown[]): Promise<CommandResult> {
   const name = String(args[0]);
   const loaded = await ctx.config();
-  const drainText = options.drain === undefined ? loaded.config.retire.drain : String(options.drain);
-  const drainMs = drainText === undefined ? 2 * loaded.config.dns.ttl * 1000 : parseDuration(drainText, '--drain');
+  const drainMs =
+    options.drain === undefined ? (loaded.config.retire.drainMs ?? 2 * loaded.config.dns.ttl * 1000) : parseDuration(String(options.drain), '--drain');
   const [stacks, aws, state, clock] = await Promise.all([ctx.stacks(), ctx.aws(), ctx.state(), ctx.clock()]);
   const outcome = await retireCluster(
     { stacks, dns: aws.dns, state, io: ctx.io, clock, actor: ctx.actor, signal: ctx.interrupts.signal, leftovers: aws.leftovers },

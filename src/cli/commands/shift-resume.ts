@@ -12,7 +12,7 @@ export async function run(ctx: Context, options: Record<string, unknown>): Promi
   const outcome = await resumeShift(await shiftDeps(ctx), {
     ...(options.bake === undefined ? {} : { bakeMs: parseDuration(String(options.bake), '--bake') }),
     ...(options.allowShortBake ? { allowShortBake: true } : {}),
-    gateIntervalMs: parseDuration(loaded.config.shift.gateInterval),
+    gateIntervalMs: loaded.config.shift.gateIntervalMs,
   });
   return shiftResult(outcome);
 }

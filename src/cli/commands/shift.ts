@@ -18,7 +18,7 @@ export async function run(ctx: Context, options: Record<string, unknown>): Promi
   const shift = loaded.config.shift;
   const step = options.step === undefined ? shift.step : parseInteger(options.step, '--step', 1, 100, 'percentage points');
   const until = parseInteger(options.until ?? '100', '--until', 0, 100, 'percent');
-  const bakeMs = parseDuration(options.bake === undefined ? shift.bake : String(options.bake), '--bake');
+  const bakeMs = options.bake === undefined ? shift.bakeMs : parseDuration(String(options.bake), '--bake');
   const { runShift } = await import('../../core/shift/index.js');
   const outcome = await runShift(await shiftDeps(ctx), {
     to,
@@ -28,7 +28,7 @@ export async function run(ctx: Context, options: Record<string, unknown>): Promi
     allowShortBake: Boolean(options.allowShortBake),
     ...(from === undefined ? {} : { from }),
     dryRun: ctx.globals.dryRun,
-    gateIntervalMs: parseDuration(shift.gateInterval),
+    gateIntervalMs: shift.gateIntervalMs,
   });
   return shiftResult(outcome);
 }

@@ -1,12 +1,14 @@
 /** alarm and metric gates (CloudWatch). */
-import { formatDuration, parseDuration } from '../duration.js';
-import type { Gate, GateEnv, GateTarget, GateVerdict } from './types.js';
+import { formatDuration } from '../duration.js';
+import type { MetricSelector } from './spec.js';
+import type { Gate } from './spec.js';
+import type { GateEnv, GateTarget, GateVerdict } from './types.js';
 import { oneLine, percent, plural } from './text.js';
 
-export async function checkAlarms(gate: Gate<'alarm'>, _target: GateTarget, env: GateEnv): Promise<GateVerdict> {
+export async function checkAlarms(gate: Gate<'alarm'>, target: GateTarget, env: GateEnv): Promise<GateVerdict> {
   const cloudwatch = env.ports.cloudwatch;
   if (!cloudwatch) return { outcome: 'error', reason: 'no CloudWatch client is available to this command' };
-  const names = [...new Set(gate.alarms)];
+  const names = [...new Set(gate.alarms.map((a) => a.render(env.placeholders)))];
   const states = await cloudwatch.alarmStates(names, env.signal);
   const byName = new Map(states.map((s) => [s.name, s] as const));
   // A missing alarm is a configuration or naming problem, not a verdict on the cluster: error.
@@ -23,15 +25,16 @@ export async function checkAlarms(gate: Gate<'alarm'>, _target: GateTarget, env:
   return { outcome: 'pass', reason: names.length === 1 ? `${names[0]} OK` : `${plural(names.length, 'alarm')} OK` };
 }
 
-export async function checkMetric(gate: Gate<'metric'>, _target: GateTarget, env: GateEnv): Promise<GateVerdict> {
+export async function checkMetric(gate: Gate<'metric'>, target: GateTarget, env: GateEnv): Promise<GateVerdict> {
   const cloudwatch = env.ports.cloudwatch;
   if (!cloudwatch) return { outcome: 'error', reason: 'no CloudWatch client is available to this command' };
-  const windowMs = parseDuration(gate.window, 'metric window');
+  const windowMs = gate.windowMs;
   const end = env.clock.now();
   const start = new Date(end.getTime() - windowMs);
+  const namespace = gate.namespace.render(env.placeholders);
   const [errors, total] = await Promise.all([
-    cloudwatch.sumMetric({ namespace: gate.namespace, ...gate.errors, start, end }, env.signal),
-    cloudwatch.sumMetric({ namespace: gate.namespace, ...gate.total, start, end }, env.signal),
+    cloudwatch.sumMetric({ namespace, ...metric(gate.errors, env), start, end }, env.signal),
+    cloudwatch.sumMetric({ namespace, ...metric(gate.total, env), start, end }, env.signal),
   ]);
   const window = formatDuration(windowMs);
   // With no (or too little) traffic a ratio means nothing; a cluster at weight 0 gets none.
@@ -41,4 +44,10 @@ export async function checkMetric(gate: Gate<'metric'>, _target: GateTarget, env
   const ratio = errors / total;
   const summary = `${percent(ratio)} errors (${errors}/${total}) in ${window}, max ${percent(gate.maxRatio)}`;
   return { outcome: ratio <= gate.maxRatio ? 'pass' : 'fail', reason: summary };
+}
+
+function metric(selector: MetricSelector, env: GateEnv): { metricName: string; dimensions: Record<string, string> } {
+  const dimensions: Record<string, string> = {};
+  for (const [name, value] of Object.entries(selector.dimensions)) dimensions[name] = value.render(env.placeholders);
+  return { metricName: selector.metricName.render(env.placeholders), dimensions };
 }

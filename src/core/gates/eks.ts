@@ -1,5 +1,6 @@
 /** eks and nodegroups gates: the control plane and the managed node groups. */
-import type { Gate, GateEnv, GateTarget, GateVerdict } from './types.js';
+import type { Gate } from './spec.js';
+import type { GateEnv, GateTarget, GateVerdict } from './types.js';
 import { oneLine, plural } from './text.js';
 
 export async function checkEks(gate: Gate<'eks'>, target: GateTarget, env: GateEnv): Promise<GateVerdict> {

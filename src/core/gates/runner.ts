@@ -6,44 +6,51 @@
 import type { Clock } from '../ports.js';
 import { checkAlarms, checkMetric } from './cloudwatch.js';
 import { checkEks, checkNodegroups } from './eks.js';
-import { MissingPlaceholderError, substituteAll } from './placeholders.js';
+import { MissingPlaceholderError } from './placeholders.js';
 import { checkCommand, checkHttp } from './probes.js';
+import { checkPrometheus } from './prometheus.js';
+import { checkWeb } from './web.js';
 import { checkTargetHealth } from './target-health.js';
 import { oneLine } from './text.js';
 import { GateErrorTracker } from './tracker.js';
 import type {
   GateCheck,
   GateChecker,
-  GateConfig,
+  GateContext,
   GateEnv,
   GatePorts,
   GateResultView,
   GateTarget,
   GateVerdict,
 } from './types.js';
+import type { GateSpec } from './spec.js';
 
 export interface GateRunnerOptions extends GatePorts {
-  /** The gates from curvectl.yaml (parsed, so defaults are filled in). */
-  readonly gates: readonly GateConfig[];
+  /** The gates from curvectl.yaml, as the schema built them at load (defaults filled in, durations in ms). */
+  readonly gates: readonly GateSpec[];
   readonly clock: Clock;
   /** shift.gateErrorLimit: consecutive errors of one gate tolerated before they count as a failure. */
   readonly gateErrorLimit: number;
+  /** The environment headersFromEnv reads (default: none, so such a gate errors). */
+  readonly environment?: Readonly<Record<string, string | undefined>>;
 }
 
 export class GateRunner implements GateChecker {
-  private readonly gates: readonly GateConfig[];
+  private readonly gates: readonly GateSpec[];
   private readonly names: readonly string[];
   private readonly ports: GatePorts;
   private readonly clock: Clock;
   private readonly tracker: GateErrorTracker;
+  private readonly environment: Readonly<Record<string, string | undefined>>;
 
   constructor(options: GateRunnerOptions) {
     this.gates = options.gates;
     this.names = gateNames(options.gates);
     this.clock = options.clock;
     this.tracker = new GateErrorTracker(options.gateErrorLimit);
-    const { eks, elbv2, cloudwatch, http, command } = options;
-    this.ports = { eks, elbv2, cloudwatch, http, command };
+    this.environment = options.environment ?? {};
+    const { eks, elbv2, cloudwatch, http, command, httpClient, jsonPath } = options;
+    this.ports = { eks, elbv2, cloudwatch, http, command, httpClient, jsonPath };
   }
 
   needsKubernetesVersion(): boolean {
@@ -51,8 +58,8 @@ export class GateRunner implements GateChecker {
   }
 
   /** Every gate once, with the consecutive-error rule applied. */
-  async check(target: GateTarget, signal?: AbortSignal): Promise<GateCheck> {
-    const raw = await Promise.all(this.gates.map((gate, index) => this.evaluate(gate, index, target, signal)));
+  async check(target: GateTarget, signal?: AbortSignal, context: GateContext = {}): Promise<GateCheck> {
+    const raw = await Promise.all(this.gates.map((gate, index) => this.evaluate(gate, index, target, signal, context)));
     const results = raw.map((result, index) => this.tracker.record(`${index}\u0000${target.cluster}`, result));
     return { verdict: verdictOf(results), results };
   }
@@ -63,12 +70,13 @@ export class GateRunner implements GateChecker {
   }
 
   /** One gate, without the consecutive-error rule. */
-  async evaluate(gate: GateConfig, index: number, target: GateTarget, signal?: AbortSignal): Promise<GateResultView> {
+  async evaluate(gate: GateSpec, index: number, target: GateTarget, signal?: AbortSignal, context: GateContext = {}): Promise<GateResultView> {
     const name = this.names[index] ?? gate.type;
-    const env: GateEnv = { ports: this.ports, clock: this.clock, signal };
+    const placeholders = { cluster: target.cluster, ingress: target.ingress, weight: context.weight };
+    const env: GateEnv = { ports: this.ports, clock: this.clock, signal, context, placeholders, environment: this.environment };
     let verdict: GateVerdict;
     try {
-      verdict = await runGate(substituteAll(gate, target), target, env);
+      verdict = await runGate(gate, target, env);
     } catch (err) {
       if (signal?.aborted) throw signal.reason ?? err;
       verdict = { outcome: 'error', reason: errorReason(err) };
@@ -77,7 +85,7 @@ export class GateRunner implements GateChecker {
   }
 }
 
-function runGate(gate: GateConfig, target: GateTarget, env: GateEnv): Promise<GateVerdict> {
+function runGate(gate: GateSpec, target: GateTarget, env: GateEnv): Promise<GateVerdict> {
   switch (gate.type) {
     case 'eks':
       return checkEks(gate, target, env);
@@ -93,6 +101,10 @@ function runGate(gate: GateConfig, target: GateTarget, env: GateEnv): Promise<Ga
       return checkHttp(gate, target, env);
     case 'command':
       return checkCommand(gate, target, env);
+    case 'prometheus':
+      return checkPrometheus(gate, target, env);
+    case 'web':
+      return checkWeb(gate, target, env);
     default: {
       const never: never = gate;
       return Promise.resolve({ outcome: 'error', reason: `unknown gate type ${JSON.stringify(never)}` });
@@ -107,7 +119,7 @@ export function verdictOf(results: readonly GateResultView[]): GateCheck['verdic
 }
 
 /** "eks", "alarm", and "alarm#2" when a type is configured more than once. */
-export function gateNames(gates: readonly GateConfig[]): string[] {
+export function gateNames(gates: readonly GateSpec[]): string[] {
   const totals = new Map<string, number>();
   for (const g of gates) totals.set(g.type, (totals.get(g.type) ?? 0) + 1);
   const seen = new Map<string, number>();

@@ -1,5 +1,6 @@
 /** target-health gate: the targets behind the cluster's ingress load balancer ({ingress}). */
-import type { Gate, GateEnv, GateTarget, GateVerdict } from './types.js';
+import type { Gate } from './spec.js';
+import type { GateEnv, GateTarget, GateVerdict } from './types.js';
 import { oneLine, percent } from './text.js';
 
 export async function checkTargetHealth(gate: Gate<'target-health'>, target: GateTarget, env: GateEnv): Promise<GateVerdict> {

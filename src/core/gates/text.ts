@@ -18,3 +18,13 @@ export function percent(fraction: number): string {
 export function plural(count: number, word: string, many = `${word}s`): string {
   return `${count} ${count === 1 ? word : many}`;
 }
+
+/** A URL as a reason shows it: scheme, host and path, never user info or a query (either may hold a secret). */
+export function displayUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname === '/' ? '' : u.pathname}`;
+  } catch {
+    return 'an invalid URL';
+  }
+}

@@ -5,13 +5,18 @@
  * "consecutive gate errors tolerated before they count as a failure"). A pass or a fail resets
  * the count.
  */
+import { CurvectlError } from '../errors.js';
 import type { GateResultView } from './types.js';
 
 export class GateErrorTracker {
   private readonly counts = new Map<string, number>();
 
   constructor(readonly limit: number) {
-    if (!Number.isInteger(limit) || limit < 0) throw new RangeError(`gate error limit must be a whole number >= 0, not ${limit}`);
+    if (!Number.isInteger(limit) || limit < 0) {
+      throw new CurvectlError('BAD_CONFIG', `The gate error limit must be a whole number of 0 or more, not ${limit}.`, {
+        hint: 'Set shift.gateErrorLimit in curvectl.yaml to 0 or more.',
+      });
+    }
   }
 
   /** Records one result for `key` (a gate on a cluster) and returns it, turned into a failure past the limit. */

@@ -3,14 +3,20 @@
  * fail or error with a one-line reason; the runner adds the rule that too many consecutive errors
  * count as a failure.
  */
-import type { GateConfig } from '../../config/schema.js';
-import type { Clock, CloudWatchPort, CommandPort, EksPort, Elbv2Port, HttpProbePort } from '../ports.js';
-import type { GateResultView } from '../io-host.js';
+import type { Clock, CloudWatchPort, CommandPort, EksPort, Elbv2Port, HttpClientPort, HttpProbePort, JsonPathPort, Weights } from '../ports.js';
+import type { PlaceholderValues } from './placeholders.js';
 
-export type { GateConfig } from '../../config/schema.js';
-export type { GateResultView } from '../io-host.js';
+export type { Gate, GateSpec, GateType } from './spec.js';
 
-export type GateOutcome = GateResultView['outcome'];
+export type GateOutcome = 'pass' | 'fail' | 'error';
+
+/** One gate's answer on one cluster, as checks report it and hosts render it. */
+export interface GateResultView {
+  readonly gate: string;
+  readonly cluster: string;
+  readonly outcome: GateOutcome;
+  readonly reason: string;
+}
 
 /** The cluster a gate looks at, and what its placeholders stand for. */
 export interface GateTarget {
@@ -32,6 +38,21 @@ export interface GatePorts {
   readonly cloudwatch?: CloudWatchPort;
   readonly http?: HttpProbePort;
   readonly command?: CommandPort;
+  readonly httpClient?: HttpClientPort;
+  readonly jsonPath?: JsonPathPort;
+}
+
+/**
+ * What the gates know about the moment of a check. `weight`: the target's live weight ({weight});
+ * undefined when the caller cannot say. The rest is what a web gate sends: the operation, the step
+ * and the whole weight map.
+ */
+export interface GateContext {
+  readonly weight?: number;
+  readonly operationId?: string;
+  /** 1-based step of `total`; 0 for the pre-flight check before any weight moves. */
+  readonly step?: { readonly index: number; readonly total: number };
+  readonly weights?: Weights;
 }
 
 /** The verdict over every configured gate at one moment. */
@@ -43,7 +64,7 @@ export interface GateCheck {
 
 /** What the shift needs from gates; GateRunner is the implementation, tests may script one. */
 export interface GateChecker {
-  check(target: GateTarget, signal?: AbortSignal): Promise<GateCheck>;
+  check(target: GateTarget, signal?: AbortSignal, context?: GateContext): Promise<GateCheck>;
   /** True when some gate needs GateTarget.kubernetesVersion (an eks gate without `version`). */
   needsKubernetesVersion(): boolean;
 }
@@ -58,6 +79,9 @@ export interface GateEnv {
   readonly ports: GatePorts;
   readonly clock: Clock;
   readonly signal: AbortSignal | undefined;
+  readonly context: GateContext;
+  /** {cluster}, {ingress} and {weight} for this check: what Templates render with. */
+  readonly placeholders: PlaceholderValues;
+  /** Where headersFromEnv values are read (the process environment, given by the composition root). */
+  readonly environment: Readonly<Record<string, string | undefined>>;
 }
-
-export type Gate<T extends GateConfig['type']> = Extract<GateConfig, { type: T }>;

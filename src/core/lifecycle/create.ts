@@ -4,8 +4,10 @@
  * answer to a failure half-way is to run the same command again.
  */
 import { formatDuration } from '../duration.js';
+import { journalOrWarn, releaseLock } from '../cleanup.js';
 import { CurvectlError, refused, toCurvectlError } from '../errors.js';
-import type { GateResultView, IoHost } from '../io-host.js';
+import type { GateResultView } from '../gates/types.js';
+import type { IoHost } from '../io-host.js';
 import { assertClusterName } from '../names.js';
 import type { Clock, ClusterOutputs, EksPort, StateStore, Stacks, TrafficDns, Weights } from '../ports.js';
 import { weightsOf } from '../status.js';
@@ -110,9 +112,7 @@ export async function createCluster(deps: CreateDeps, request: CreateRequest): P
     return { kind: 'created', name, outputs, weights: registered.weights, op };
   } catch (err) {
     const error = toCurvectlError(err);
-    await deps.state
-      .append({ op, type: 'cluster.create.failed', actor: deps.actor, data: { cluster: name, phase, code: error.code, message: error.message } })
-      .catch(() => undefined);
+    await journalOrWarn(deps.state, deps.io, { op, type: 'cluster.create.failed', actor: deps.actor, data: { cluster: name, phase, code: error.code, message: error.message } });
     if (error.code === 'INTERRUPTED' || error.code === 'LOCKED') throw error;
     throw new CurvectlError(error.code, `Creating ${name} failed at ${PHASE_TEXT[phase]}: ${error.message}`, {
       hint:
@@ -123,7 +123,7 @@ export async function createCluster(deps: CreateDeps, request: CreateRequest): P
       ...(error.details ? { details: error.details } : {}),
     });
   } finally {
-    await lock.release();
+    await releaseLock(lock, deps.io);
   }
 }
 

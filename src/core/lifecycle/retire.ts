@@ -5,6 +5,7 @@
  * reverse order of creation: record, platform, cluster, workspaces, each one journaled, so a
  * failure half-way is finished by running the same command again.
  */
+import { journalOrWarn, releaseLock } from '../cleanup.js';
 import { formatDuration } from '../duration.js';
 import { CurvectlError, refused, toCurvectlError } from '../errors.js';
 import type { IoHost } from '../io-host.js';
@@ -168,14 +169,14 @@ export async function retireCluster(deps: RetireDeps, request: RetireRequest): P
     return { kind: 'retired', name, op };
   } catch (err) {
     const error = toCurvectlError(err);
-    await deps.state.append({ op, type: 'retire.failed', actor: deps.actor, data: { cluster: name, part, message: error.message } }).catch(() => undefined);
+    await journalOrWarn(deps.state, deps.io, { op, type: 'retire.failed', actor: deps.actor, data: { cluster: name, part, message: error.message } });
     if (error.code === 'INTERRUPTED') throw error;
     throw new CurvectlError(error.code, `Retiring ${name} stopped at the ${part} step: ${error.message}`, {
       hint: `Fix the cause and run "curvectl retire ${name}" again; it continues with what is left.`,
       cause: error,
     });
   } finally {
-    await lock.release();
+    await releaseLock(lock, deps.io);
   }
 }
 

@@ -3,6 +3,7 @@
  * Both go through Terraform, under the traffic lock, only when desired and live weights agree, and
  * both are verified against Route 53 afterwards: the record set is what carries payments.
  */
+import { releaseLock } from '../cleanup.js';
 import { CurvectlError, refused } from '../errors.js';
 import type { IoHost } from '../io-host.js';
 import type { StateStore, Stacks, TrafficDns, Weights } from '../ports.js';
@@ -91,7 +92,7 @@ export async function registerCluster(deps: MembershipDeps, name: string): Promi
     await applyWeights(deps, next, `registering ${name} at weight ${weight}`);
     return { weights: next, changed: true };
   } finally {
-    await lock.release();
+    await releaseLock(lock, deps.io);
   }
 }
 
@@ -115,6 +116,6 @@ export async function deregisterCluster(deps: MembershipDeps, name: string): Pro
     await applyWeights(deps, next, `removing ${name}'s record`);
     return { weights: next, changed: true };
   } finally {
-    await lock.release();
+    await releaseLock(lock, deps.io);
   }
 }

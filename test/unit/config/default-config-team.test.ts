@@ -10,7 +10,7 @@ describe('renderDefaultConfig for a team (init --backend s3)', () => {
     expect(config).toEqual({
       ...defaults,
       terraform: { ...defaults.terraform, backend: { type: 's3', bucket: 'team-tf-state', keyPrefix: 'curvectl', useLockfile: true } },
-      state: { backend: 'dynamodb', table: 'curvectl', lease: '60s' },
+      state: { backend: 'dynamodb', table: 'curvectl', leaseMs: 60_000 },
     });
     expect(text).toContain('curvectl state bootstrap creates it');
     expect(text).not.toMatch(/backend: local/);

@@ -55,7 +55,7 @@ describe('loadConfig', () => {
       dns: { zone: 'example.com', record: 'api.example.com', ttl: 60 },
       platform: { enabled: true, variables: {} },
       cluster: { kubernetesVersion: '1.31', variables: {} },
-      shift: { step: 10, bake: '5m', gateInterval: '10s', gateErrorLimit: 3 },
+      shift: { step: 10, bakeMs: 300_000, gateIntervalMs: 10_000, gateErrorLimit: 3 },
       retire: {},
       gates: [{ type: 'eks' }, { type: 'nodegroups' }],
       state: { backend: 'local', dir: '.curvectl' },
@@ -126,7 +126,7 @@ describe('parseConfigText', () => {
   it('explains wrong types and unknown gate types', () => {
     expect(parseError(`${minimal}  ttl: "60"\n`).message).toBe('/cfg/curvectl.yaml: dns.ttl: expected a number, got "60" (line 4).');
     expect(parseError(`${minimal}gates:\n  - type: nope\n`).message).toBe(
-      '/cfg/curvectl.yaml: gates[0].type: expected one of eks, nodegroups, target-health, alarm, metric, http, command, got "nope" (line 5).',
+      '/cfg/curvectl.yaml: gates[0].type: expected one of eks, nodegroups, target-health, alarm, metric, http, command, prometheus, web, got "nope" (line 5).',
     );
     expect(parseError(`${minimal}shift:\n  bake: "10"\n`).message).toBe(
       '/cfg/curvectl.yaml: shift.bake: expected a duration like "30s", "5m", "1h" or "0s" (line 5).',
@@ -149,7 +149,8 @@ describe('renderDefaultConfig', () => {
     const config = parseConfigText(text, 'curvectl.yaml');
     const defaults = configSchema.parse({ dns: { zone: 'example.com', record: 'api-origin.example.com' } });
     expect(config).toEqual(defaults);
-    expect(text).toMatch(/^# curvectl configuration/);
+    // The schema comment comes first (issue 15), then the file's own heading.
+    expect(text).toMatch(/^# yaml-language-server: \$schema=\S+\n# curvectl configuration/);
   });
 
   it('writes region, ttl and version when given', () => {

@@ -17,6 +17,7 @@ import { CurvectlError } from '../../../../src/core/errors.js';
 import { TRAFFIC_LOCK } from '../../../../src/core/shift/run.js';
 import { DynamoDbStateStore, TRAFFIC_SCOPE } from '../../../../src/adapters/state/dynamodb.js';
 import { DESIRED_WEIGHTS_KEY } from '../../../../src/adapters/state/dynamodb-desired-weights.js';
+import { rejection } from '../../../_helpers/rejection.js';
 
 const ddb = mockClient(DynamoDBClient);
 const T0 = Date.parse('2026-11-26T10:00:00.000Z');
@@ -64,15 +65,6 @@ function weightsItem(weights: Record<string, number>, version: number, extra: Re
 
 const canceled = (reasons: CancellationReason[]) =>
   new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: reasons });
-
-async function rejection(promise: Promise<unknown>): Promise<CurvectlError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(CurvectlError);
-  return err as CurvectlError;
-}
 
 const transactions = () => ddb.commandCalls(TransactWriteItemsCommand).map((c) => c.args[0].input);
 

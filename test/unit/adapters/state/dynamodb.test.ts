@@ -13,6 +13,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CurvectlError } from '../../../../src/core/errors.js';
 import { DynamoDbStateStore, type DynamoDbStateStoreOptions } from '../../../../src/adapters/state/dynamodb.js';
+import { rejection } from '../../../_helpers/rejection.js';
 
 const ddb = mockClient(DynamoDBClient);
 const T0 = Date.parse('2026-11-26T10:00:00.000Z');
@@ -63,15 +64,6 @@ function holderItem(overrides: Record<string, AttributeValue> = {}): Record<stri
 
 const conditionFailed = (item?: Record<string, AttributeValue>) =>
   new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {}, ...(item ? { Item: item } : {}) });
-
-async function rejection(promise: Promise<unknown>): Promise<CurvectlError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(CurvectlError);
-  return err as CurvectlError;
-}
 
 describe('acquireLock', () => {
   it('is one conditional PutItem that asks for the holder on failure', async () => {

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CurvectlError } from '../../../../src/core/errors.js';
 import { Terraform } from '../../../../src/adapters/terraform/runner.js';
-import { TerraformStacks, mapClusterOutputs, type DesiredWeightsStore, type TerraformBackend } from '../../../../src/adapters/terraform/stacks.js';
+import { TerraformStacks, mapClusterOutputs, type TerraformBackend } from '../../../../src/adapters/terraform/stacks.js';
+import type { DesiredWeightsStore } from '../../../../src/core/ports/desired-weights-store.js';
 import type { Weights } from '../../../../src/core/ports.js';
 import { fakeRunner, type RecordedCall } from '../fake-process.js';
 

@@ -13,6 +13,7 @@ import {
   ScriptedGates,
   ScriptedIoHost,
 } from '../../../_helpers/fakes.js';
+import { rejection } from '../../../_helpers/rejection.js';
 
 function world(weights: Record<string, number> = {}, options: { assumeYes?: boolean } = { assumeYes: true }) {
   const clock = new FakeClock('2026-01-01T00:00:00.000Z');
@@ -42,16 +43,6 @@ const createRequest = (name: string, extra: Partial<CreateRequest> = {}): Create
   gateIntervalMs: 1_000,
   ...extra,
 });
-
-async function rejection(promise: Promise<unknown>): Promise<CurvectlError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(CurvectlError);
-    return err as CurvectlError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('cluster create', () => {
   it('gives the first cluster all the traffic (never all zero)', async () => {

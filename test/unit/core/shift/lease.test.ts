@@ -9,6 +9,7 @@ import type { LockHandle } from '../../../../src/core/ports.js';
 import { currentOperation, resumeShift, runShift, ShiftEvent } from '../../../../src/core/shift/index.js';
 import type { FakeStateStore } from '../../../_helpers/fakes.js';
 import { harness, request, W0, W1, W2 } from './harness.js';
+import { rejection } from '../../../_helpers/rejection.js';
 
 /** Gives the fake store's handles a lease that the test can take away; counts the checks. */
 function leased(state: FakeStateStore): { held: boolean; checks: number } {
@@ -25,16 +26,6 @@ function leased(state: FakeStateStore): { held: boolean; checks: number } {
     };
   };
   return lease;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<CurvectlError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(CurvectlError);
-    return err as CurvectlError;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('a shift whose lease on the traffic lock is lost', () => {

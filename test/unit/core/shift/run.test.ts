@@ -3,16 +3,7 @@ import { CurvectlError } from '../../../../src/core/errors.js';
 import { currentOperation, runShift, ShiftEvent } from '../../../../src/core/shift/index.js';
 import { ScriptedGates, ScriptedIoHost } from '../../../_helpers/fakes.js';
 import { harness, request, W0, W1, W2 } from './harness.js';
-
-async function rejection(promise: Promise<unknown>): Promise<CurvectlError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(CurvectlError);
-    return err as CurvectlError;
-  }
-  throw new Error('expected a rejection');
-}
+import { rejection } from '../../../_helpers/rejection.js';
 
 describe('runShift: happy path', () => {
   it('90/10 -> step 45 -> 0/100 under --yes, with a journal entry per step', async () => {
