@@ -131,12 +131,13 @@ async function main(): Promise<number> {
     // The platform stack needs Helm and a reachable Kubernetes API, which an emulator has not got.
     doc.setIn(['platform', 'enabled'], false);
     // moto's node groups have no Auto Scaling groups to bind to the load balancer's target groups, and
-    // its EKS has no add-on or access-entry API and keeps neither access_config, upgrade_policy nor
+    // its EKS has no add-on or access-entry API, gives every cluster the same OIDC issuer, and keeps neither access_config, upgrade_policy nor
     // update_config (terraform/README.md, "Emulators").
     doc.setIn(['cluster', 'variables'], {
       bind_ingress_to_nodes: false,
       cluster_addons: {},
       creator_admin_access_entry: false,
+      create_oidc_provider: false,
       authentication_mode: null,
       upgrade_support_type: null,
       node_update_max_unavailable_percentage: null,

@@ -28,7 +28,7 @@ resource "aws_eks_addon" "after_nodes" {
   resolve_conflicts_on_create = "OVERWRITE"
   resolve_conflicts_on_update = "OVERWRITE"
   configuration_values        = each.value.configuration_values
-  service_account_role_arn    = each.key == "aws-ebs-csi-driver" ? aws_iam_role.ebs_csi[0].arn : null
+  service_account_role_arn    = each.key == "aws-ebs-csi-driver" ? one(aws_iam_role.ebs_csi[*].arn) : null
   tags                        = local.tags
 
   depends_on = [aws_eks_node_group.this]

@@ -67,6 +67,7 @@ resource "aws_iam_role_policy_attachment" "nodes" {
 # trusted root CAs, so thumbprints are not used for it (IAM user guide, "Create an OpenID Connect
 # (OIDC) identity provider in IAM").
 resource "aws_iam_openid_connect_provider" "this" {
+  count          = var.create_oidc_provider ? 1 : 0
   url            = aws_eks_cluster.this.identity[0].oidc[0].issuer
   client_id_list = ["sts.amazonaws.com"]
   tags           = local.tags
@@ -74,16 +75,19 @@ resource "aws_iam_openid_connect_provider" "this" {
 
 locals {
   oidc_issuer_host = replace(aws_eks_cluster.this.identity[0].oidc[0].issuer, "https://", "")
+  ebs_csi_role     = var.create_oidc_provider && contains(keys(var.cluster_addons), "aws-ebs-csi-driver")
 }
 
 # The EBS CSI driver's controller role (IRSA, service account kube-system/ebs-csi-controller-sa;
 # EKS user guide, "Create an Amazon EBS CSI driver IAM role").
 data "aws_iam_policy_document" "ebs_csi_assume" {
+  count = local.ebs_csi_role ? 1 : 0
+
   statement {
     actions = ["sts:AssumeRoleWithWebIdentity"]
     principals {
       type        = "Federated"
-      identifiers = [aws_iam_openid_connect_provider.this.arn]
+      identifiers = [aws_iam_openid_connect_provider.this[0].arn]
     }
     condition {
       test     = "StringEquals"
@@ -99,9 +103,9 @@ data "aws_iam_policy_document" "ebs_csi_assume" {
 }
 
 resource "aws_iam_role" "ebs_csi" {
-  count              = contains(keys(var.cluster_addons), "aws-ebs-csi-driver") ? 1 : 0
+  count              = local.ebs_csi_role ? 1 : 0
   name_prefix        = "${var.cluster_name}-ebs-csi-"
-  assume_role_policy = data.aws_iam_policy_document.ebs_csi_assume.json
+  assume_role_policy = data.aws_iam_policy_document.ebs_csi_assume[0].json
   tags               = local.tags
 }
 

@@ -89,8 +89,8 @@ output "ingress_tls_terminated" {
 }
 
 output "oidc_provider_arn" {
-  description = "IAM OIDC provider of the cluster (IAM roles for service accounts)."
-  value       = aws_iam_openid_connect_provider.this.arn
+  description = "IAM OIDC provider of the cluster (IAM roles for service accounts); null without one."
+  value       = one(aws_iam_openid_connect_provider.this[*].arn)
 }
 
 output "oidc_issuer_url" {

@@ -325,6 +325,17 @@ variable "cluster_addons" {
   }
 }
 
+variable "create_oidc_provider" {
+  description = "Create the cluster's IAM OIDC provider (IAM roles for service accounts; the EBS CSI driver's role needs it). Turn off only where every cluster has the same issuer URL (emulators) or the provider is managed elsewhere."
+  type        = bool
+  default     = true
+
+  validation {
+    condition     = var.create_oidc_provider || !contains(keys(var.cluster_addons), "aws-ebs-csi-driver")
+    error_message = "The aws-ebs-csi-driver add-on needs create_oidc_provider = true: its IAM role trusts the cluster's OIDC provider."
+  }
+}
+
 variable "node_labels" {
   description = "Kubernetes labels of the nodes."
   type        = map(string)

@@ -29,6 +29,7 @@ module "cluster" {
   kms_key_arn                            = var.kms_key_arn
   upgrade_support_type                   = var.upgrade_support_type
   cluster_addons                         = var.cluster_addons
+  create_oidc_provider                   = var.create_oidc_provider
   node_labels                            = var.node_labels
   node_taints                            = var.node_taints
   node_update_max_unavailable_percentage = var.node_update_max_unavailable_percentage

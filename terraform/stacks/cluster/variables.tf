@@ -194,6 +194,12 @@ variable "cluster_addons" {
   }
 }
 
+variable "create_oidc_provider" {
+  description = "Create the cluster's IAM OIDC provider (IRSA); off only for emulators, where every cluster has the same issuer."
+  type        = bool
+  default     = true
+}
+
 variable "node_labels" {
   description = "Kubernetes labels of the nodes."
   type        = map(string)

@@ -98,7 +98,7 @@ describe('cluster access and identity', () => {
   });
 
   it('an IAM OIDC provider for the cluster issuer, and the EBS CSI role trusts it for its service account', () => {
-    expect(plan.after(`${M}aws_iam_openid_connect_provider.this`).client_id_list).toEqual(['sts.amazonaws.com']);
+    expect(plan.after(`${M}aws_iam_openid_connect_provider.this[0]`).client_id_list).toEqual(['sts.amazonaws.com']);
     expect(plan.config('cluster', 'aws_iam_openid_connect_provider.this').expressions.url).toMatchObject({
       references: expect.arrayContaining(['aws_eks_cluster.this.identity']),
     });
