@@ -27,7 +27,7 @@ export async function run(ctx: Context, options: Record<string, unknown>): Promi
     dryRun: ctx.globals.dryRun,
   };
   const [base, aws] = await Promise.all([shiftDeps(ctx), ctx.aws()]);
-  const outcome = await cycleClusters({ ...base, eks: aws.eks, signal: ctx.interrupts.signal }, request);
+  const outcome = await cycleClusters({ ...base, eks: aws.eks, leftovers: aws.leftovers, signal: ctx.interrupts.signal }, request);
   switch (outcome.kind) {
     case 'completed':
       return {

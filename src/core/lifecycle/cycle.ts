@@ -5,6 +5,7 @@
  *   create new (skipped if it exists) -> shift all traffic to new, taken from old -> drain -> retire old.
  * Between phases it asks; under --yes it runs straight through.
  */
+import type { LeftoversPort } from '../ports/leftovers.js';
 import { formatDuration } from '../duration.js';
 import { CurvectlError, badInput, refused } from '../errors.js';
 import { assertClusterName } from '../names.js';
@@ -13,7 +14,10 @@ import type { ShiftDeps, ShiftOutcome } from '../shift/types.js';
 import { createCluster, type CreateDeps, type CreateOutcome } from './create.js';
 import { checkRetirable, retireCluster, type RetireOutcome } from './retire.js';
 
-export interface CycleDeps extends CreateDeps, ShiftDeps {}
+export interface CycleDeps extends CreateDeps, ShiftDeps {
+  /** Checked by the retire at the end (leftovers-check.ts). */
+  readonly leftovers?: LeftoversPort;
+}
 
 export interface CycleRequest {
   readonly from: string;
