@@ -82,13 +82,13 @@ export function createContext(globals: GlobalOptions, options: { mutates: boolea
 
   const stacks = once(async (): Promise<Stacks> => {
     const loaded = await config();
-    const [{ Terraform }, { TerraformStacks }, { runProcess }] = await Promise.all([
+    const [{ Terraform }, { TerraformStacks, minimumTerraformVersion }, { runProcess }] = await Promise.all([
       import('../adapters/terraform/runner.js'),
       import('../adapters/terraform/stacks.js'),
       import('../adapters/process.js'),
     ]);
     const c = loaded.config;
-    const terraform = new Terraform({ binary: c.terraform.binary, run: runProcess, env });
+    const terraform = new Terraform({ binary: c.terraform.binary, run: runProcess, env, minVersion: minimumTerraformVersion(c.terraform.backend) });
     // A team shares the desired weights too: the var file becomes this checkout's copy of them.
     const team = c.state.backend === 'dynamodb' ? await dynamoDbState() : undefined;
     return new TerraformStacks({
@@ -171,7 +171,15 @@ export function createContext(globals: GlobalOptions, options: { mutates: boolea
   });
 
   const gates = once(async (): Promise<GateChecker> => {
-    const [loaded, ports, p, c, { GateRunner }] = await Promise.all([config(), aws(), probes(), clock(), import('../core/gates/index.js')]);
+    const [loaded, ports, p, c, { GateRunner }, { EksKubernetes }] = await Promise.all([
+      config(),
+      aws(),
+      probes(),
+      clock(),
+      import('../core/gates/index.js'),
+      import('../adapters/kubernetes/eks-kubernetes.js'),
+    ]);
+    const region = loaded.config.region;
     return new GateRunner({
       gates: loaded.config.gates,
       clock: c,
@@ -183,6 +191,7 @@ export function createContext(globals: GlobalOptions, options: { mutates: boolea
       httpClient: p.httpClient,
       jsonPath: p.jsonPath,
       command: p.command,
+      kubernetes: new EksKubernetes({ eks: ports.eks, env, ...(region ? { region } : {}) }),
       environment: env,
     });
   });

@@ -136,6 +136,14 @@ export const gateSchema = z.discriminatedUnion('type', [
       ...(expectStatus !== undefined ? { expectStatus } : {}),
       timeoutMs: timeout,
     })),
+  z.strictObject({
+    type: z.literal('flux'),
+    /** serving (default): the target's applied Git revisions equal those of the clusters with weight; none: Ready only. */
+    sameRevisionAs: z.enum(['serving', 'none']).default('serving'),
+    /** The cluster's Kubernetes API at this URL instead of DescribeCluster's endpoint, e.g. a tunnel (http only on loopback). */
+    apiServer: httpUrl.optional(),
+    timeout: durationMs.prefault('30s'),
+  }).transform(({ timeout, apiServer, ...g }): Gate<'flux'> => ({ ...g, ...(apiServer !== undefined ? { apiServer } : {}), timeoutMs: timeout })),
 ]);
 /** A gate as curvectl.yaml spells it. */
 export type GateInput = z.input<typeof gateSchema>;

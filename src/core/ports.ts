@@ -46,6 +46,8 @@ export interface EksClusterInfo {
   readonly status: string;
   readonly version: string;
   readonly endpoint?: string;
+  /** certificateAuthority.data: the base64 PEM the API server's certificate chains to. */
+  readonly certificateAuthority?: string;
   /** Health issues EKS reports for the control plane, as "CODE: message". */
   readonly healthIssues: readonly string[];
 }
@@ -275,6 +277,26 @@ export interface HttpClientPort {
 export interface JsonPathPort {
   /** Throws when the expression cannot be evaluated. */
   evaluate(path: string, json: unknown): unknown[];
+}
+
+/** Which cluster-wide list to read: GET /apis/{group}/{version}/{plural}. */
+export interface KubernetesList {
+  readonly group: string;
+  readonly version: string;
+  readonly plural: string;
+}
+
+/**
+ * A cluster's Kubernetes API, reached as EKS describes it (endpoint and CA from DescribeCluster, an
+ * EKS token from the caller's AWS credentials), or at `apiServer` when configured (a tunnel, a proxy).
+ */
+export interface KubernetesPort {
+  /** The items of each list, in order. Rejects with a CurvectlError naming what failed (unreachable, 401, 404...). */
+  listObjects(
+    cluster: string,
+    lists: readonly KubernetesList[],
+    options: { readonly apiServer?: string; readonly timeoutMs: number; readonly signal?: AbortSignal },
+  ): Promise<unknown[][]>;
 }
 
 export interface CommandPort {

@@ -16,6 +16,11 @@ export const MAX_RECORD_WEIGHT = 255;
 /** What the weights of the group add up to in percent mode. */
 export const PERCENT_TOTAL = 100;
 
+/** The one rule for a single record's weight: an integer from 0 to 255 (Route 53 API reference, ResourceRecordSet Weight). */
+export function isRecordWeight(weight: unknown): weight is number {
+  return typeof weight === 'number' && Number.isInteger(weight) && weight >= 0 && weight <= MAX_RECORD_WEIGHT;
+}
+
 export interface WeightRules {
   /** Require the weights to add up to exactly 100 (default true). */
   readonly percent?: boolean;
@@ -31,7 +36,7 @@ export function weightProblems(weights: Weights, rules: WeightRules = {}): strin
   for (const name of names) {
     const weight = weights[name];
     if (!isValidClusterName(name)) problems.push(`"${printable(name)}" is not a valid cluster name`);
-    if (typeof weight !== 'number' || !Number.isInteger(weight) || weight < 0 || weight > MAX_RECORD_WEIGHT) {
+    if (!isRecordWeight(weight)) {
       problems.push(`${printable(name)} has weight ${String(weight)}, expected an integer from 0 to ${MAX_RECORD_WEIGHT}`);
       continue;
     }

@@ -3,12 +3,12 @@
  * starts none), over a directory whose `src/` is laid out like curvectl's.
  */
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { cruise, type ICruiseResult } from 'dependency-cruiser';
 import extractDepcruiseOptions from 'dependency-cruiser/config-utl/extract-depcruise-options';
 import extractTSConfig from 'dependency-cruiser/config-utl/extract-ts-config';
+import { repoRoot } from './repo-root.js';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export { repoRoot };
 
 export interface Violation {
   readonly rule: string;

@@ -26,28 +26,19 @@ export class CloudWatchAdapter implements CloudWatchPort {
     const unique = [...new Set(names)];
     for (let i = 0; i < unique.length; i += NAMES_PER_CALL) {
       const chunk = unique.slice(i, i + NAMES_PER_CALL);
-      let nextToken: string | undefined;
-      do {
-        const out: Cw.DescribeAlarmsCommandOutput = await awsCall('cloudwatch:DescribeAlarms', () =>
-          client.send(
-            new sdk.DescribeAlarmsCommand({
-              AlarmNames: chunk,
-              AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
-              ...(nextToken ? { NextToken: nextToken } : {}),
-            }),
-            { abortSignal: signal },
-          ),
-        );
-        for (const a of [...(out.MetricAlarms ?? []), ...(out.CompositeAlarms ?? [])]) {
-          if (!a.AlarmName) continue;
-          states.push({
-            name: a.AlarmName,
-            state: a.StateValue ?? 'INSUFFICIENT_DATA',
-            ...(a.StateReason ? { reason: a.StateReason } : {}),
-          });
+      await awsCall('cloudwatch:DescribeAlarms', async () => {
+        const input: Cw.DescribeAlarmsCommandInput = { AlarmNames: chunk, AlarmTypes: ['MetricAlarm', 'CompositeAlarm'] };
+        for await (const page of sdk.paginateDescribeAlarms({ client }, input, { abortSignal: signal })) {
+          for (const a of [...(page.MetricAlarms ?? []), ...(page.CompositeAlarms ?? [])]) {
+            if (!a.AlarmName) continue;
+            states.push({
+              name: a.AlarmName,
+              state: a.StateValue ?? 'INSUFFICIENT_DATA',
+              ...(a.StateReason ? { reason: a.StateReason } : {}),
+            });
+          }
         }
-        nextToken = out.NextToken;
-      } while (nextToken);
+      });
     }
     return states;
   }

@@ -13,32 +13,27 @@ export class Elbv2Adapter implements Elbv2Port {
   async targetHealthForLoadBalancer(dnsName: string, signal?: AbortSignal): Promise<TargetHealth[]> {
     const { sdk, client } = await this.load();
     const wanted = normaliseDnsName(dnsName).replace(/^dualstack\./, '');
-    let arn: string | undefined;
-    let marker: string | undefined;
-    do {
-      const out: Elbv2.DescribeLoadBalancersCommandOutput = await awsCall('elasticloadbalancing:DescribeLoadBalancers', () =>
-        client.send(new sdk.DescribeLoadBalancersCommand({ ...(marker ? { Marker: marker } : {}) }), { abortSignal: signal }),
-      );
-      arn = out.LoadBalancers?.find((lb) => lb.DNSName !== undefined && normaliseDnsName(lb.DNSName) === wanted)?.LoadBalancerArn;
-      marker = out.NextMarker;
-    } while (!arn && marker);
+    // The SDK's paginators follow NextMarker; the search stops at the first page that has it.
+    const arn = await awsCall('elasticloadbalancing:DescribeLoadBalancers', async () => {
+      for await (const page of sdk.paginateDescribeLoadBalancers({ client }, {}, { abortSignal: signal })) {
+        const found = page.LoadBalancers?.find((lb) => lb.DNSName !== undefined && normaliseDnsName(lb.DNSName) === wanted);
+        if (found?.LoadBalancerArn) return found.LoadBalancerArn;
+      }
+      return undefined;
+    });
     if (!arn) {
       throw new CurvectlError('INCONSISTENT', `No load balancer has the DNS name ${dnsName}.`, {
         hint: "Check the cluster stack's ingress_dns_name output and the AWS region.",
       });
     }
 
-    const groups: string[] = [];
-    marker = undefined;
-    do {
-      const out: Elbv2.DescribeTargetGroupsCommandOutput = await awsCall('elasticloadbalancing:DescribeTargetGroups', () =>
-        client.send(new sdk.DescribeTargetGroupsCommand({ LoadBalancerArn: arn, ...(marker ? { Marker: marker } : {}) }), {
-          abortSignal: signal,
-        }),
-      );
-      groups.push(...(out.TargetGroups ?? []).flatMap((g) => (g.TargetGroupArn ? [g.TargetGroupArn] : [])));
-      marker = out.NextMarker;
-    } while (marker);
+    const groups = await awsCall('elasticloadbalancing:DescribeTargetGroups', async () => {
+      const arns: string[] = [];
+      for await (const page of sdk.paginateDescribeTargetGroups({ client }, { LoadBalancerArn: arn }, { abortSignal: signal })) {
+        arns.push(...(page.TargetGroups ?? []).flatMap((g) => (g.TargetGroupArn ? [g.TargetGroupArn] : [])));
+      }
+      return arns;
+    });
 
     const perGroup = await Promise.all(
       groups.map(async (targetGroupArn) => {

@@ -10,6 +10,7 @@ import type * as R53 from '@aws-sdk/client-route-53';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CurvectlError } from '../../core/errors.js';
 import { normaliseDnsName } from '../../core/names.js';
+import { isRecordWeight } from '../../core/weights.js';
 import type { TrafficDns, WeightedRecord, Weights } from '../../core/ports.js';
 import { awsCall, awsErrorName, mapAwsError } from './errors.js';
 
@@ -149,7 +150,7 @@ export class Route53TrafficDns implements TrafficDns {
     }
     for (const id of nextIds) {
       const w = next[id];
-      if (w === undefined || !Number.isInteger(w) || w < 0 || w > 255) {
+      if (!isRecordWeight(w)) {
         throw new CurvectlError('INTERNAL', `swapWeights was given weight ${String(w)} for ${id}; Route 53 weights are integers from 0 to 255.`);
       }
     }

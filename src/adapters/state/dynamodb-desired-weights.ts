@@ -16,9 +16,11 @@
  * is not mistaken for somebody else's update.
  */
 import type * as DDB from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { CurvectlError } from '../../core/errors.js';
 import type { LockInfo, Weights } from '../../core/ports.js';
+import { isRecordWeight } from '../../core/weights.js';
 import type { DesiredWeightsStore } from '../../core/ports/desired-weights-store.js';
 import type { SdkLoader } from '../aws/client-factory.js';
 import { awsErrorName } from '../aws/errors.js';
@@ -93,25 +95,20 @@ export class DynamoDbDesiredWeights implements DesiredWeightsStore {
             Key: key(this.options.lockKey),
             ConditionExpression: '#token = :token AND #expiresAt > :now',
             ExpressionAttributeNames: { '#token': 'token', '#expiresAt': 'expiresAt' },
-            ExpressionAttributeValues: { ':token': { S: lease.token }, ':now': { S: now.toISOString() } },
+            ExpressionAttributeValues: marshall({ ':token': lease.token, ':now': now.toISOString() }),
           },
         },
         {
           Put: {
             TableName: this.options.table,
-            Item: {
-              ...key(DESIRED_WEIGHTS_KEY),
-              weights: { S: JSON.stringify(weights) },
-              version: { N: String(next) },
-              updatedAt: { S: now.toISOString() },
-              updatedBy: { S: this.options.writer },
-            },
+            // The weights as JSON text: one attribute, read back exactly as written.
+            Item: marshall({ ...DESIRED_WEIGHTS_KEY, weights: JSON.stringify(weights), version: next, updatedAt: now.toISOString(), updatedBy: this.options.writer }),
             ...(expected === null
               ? { ConditionExpression: 'attribute_not_exists(pk)' }
               : {
                   ConditionExpression: '#version = :version',
                   ExpressionAttributeNames: { '#version': 'version' },
-                  ExpressionAttributeValues: { ':version': { N: String(expected) } },
+                  ExpressionAttributeValues: marshall({ ':version': expected }),
                 }),
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           },
@@ -176,7 +173,7 @@ export class DynamoDbDesiredWeights implements DesiredWeightsStore {
 }
 
 function key(k: { readonly pk: string; readonly sk: string }): Item {
-  return { pk: { S: k.pk }, sk: { S: k.sk } };
+  return marshall({ pk: k.pk, sk: k.sk });
 }
 
 /** The stored item, checked: a damaged one is an error, never silently read as no weights. */
@@ -186,21 +183,28 @@ function parseStored(item: Item, where: string): Stored {
       hint: 'Restore the item from the table (point-in-time recovery), or put back {"cluster-name": weight, ...} as the live weights shown by curvectl status.',
       ...(cause === undefined ? {} : { cause }),
     });
-  const version = Number(item.version?.N);
-  if (!Number.isInteger(version) || version < 1) throw damaged('its version is not a positive whole number');
+  let fields: Record<string, unknown>;
+  try {
+    fields = unmarshall(item);
+  } catch (err) {
+    throw damaged('its attributes cannot be read', err);
+  }
+  const version = fields.version;
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) throw damaged('its version is not a positive whole number');
   let parsed: unknown;
   try {
-    parsed = JSON.parse(item.weights?.S ?? '');
+    parsed = JSON.parse(typeof fields.weights === 'string' ? fields.weights : '');
   } catch (err) {
     throw damaged('its weights are not JSON', err);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw damaged('its weights are not an object of cluster name to weight');
   const weights: Record<string, number> = {};
   for (const [name, weight] of Object.entries(parsed)) {
-    if (typeof weight !== 'number' || !Number.isInteger(weight) || weight < 0 || weight > 255) {
+    if (!isRecordWeight(weight)) {
       throw damaged(`the weight of "${name}" is not an integer from 0 to 255`);
     }
     weights[name] = weight;
   }
-  return { weights, version, updatedAt: item.updatedAt?.S, updatedBy: item.updatedBy?.S };
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  return { weights, version, updatedAt: text(fields.updatedAt), updatedBy: text(fields.updatedBy) };
 }

@@ -40,6 +40,7 @@
 import type * as DDB from '@aws-sdk/client-dynamodb';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { CurvectlError } from '../../core/errors.js';
 import { formatDuration } from '../../core/duration.js';
 import type { JournalEvent, LockHandle, LockInfo, LockStatus, StateStore } from '../../core/ports.js';
@@ -168,10 +169,10 @@ export class DynamoDbStateStore implements StateStore {
       const out = await client.send(
         new sdk.PutItemCommand({
           TableName: this.table,
-          Item: { ...lockItem(info, token), renewedAt: { S: info.startedAt } },
+          Item: { ...lockItem(info, token), ...marshall({ renewedAt: info.startedAt }) },
           ConditionExpression: 'attribute_not_exists(pk) OR #expiresAt < :now',
           ExpressionAttributeNames: { '#expiresAt': 'expiresAt' },
-          ExpressionAttributeValues: { ':now': { S: info.startedAt } },
+          ExpressionAttributeValues: marshall({ ':now': info.startedAt }),
           ReturnValues: 'ALL_OLD',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
@@ -241,12 +242,7 @@ export class DynamoDbStateStore implements StateStore {
             UpdateExpression: 'SET #expiresAt = :expiresAt, #renewedAt = :now',
             ConditionExpression: '#owner = :owner AND #token = :token',
             ExpressionAttributeNames: { '#expiresAt': 'expiresAt', '#renewedAt': 'renewedAt', '#owner': 'owner', '#token': 'token' },
-            ExpressionAttributeValues: {
-              ':expiresAt': { S: next },
-              ':now': { S: now.toISOString() },
-              ':owner': { S: info.owner },
-              ':token': { S: token },
-            },
+            ExpressionAttributeValues: marshall({ ':expiresAt': next, ':now': now.toISOString(), ':owner': info.owner, ':token': token }),
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
         );
@@ -305,7 +301,7 @@ export class DynamoDbStateStore implements StateStore {
               Key: keyItem(info.scope),
               ConditionExpression: '#token = :token',
               ExpressionAttributeNames: { '#token': 'token' },
-              ExpressionAttributeValues: { ':token': { S: token } },
+              ExpressionAttributeValues: marshall({ ':token': token }),
             }),
           );
         } catch (err) {
@@ -350,10 +346,10 @@ export class DynamoDbStateStore implements StateStore {
     // Delete exactly what was read: if the holder renewed (or someone else took the lock) in the
     // meantime, the condition fails and nothing is removed.
     const conditions = [stored.token === undefined ? 'attribute_not_exists(#token)' : '#token = :token'];
-    const values: Item = stored.token === undefined ? {} : { ':token': { S: stored.token } };
+    const values: Record<string, string> = stored.token === undefined ? {} : { ':token': stored.token };
     if (!options.force) {
       conditions.push('#expiresAt < :now');
-      values[':now'] = { S: now.toISOString() };
+      values[':now'] = now.toISOString();
     }
     try {
       await client.send(
@@ -362,7 +358,7 @@ export class DynamoDbStateStore implements StateStore {
           Key: keyItem(scope),
           ConditionExpression: conditions.join(' AND '),
           ExpressionAttributeNames: { '#token': 'token', ...(options.force ? {} : { '#expiresAt': 'expiresAt' }) },
-          ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+          ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: marshall(values) } : {}),
         }),
       );
     } catch (err) {
@@ -397,15 +393,11 @@ export class DynamoDbStateStore implements StateStore {
     const { sdk, client } = await this.load();
     this.seq += 1;
     const sk = `${full.at}#${this.seq.toString(36).padStart(6, '0')}${randomBytes(6).toString('hex')}`;
-    const item: Item = {
-      pk: { S: JOURNAL_PK },
-      sk: { S: sk },
-      at: { S: full.at },
-      op: { S: full.op },
-      type: { S: full.type },
-      ...(full.actor !== undefined ? { actor: { S: full.actor } } : {}),
-      ...(full.data !== undefined ? { data: { S: JSON.stringify(full.data) } } : {}),
-    };
+    // `data` is stored as JSON text, so an event's data never depends on DynamoDB's type rules.
+    const item = marshall(
+      { pk: JOURNAL_PK, sk, at: full.at, op: full.op, type: full.type, actor: full.actor, data: full.data === undefined ? undefined : JSON.stringify(full.data) },
+      { removeUndefinedValues: true },
+    );
     try {
       await client.send(
         new sdk.PutItemCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
@@ -419,19 +411,22 @@ export class DynamoDbStateStore implements StateStore {
   async readJournal(filter: { op?: string; typePrefix?: string } = {}): Promise<JournalEvent[]> {
     const { sdk, client } = await this.load();
     const names: Record<string, string> = { '#pk': 'pk' };
-    const values: Item = { ':pk': { S: JOURNAL_PK } };
+    const values: Record<string, string> = { ':pk': JOURNAL_PK };
     const filters: string[] = [];
     if (filter.op !== undefined) {
       names['#op'] = 'op';
-      values[':op'] = { S: filter.op };
+      values[':op'] = filter.op;
       filters.push('#op = :op');
     }
     if (filter.typePrefix !== undefined && filter.typePrefix !== '') {
       names['#type'] = 'type';
-      values[':typePrefix'] = { S: filter.typePrefix };
+      values[':typePrefix'] = filter.typePrefix;
       filters.push('begins_with(#type, :typePrefix)');
     }
     const events: JournalEvent[] = [];
+    // A loop of our own rather than the SDK's paginateQuery: the paginator reuses one input object
+    // for every page (it writes ExclusiveStartKey into it), so what each request carried cannot be
+    // checked afterwards, and the unit tests check exactly that the first page starts at the top.
     let startKey: Item | undefined;
     do {
       let out: DDB.QueryCommandOutput;
@@ -442,7 +437,7 @@ export class DynamoDbStateStore implements StateStore {
             KeyConditionExpression: '#pk = :pk',
             ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
             ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
+            ExpressionAttributeValues: marshall(values),
             ConsistentRead: true,
             ScanIndexForward: true,
             ...(startKey ? { ExclusiveStartKey: startKey } : {}),
@@ -483,38 +478,50 @@ export class DynamoDbStateStore implements StateStore {
 
 function keyItem(scope: string): Item {
   const { pk, sk } = lockKey(scope);
-  return { pk: { S: pk }, sk: { S: sk } };
+  return marshall({ pk, sk });
 }
 
 function lockItem(info: LockInfo, token: string): Item {
   return {
     ...keyItem(info.scope),
-    scope: { S: info.scope },
-    owner: { S: info.owner },
-    host: { S: info.host },
-    pid: { N: String(info.pid) },
-    operation: { S: info.operation },
-    startedAt: { S: info.startedAt },
-    expiresAt: { S: info.expiresAt ?? info.startedAt },
-    token: { S: token },
+    ...marshall({
+      scope: info.scope,
+      owner: info.owner,
+      host: info.host,
+      pid: info.pid,
+      operation: info.operation,
+      startedAt: info.startedAt,
+      expiresAt: info.expiresAt ?? info.startedAt,
+      token,
+    }),
   };
 }
 
-const str = (item: Item, name: string): string | undefined => item[name]?.S;
+/** An item's attributes as plain values (@aws-sdk/util-dynamodb); {} for one that cannot be read, so parsing never throws. */
+function fieldsOf(item: Item): { text(name: string): string | undefined; value(name: string): unknown } {
+  let fields: Record<string, unknown>;
+  try {
+    fields = unmarshall(item);
+  } catch {
+    fields = {};
+  }
+  return { text: (name) => (typeof fields[name] === 'string' ? fields[name] : undefined), value: (name) => fields[name] };
+}
 
 /** A lock item as LockInfo; fields a damaged item lacks read "unknown" (never throws). */
 function parseLock(item: Item, scope: string): Omit<StoredLock, 'stale'> {
-  const pid = Number(item.pid?.N ?? item.pid?.S);
-  const expiresAt = str(item, 'expiresAt');
+  const f = fieldsOf(item);
+  const pid = Number(f.value('pid'));
+  const expiresAt = f.text('expiresAt');
   return {
-    scope: str(item, 'scope') ?? scope,
-    owner: str(item, 'owner') ?? 'unknown',
-    host: str(item, 'host') ?? 'unknown',
+    scope: f.text('scope') ?? scope,
+    owner: f.text('owner') ?? 'unknown',
+    host: f.text('host') ?? 'unknown',
     pid: Number.isFinite(pid) ? pid : 0,
-    operation: str(item, 'operation') ?? 'unknown',
-    startedAt: str(item, 'startedAt') ?? 'unknown',
+    operation: f.text('operation') ?? 'unknown',
+    startedAt: f.text('startedAt') ?? 'unknown',
     ...(expiresAt !== undefined ? { expiresAt } : {}),
-    token: str(item, 'token'),
+    token: f.text('token'),
   };
 }
 
@@ -530,13 +537,14 @@ function withoutToken(lock: StoredLock): LockStatus {
 }
 
 function parseEvent(item: Item): JournalEvent | undefined {
-  const at = str(item, 'at');
-  const op = str(item, 'op');
-  const type = str(item, 'type');
+  const f = fieldsOf(item);
+  const at = f.text('at');
+  const op = f.text('op');
+  const type = f.text('type');
   if (at === undefined || op === undefined || type === undefined) return undefined;
-  const actor = str(item, 'actor');
+  const actor = f.text('actor');
   let data: Record<string, unknown> | undefined;
-  const text = str(item, 'data');
+  const text = f.text('data');
   if (text !== undefined) {
     try {
       const parsed = JSON.parse(text) as unknown;

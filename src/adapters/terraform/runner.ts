@@ -4,7 +4,8 @@
  *
  * Rules this class keeps:
  * - Environment: TF_IN_AUTOMATION=1, TF_INPUT=0, CHECKPOINT_DISABLE=1 on top of the inherited one.
- * - Version: checked once per instance (>= 1.5), with a clear ENVIRONMENT error when the binary is
+ * - Version: checked once per instance (>= MIN_TERRAFORM_VERSION, or what the caller asks for:
+ *   minimumTerraformVersion in stacks.ts), with a clear ENVIRONMENT error when the binary is
  *   missing or too old.
  * - Workspaces are chosen with TF_WORKSPACE on every call, never with `workspace select`: the
  *   selected workspace lives in `.terraform/environment`, shared by every process using the
@@ -21,6 +22,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { compare as semverCompare, valid as semverValid } from 'semver';
 import { CurvectlError, isCurvectlError } from '../../core/errors.js';
 import type { ChangeSummary, StackName, TerraformProgress } from '../../core/ports.js';
 import { formatCommandLine, isProcessError, quoteForDisplay, runProcess, type ProcessRunner } from '../process.js';
@@ -38,7 +40,13 @@ import {
 } from './argv.js';
 import { TerraformJsonStream, terraformError } from './json-stream.js';
 
-export const MIN_TERRAFORM_VERSION = '1.5.0';
+/**
+ * The oldest Terraform the stacks accept: their `required_version` (terraform/stacks/<stack>/versions.tf;
+ * a unit test keeps the two equal). The S3 backend's lock file needs more (S3_LOCKFILE_TERRAFORM_VERSION).
+ */
+export const MIN_TERRAFORM_VERSION = '1.9.0';
+/** `use_lockfile` of the S3 backend arrived in Terraform 1.10 (Terraform docs, "Backend Type: s3", State Locking). */
+export const S3_LOCKFILE_TERRAFORM_VERSION = '1.10.0';
 
 /** Variables curvectl sets for every terraform run. */
 export const TERRAFORM_ENV: Readonly<Record<string, string>> = {
@@ -62,7 +70,7 @@ export interface TerraformOptions {
    * there: passing process.env is allowed and changes nothing). TF_WORKSPACE in here is ignored.
    */
   readonly env?: Readonly<Record<string, string | undefined>>;
-  /** Default 1.5.0. */
+  /** Default MIN_TERRAFORM_VERSION. */
   readonly minVersion?: string;
   /**
    * How long terraform gets to stop after SIGINT (cancellation) before SIGKILL. Terraform finishes
@@ -140,15 +148,12 @@ export function withDirLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
   return next;
 }
 
+/**
+ * Semantic-version order (semver): a pre-release comes before its release, so 1.10.0-beta1 does not
+ * satisfy a minimum of 1.10.0. Throws on a string that is not a version.
+ */
 export function compareVersions(a: string, b: string): number {
-  const parse = (v: string) => (v.replace(/^v/, '').split(/[-+]/)[0] ?? '').split('.').map((n) => Number.parseInt(n, 10) || 0);
-  const pa = parse(a);
-  const pb = parse(b);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d < 0 ? -1 : 1;
-  }
-  return 0;
+  return semverCompare(a, b, { loose: true });
 }
 
 /** Parses `terraform workspace list` (one name a line, the current one marked "* "). */
@@ -266,6 +271,9 @@ export class Terraform {
     const version = typeof parsed.terraform_version === 'string' ? parsed.terraform_version : '';
     if (!version) {
       throw new CurvectlError('ENVIRONMENT', `${this.binary} did not report its version.`, { hint });
+    }
+    if (!semverValid(version, { loose: true })) {
+      throw new CurvectlError('ENVIRONMENT', `${this.binary} reported the version "${version}", which is not a version number.`, { hint });
     }
     if (compareVersions(version, this.minVersion) < 0) {
       throw new CurvectlError('ENVIRONMENT', `${this.binary} is version ${version}; curvectl needs ${this.minVersion} or later.`, {

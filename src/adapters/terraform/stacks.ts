@@ -27,6 +27,7 @@ import type { z } from 'zod';
 import type { terraformBackendSchema } from '../../config/schema.js';
 import { CurvectlError } from '../../core/errors.js';
 import { assertClusterName } from '../../core/names.js';
+import { isRecordWeight } from '../../core/weights.js';
 import type {
   ChangeSummary,
   ClusterOutputs,
@@ -40,7 +41,7 @@ import type {
 import type { DesiredWeightsStore } from '../../core/ports/desired-weights-store.js';
 import { writeFileAtomic } from '../fs-atomic.js';
 import { applyPlanArgs, workspaceNewArgs } from './argv.js';
-import { CURVECTL_DATA_DIR, type Terraform } from './runner.js';
+import { CURVECTL_DATA_DIR, MIN_TERRAFORM_VERSION, S3_LOCKFILE_TERRAFORM_VERSION, type Terraform } from './runner.js';
 
 export type TerraformBackend = z.infer<typeof terraformBackendSchema>;
 
@@ -48,6 +49,11 @@ export const TRAFFIC_SETTINGS_FILE = 'curvectl.auto.tfvars.json';
 export const WEIGHTS_FILE = 'cluster_weighting.auto.tfvars.json';
 export const OVERRIDE_FILE = 'curvectl_override.tf';
 const OVERRIDE_MARKER = '# Written by curvectl';
+
+/** The oldest Terraform that can drive the stacks with this backend (an S3 lock file needs 1.10). */
+export function minimumTerraformVersion(backend: TerraformBackend): string {
+  return backend.type === 's3' && backend.useLockfile ? S3_LOCKFILE_TERRAFORM_VERSION : MIN_TERRAFORM_VERSION;
+}
 
 export interface TerraformStacksOptions {
   readonly terraform: Terraform;
@@ -126,7 +132,7 @@ export class TerraformStacks implements Stacks {
     if (!isPlainObject(weighting)) throw bad('"cluster_weighting" must be an object of cluster name to weight');
     const weights: Record<string, number> = {};
     for (const [name, weight] of Object.entries(weighting)) {
-      if (typeof weight !== 'number' || !Number.isInteger(weight) || weight < 0 || weight > 255) {
+      if (!isRecordWeight(weight)) {
         throw bad(`the weight of "${name}" must be an integer from 0 to 255`);
       }
       weights[name] = weight;
@@ -415,7 +421,7 @@ function sortedWeights(weights: Weights): Record<string, number> {
   const sorted: Record<string, number> = {};
   for (const name of Object.keys(weights).sort()) {
     const weight = weights[name];
-    if (weight === undefined || !Number.isInteger(weight) || weight < 0 || weight > 255) {
+    if (!isRecordWeight(weight)) {
       throw new CurvectlError('INTERNAL', `Refusing to write weight ${String(weight)} for "${name}": weights are integers from 0 to 255.`);
     }
     sorted[name] = weight;

@@ -10,6 +10,7 @@ import { MissingPlaceholderError } from './placeholders.js';
 import { checkCommand, checkHttp } from './probes.js';
 import { checkPrometheus } from './prometheus.js';
 import { checkWeb } from './web.js';
+import { checkFlux } from './flux.js';
 import { checkTargetHealth } from './target-health.js';
 import { oneLine } from './text.js';
 import { GateErrorTracker } from './tracker.js';
@@ -49,8 +50,8 @@ export class GateRunner implements GateChecker {
     this.clock = options.clock;
     this.tracker = new GateErrorTracker(options.gateErrorLimit);
     this.environment = options.environment ?? {};
-    const { eks, elbv2, cloudwatch, http, command, httpClient, jsonPath } = options;
-    this.ports = { eks, elbv2, cloudwatch, http, command, httpClient, jsonPath };
+    const { eks, elbv2, cloudwatch, http, command, httpClient, jsonPath, kubernetes } = options;
+    this.ports = { eks, elbv2, cloudwatch, http, command, httpClient, jsonPath, kubernetes };
   }
 
   needsKubernetesVersion(): boolean {
@@ -105,6 +106,8 @@ function runGate(gate: GateSpec, target: GateTarget, env: GateEnv): Promise<Gate
       return checkPrometheus(gate, target, env);
     case 'web':
       return checkWeb(gate, target, env);
+    case 'flux':
+      return checkFlux(gate, target, env);
     default: {
       const never: never = gate;
       return Promise.resolve({ outcome: 'error', reason: `unknown gate type ${JSON.stringify(never)}` });

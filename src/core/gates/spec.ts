@@ -86,6 +86,15 @@ export interface WebGateSpec {
   readonly timeoutMs: number;
 }
 
+export interface FluxGateSpec {
+  readonly type: 'flux';
+  /** serving: the applied Git revisions must equal those of the clusters with weight; none: Ready only. */
+  readonly sameRevisionAs: 'serving' | 'none';
+  /** The Kubernetes API at this URL instead of DescribeCluster's endpoint (placeholders allowed). */
+  readonly apiServer?: Template;
+  readonly timeoutMs: number;
+}
+
 export type GateSpec =
   | EksGateSpec
   | NodegroupsGateSpec
@@ -95,7 +104,8 @@ export type GateSpec =
   | HttpGateSpec
   | CommandGateSpec
   | PrometheusGateSpec
-  | WebGateSpec;
+  | WebGateSpec
+  | FluxGateSpec;
 
 export type GateType = GateSpec['type'];
 

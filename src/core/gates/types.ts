@@ -3,7 +3,7 @@
  * fail or error with a one-line reason; the runner adds the rule that too many consecutive errors
  * count as a failure.
  */
-import type { Clock, CloudWatchPort, CommandPort, EksPort, Elbv2Port, HttpClientPort, HttpProbePort, JsonPathPort, Weights } from '../ports.js';
+import type { Clock, CloudWatchPort, CommandPort, EksPort, Elbv2Port, HttpClientPort, HttpProbePort, JsonPathPort, KubernetesPort, Weights } from '../ports.js';
 import type { PlaceholderValues } from './placeholders.js';
 
 export type { Gate, GateSpec, GateType } from './spec.js';
@@ -40,6 +40,7 @@ export interface GatePorts {
   readonly command?: CommandPort;
   readonly httpClient?: HttpClientPort;
   readonly jsonPath?: JsonPathPort;
+  readonly kubernetes?: KubernetesPort;
 }
 
 /**

@@ -126,7 +126,7 @@ describe('parseConfigText', () => {
   it('explains wrong types and unknown gate types', () => {
     expect(parseError(`${minimal}  ttl: "60"\n`).message).toBe('/cfg/curvectl.yaml: dns.ttl: expected a number, got "60" (line 4).');
     expect(parseError(`${minimal}gates:\n  - type: nope\n`).message).toBe(
-      '/cfg/curvectl.yaml: gates[0].type: expected one of eks, nodegroups, target-health, alarm, metric, http, command, prometheus, web, got "nope" (line 5).',
+      '/cfg/curvectl.yaml: gates[0].type: expected one of eks, nodegroups, target-health, alarm, metric, http, command, prometheus, web, flux, got "nope" (line 5).',
     );
     expect(parseError(`${minimal}shift:\n  bake: "10"\n`).message).toBe(
       '/cfg/curvectl.yaml: shift.bake: expected a duration like "30s", "5m", "1h" or "0s" (line 5).',

@@ -5,11 +5,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CurvectlError } from '../../../../src/core/errors.js';
 import {
   INIT_STAMP_FILE,
+  MIN_TERRAFORM_VERSION,
   Terraform,
   compareVersions,
   parseWorkspaceList,
   summarisePlanJson,
 } from '../../../../src/adapters/terraform/runner.js';
+import { repoRoot } from '../../../_helpers/repo-root.js';
 import { fakeRunner, type FakeAnswer, type RecordedCall } from '../fake-process.js';
 
 const VERSION = { stdout: JSON.stringify({ terraform_version: '1.11.4', platform: 'linux_amd64' }) };
@@ -41,7 +43,7 @@ describe('Terraform version check', () => {
 
   it('refuses a version older than 1.5 with an ENVIRONMENT error', async () => {
     const run = fakeRunner(() => ({ stdout: JSON.stringify({ terraform_version: '1.4.7' }) }));
-    const err = await new Terraform({ run }).version().catch((e: unknown) => e);
+    const err = await new Terraform({ run, minVersion: '1.5.0' }).version().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CurvectlError);
     expect((err as CurvectlError).code).toBe('ENVIRONMENT');
     expect((err as CurvectlError).message).toBe('terraform is version 1.4.7; curvectl needs 1.5.0 or later.');
@@ -62,6 +64,19 @@ describe('Terraform version check', () => {
     expect(compareVersions('1.5.0', '1.5.0')).toBe(0);
     expect(compareVersions('1.4.99', '1.5.0')).toBe(-1);
     expect(compareVersions('1.6.0-beta1', '1.5.0')).toBe(1);
+    // A pre-release is older than its release.
+    expect(compareVersions('1.10.0-beta1', '1.10.0')).toBe(-1);
+  });
+
+  it('refuses a pre-release of the minimum, and by default the minimum is what the stacks require', async () => {
+    const run = fakeRunner(() => ({ stdout: JSON.stringify({ terraform_version: '1.9.0-rc1' }) }));
+    const err = (await new Terraform({ run }).version().catch((e: unknown) => e)) as CurvectlError;
+    expect(err.message).toBe(`terraform is version 1.9.0-rc1; curvectl needs ${MIN_TERRAFORM_VERSION} or later.`);
+    for (const stack of ['cluster', 'platform', 'traffic']) {
+      const versions = await readFile(path.join(repoRoot, 'terraform/stacks', stack, 'versions.tf'), 'utf8');
+      const required = /required_version\s*=\s*">=\s*([0-9.]+)"/.exec(versions)?.[1];
+      expect(required, `${stack}/versions.tf`).toBe(MIN_TERRAFORM_VERSION);
+    }
   });
 });
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CurvectlError } from '../../../../src/core/errors.js';
 import { Terraform } from '../../../../src/adapters/terraform/runner.js';
-import { TerraformStacks, mapClusterOutputs, type TerraformBackend } from '../../../../src/adapters/terraform/stacks.js';
+import { TerraformStacks, mapClusterOutputs, minimumTerraformVersion, type TerraformBackend } from '../../../../src/adapters/terraform/stacks.js';
 import type { DesiredWeightsStore } from '../../../../src/core/ports/desired-weights-store.js';
 import type { Weights } from '../../../../src/core/ports.js';
 import { fakeRunner, type RecordedCall } from '../fake-process.js';
@@ -447,5 +447,13 @@ describe('S3 backend seam', () => {
     await writeFile(file, '# mine\n');
     await setup().stacks.applyTraffic();
     expect(await readFile(file, 'utf8')).toBe('# mine\n');
+  });
+});
+
+describe('minimumTerraformVersion', () => {
+  it('is what the stacks require, and 1.10 when the S3 backend locks with a lock file', () => {
+    expect(minimumTerraformVersion({ type: 'local' })).toBe('1.9.0');
+    expect(minimumTerraformVersion({ type: 's3', bucket: 'b', keyPrefix: 'k', useLockfile: true })).toBe('1.10.0');
+    expect(minimumTerraformVersion({ type: 's3', bucket: 'b', keyPrefix: 'k', useLockfile: false, dynamodbTable: 't' })).toBe('1.9.0');
   });
 });
