@@ -4,6 +4,7 @@
 // because they are run most and loading commander alone costs about half a Node start-up.
 // Everything else loads the compiled CLI, which loads only what the command needs.
 import { readFileSync } from 'node:fs';
+import module from 'node:module';
 
 const args = process.argv.slice(2);
 const only = args.length === 1 ? args[0] : undefined;
@@ -19,6 +20,15 @@ try {
   }
 } catch {
   // No build output yet, or a damaged one: fall through to the full CLI, which says what is wrong.
+}
+
+// Node 22.1+ keeps V8's compiled code for every module it loads (the compile cache, in the OS temp
+// directory unless NODE_COMPILE_CACHE says otherwise), so later runs skip most of the parsing and
+// compiling of curvectl, zod, yaml and the AWS SDK. Older Node has no such API: skipped.
+try {
+  module.enableCompileCache?.();
+} catch {
+  // A cache that cannot be written only costs speed.
 }
 
 import('../dist/cli/main.js').then((m) => m.main(process.argv)).catch((err) => {

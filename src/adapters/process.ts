@@ -10,7 +10,7 @@
  * - Failures are CurvectlErrors (ProcessError) with exit code, signal and a stderr tail, with
  *   anything that looks like an AWS credential scrubbed.
  */
-import { execa, type Options as ExecaOptions } from 'execa';
+import type { Options as ExecaOptions } from 'execa';
 import { constants as osConstants } from 'node:os';
 import { CurvectlError, type ErrorCode } from '../core/errors.js';
 import { formatDuration } from '../core/duration.js';
@@ -183,6 +183,12 @@ export const runProcess: ProcessRunner = async (file, args, options = {}) => {
     });
   }
 
+  // Loaded on the first subprocess, not at import: execa and its dependencies are about 300
+  // modules, and commands that never start one (status) should not pay for them.
+  const { execa } = await import('execa');
+  if (options.signal?.aborted) {
+    throw new ProcessError('INTERRUPTED', `${command} was not started: the operation was interrupted.`, { command, stderrTail: '', cause: options.signal.reason });
+  }
   const subprocess = execa(file, [...args], execaOptions);
   const untrack = track(subprocess);
   let result;

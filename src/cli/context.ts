@@ -82,12 +82,13 @@ export function createContext(globals: GlobalOptions, options: { mutates: boolea
 
   const stacks = once(async (): Promise<Stacks> => {
     const loaded = await config();
-    const [{ Terraform }, { TerraformStacks, minimumTerraformVersion }, { runProcess }] = await Promise.all([
+    const c = loaded.config;
+    const [{ Terraform }, { TerraformStacks, minimumTerraformVersion }, { runProcess }, s3] = await Promise.all([
       import('../adapters/terraform/runner.js'),
       import('../adapters/terraform/stacks.js'),
       import('../adapters/process.js'),
+      c.terraform.backend.type === 's3' ? import('../adapters/aws/s3-keys.js') : undefined,
     ]);
-    const c = loaded.config;
     const terraform = new Terraform({ binary: c.terraform.binary, run: runProcess, env, minVersion: minimumTerraformVersion(c.terraform.backend) });
     // A team shares the desired weights too: the var file becomes this checkout's copy of them.
     const team = c.state.backend === 'dynamodb' ? await dynamoDbState() : undefined;
@@ -100,6 +101,7 @@ export function createContext(globals: GlobalOptions, options: { mutates: boolea
       platformVariables: c.platform.variables,
       ...(c.region ? { region: c.region } : {}),
       ...(team ? { desiredWeights: team.desiredWeights() } : {}),
+      ...(s3 ? { listObjectKeys: s3.s3ObjectKeyLister() } : {}),
     });
   });
 

@@ -75,7 +75,7 @@ export function buildProgram(): Command {
     .description('clusters, desired and live weights, drift, lock and any operation in progress')
     .action(action(() => import('./commands/status.js')));
 
-  const cluster = program.command('cluster').description('create and list clusters');
+  const cluster = program.command('cluster').description('create and list clusters, and get a kubeconfig for one');
   cluster
     .command('list')
     .description('the clusters curvectl knows')
@@ -87,6 +87,13 @@ export function buildProgram(): Command {
     .option('--kubernetes-version <version>', 'EKS Kubernetes version, e.g. 1.31 (default from configuration)')
     .option('--skip-platform', 'do not apply the platform stack (Istio, Ambassador, Flux)')
     .action(action(() => import('./commands/cluster-create.js')));
+  cluster
+    .command('kubeconfig')
+    .description('a kubeconfig context for the cluster (exec "aws eks get-token"), printed or merged into your kubeconfig')
+    .argument('<name>', 'cluster name')
+    .option('--write', 'merge it into the first file of KUBECONFIG, or ~/.kube/config, and make it the current context')
+    .option('--force', 'with --write: replace an entry of the same name that differs')
+    .action(action(() => import('./commands/cluster-kubeconfig.js')));
 
   const shift = program
     .command('shift')
@@ -148,6 +155,14 @@ export function buildProgram(): Command {
     .command('bootstrap')
     .description('create the S3 bucket and DynamoDB table(s) curvectl.yaml names, with safe settings; safe to run again')
     .action(action(() => import('./commands/state-bootstrap.js')));
+
+  program
+    .command('iam-policy')
+    .description("least-privilege IAM policies: curvectl's own calls, and separately what Terraform needs, scoped to this configuration")
+    .addOption(new Option('--role <role>', 'who runs it: an operator (everything), CI (status and shifts) or the one-time state bootstrap').choices(['operator', 'ci', 'bootstrap']).default('operator'))
+    .option('--cluster <name...>', 'also allow EKS reads on these clusters (a trailing * allows a prefix, e.g. cluster-*)')
+    .addOption(new Option('--part <part>', 'print only one policy document').choices(['curvectl', 'terraform']))
+    .action(action(() => import('./commands/iam-policy.js')));
 
   const configCommand = program.command('config').description('the schema of curvectl.yaml, and a check of a file against it');
   configCommand

@@ -75,7 +75,7 @@ export function reportUsageError(err: CommanderError, argv: readonly string[]): 
 
 /** Commands with subcommands, and their subcommands (main.ts). `shift` is also a command itself. */
 const GROUPS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
-  ['cluster', new Set(['list', 'create'])],
+  ['cluster', new Set(['list', 'create', 'kubeconfig'])],
   ['shift', new Set(['resume', 'abort'])],
   ['state', new Set(['bootstrap'])],
   ['config', new Set(['schema', 'validate'])],

@@ -91,13 +91,20 @@ shift:
 retire: {}
 
 # Health gates checked on the target cluster before any weight moves and during every bake.
-# Placeholders: {cluster}, {ingress}. More: target-health, alarm, metric, http, command, e.g.
+# Placeholders: {cluster}, {ingress}, {weight}. More: target-health, alarm, metric, http, command,
+# prometheus, web, flux (README, "Gate reference"), e.g.
 #   - type: http
 #     url: "https://{ingress}/healthz"
 #     host: ${q(options.record)}
 #     expectStatus: 200
 #   - type: alarm
 #     alarms: ["{cluster}-5xx"]
+#   - type: prometheus
+#     address: "http://prometheus.{cluster}.internal:9090"
+#     query: 'sum(rate(http_errors_total{cluster="{cluster}"}[1m])) / sum(rate(http_requests_total{cluster="{cluster}"}[1m]))'
+#     condition: "< 0.01"
+#   - type: flux
+#     sameRevisionAs: serving
 gates:
   - type: eks
   - type: nodegroups

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { LineCounter, isMap, isPair, isScalar, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { CurvectlError } from '../core/errors.js';
+import { configJsonSchema } from './json-schema.js';
 import { configSchema, type CurvectlConfig } from './schema.js';
 
 export { renderDefaultConfig, type DefaultConfigOptions } from './default-config.js';
@@ -233,58 +234,54 @@ function position(doc: Document, lines: LineCounter, parts: readonly (string | n
   return {};
 }
 
-// ---- allowed keys at a path, by walking the zod schema (best effort: [] when unsure) -----------
+// ---- allowed keys at a path, from the JSON Schema zod generates (its public API; best effort: [] when unsure)
 
-interface ZodDefLike {
-  type?: string;
-  innerType?: { _zod?: { def?: ZodDefLike } };
-  shape?: Record<string, { _zod?: { def?: ZodDefLike } }>;
-  element?: { _zod?: { def?: ZodDefLike } };
-  options?: Array<{ _zod?: { def?: ZodDefLike } }>;
-  discriminator?: string;
-  values?: unknown[];
-  valueType?: { _zod?: { def?: ZodDefLike } };
-  /** A transform's input side (the YAML shape). */
-  in?: { _zod?: { def?: ZodDefLike } };
+interface JsonSchemaNode {
+  type?: string | string[];
+  properties?: Record<string, JsonSchemaNode>;
+  items?: JsonSchemaNode;
+  additionalProperties?: boolean | JsonSchemaNode;
+  anyOf?: JsonSchemaNode[];
+  oneOf?: JsonSchemaNode[];
+  const?: unknown;
+  enum?: unknown[];
+  $ref?: string;
 }
 
-function defOf(schema: unknown): ZodDefLike | undefined {
-  return (schema as { _zod?: { def?: ZodDefLike } } | undefined)?._zod?.def;
-}
+let inputSchema: { root: JsonSchemaNode; definitions: Record<string, JsonSchemaNode> } | undefined;
 
-function unwrap(def: ZodDefLike | undefined): ZodDefLike | undefined {
-  let d = def;
-  while (d) {
-    if (d.type === 'default' || d.type === 'optional' || d.type === 'nullable' || d.type === 'prefault' || d.type === 'readonly') d = defOf(d.innerType);
-    else if (d.type === 'pipe') d = defOf(d.in);
-    else break;
+function schemaRoot() {
+  if (!inputSchema) {
+    const root = configJsonSchema() as JsonSchemaNode & { definitions?: Record<string, JsonSchemaNode>; $defs?: Record<string, JsonSchemaNode> };
+    inputSchema = { root, definitions: { ...root.$defs, ...root.definitions } };
   }
-  return d;
+  return inputSchema;
+}
+
+/** The node, with a $ref followed and, for a union, the branch that `value` takes (by its literal-valued keys). */
+function resolveNode(node: JsonSchemaNode | undefined, value: unknown): JsonSchemaNode | undefined {
+  let n = node;
+  for (let hops = 0; n?.$ref && hops < 20; hops += 1) n = schemaRoot().definitions[n.$ref.replace(/^#\/(definitions|\$defs)\//, '')];
+  const branches = (n?.anyOf ?? n?.oneOf)?.map((b) => resolveNode(b, value)).filter((b): b is JsonSchemaNode => b !== undefined && b.type !== 'null');
+  if (!branches) return n;
+  if (branches.length === 1) return branches[0];
+  const record = (value ?? {}) as Record<string, unknown>;
+  return branches.find((b) => {
+    const literals = Object.entries(b.properties ?? {}).filter(([, p]) => p.const !== undefined || p.enum?.length === 1);
+    return literals.length > 0 && literals.every(([key, p]) => (p.const ?? p.enum?.[0]) === record[key]);
+  });
 }
 
 function allowedKeys(parts: readonly (string | number)[], data: unknown): string[] {
-  let def = unwrap(defOf(configSchema));
   let value: unknown = data;
-  const step = (d: ZodDefLike | undefined, v: unknown): ZodDefLike | undefined => {
-    const u = unwrap(d);
-    if (u?.type === 'union' && u.options && u.discriminator) {
-      const wanted = (v as Record<string, unknown> | undefined)?.[u.discriminator];
-      const match = u.options.find((o) => {
-        const lit = defOf(unwrap(defOf(o))?.shape?.[u.discriminator ?? '']);
-        return lit?.values?.includes(wanted);
-      });
-      return unwrap(defOf(match));
-    }
-    return u;
-  };
-  def = step(def, value);
+  let node = resolveNode(schemaRoot().root, value);
   for (const p of parts) {
-    if (!def) return [];
+    if (!node) return [];
     value = (value as Record<string | number, unknown> | undefined)?.[p];
-    if (def.type === 'object' && typeof p === 'string') def = step(defOf(def.shape?.[p]), value);
-    else if (def.type === 'array' && typeof p === 'number') def = step(defOf(def.element), value);
-    else if (def.type === 'record') def = step(defOf(def.valueType), value);
+    if (typeof p === 'number') node = resolveNode(node.items, value);
+    else if (node.properties) node = resolveNode(node.properties[p], value);
+    else if (typeof node.additionalProperties === 'object') node = resolveNode(node.additionalProperties, value);
     else return [];
   }
-  return def?.type === 'object' && def.shape ? Object.keys(def.shape) : [];
+  return node?.properties ? Object.keys(node.properties) : [];
 }

@@ -3,7 +3,7 @@
  * clusters' EKS state, the lock and any unfinished operation. The JSON shape is part of the
  * command-line contract (shared/design/cli-contract.md): change it only by adding fields.
  */
-import type { EksPort, LockStatus, StateStore, Stacks, TrafficDns, Weights, WeightedRecord } from './ports.js';
+import type { EksClusterInfo, EksPort, LockStatus, StateStore, Stacks, TrafficDns, Weights, WeightedRecord } from './ports.js';
 
 export interface ClusterStatus {
   readonly name: string;
@@ -69,13 +69,27 @@ export function findDrift(desired: Weights, live: Weights): Drift[] {
 }
 
 export async function collectStatus(deps: StatusDeps, signal?: AbortSignal): Promise<StatusReport> {
-  // Independent reads run together: status is the command people run most, so it should be quick.
+  // Status is the command people run most, so nothing waits that need not: every read starts at
+  // once, and each cluster's DescribeCluster and lock read start as soon as any source names the
+  // cluster (the workspaces and the desired weights are usually known long before Route 53 answers).
+  const infos = new Map<string, Promise<EksClusterInfo | undefined>>();
+  const locks = new Map<string, Promise<LockStatus | null>>();
+  const track = <T>(p: Promise<T>): Promise<T> => {
+    p.catch(() => undefined); // awaited below; a failure must not surface as an unhandled rejection first
+    return p;
+  };
+  const seen = (names: Iterable<string>) => {
+    for (const name of names) {
+      if (!infos.has(name)) infos.set(name, track(deps.eks.describeCluster(name, signal)));
+      if (!locks.has(name)) locks.set(name, track(deps.state.readLock(`cluster:${name}`)));
+    }
+  };
   const [desired, records, workspaces, trafficLock, operation] = await Promise.all([
-    deps.stacks.readDesiredWeights(),
-    deps.dns.readRecords(signal),
-    deps.stacks.listClusters(),
-    deps.state.readLock('traffic'),
-    deps.currentOperation(deps.state),
+    track(deps.stacks.readDesiredWeights().then((d) => (seen(Object.keys(d)), d))),
+    track(deps.dns.readRecords(signal).then((r) => (seen(r.map((x) => x.setIdentifier)), r))),
+    track(deps.stacks.listClusters().then((w) => (seen(w), w))),
+    track(deps.state.readLock('traffic')),
+    track(deps.currentOperation(deps.state)),
   ]);
   const live = weightsOf(records);
   const names = [...new Set([...workspaces, ...Object.keys(desired), ...Object.keys(live)])].sort();
@@ -84,7 +98,7 @@ export async function collectStatus(deps: StatusDeps, signal?: AbortSignal): Pro
   const [clusters, clusterLocks] = await Promise.all([
     Promise.all(
       names.map(async (name): Promise<ClusterStatus> => {
-        const info = await deps.eks.describeCluster(name, signal);
+        const info = await infos.get(name)!;
         return {
           name,
           weight: { desired: desired[name] ?? null, live: live[name] ?? null },
@@ -93,7 +107,7 @@ export async function collectStatus(deps: StatusDeps, signal?: AbortSignal): Pro
         };
       }),
     ),
-    Promise.all(names.map((name) => deps.state.readLock(`cluster:${name}`))),
+    Promise.all(names.map((name) => locks.get(name)!)),
   ]);
 
   return {

@@ -5,7 +5,7 @@
  *
  *   npm run bench                 everything (about 15 minutes)
  *   npm run bench -- --quick      fewer repetitions (about 6 minutes)
- *   npm run bench -- startup      only some sections: startup, step, rollback, scaling
+ *   npm run bench -- startup      only some sections: startup, status, step, rollback, scaling
  */
 import { spawnSync } from 'node:child_process';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -17,7 +17,7 @@ import { repoRoot, tf } from '../_helpers/terraform-env.js';
 
 interface Figure {
   readonly name: string;
-  readonly unit: 'ms' | 'ratio';
+  readonly unit: 'ms' | 'ratio' | 'count';
   readonly median: number;
   readonly min: number;
   readonly max: number;
@@ -43,6 +43,7 @@ function stats(name: string, samples: number[], note?: string, unit: Figure['uni
 
 function fmt(value: number, unit: Figure['unit']): string {
   if (unit === 'ratio') return `${value.toFixed(2)}x`;
+  if (unit === 'count') return String(value);
   return value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`;
 }
 
@@ -131,6 +132,79 @@ async function benchStartup(emulator: Emulator): Promise<void> {
     const ratio = (xs: number[]) => xs.map((x, i) => x / samples.node![i]!);
     stats('--help / node', ratio(samples.help!), 'target <= 1.30', 'ratio');
     stats('--version / node', ratio(samples.version!), 'target <= 1.30', 'ratio');
+  } finally {
+    await ws.cleanup();
+  }
+}
+
+/** The AWS CLI v2 (Debian's awscli, Python): it ignores AWS_ENDPOINT_URL, so the endpoint is passed. */
+const AWS_CLI = '/usr/bin/aws';
+
+/**
+ * `status` side by side with `node -e ''` and with the AWS CLI v2 listing the same record sets
+ * (one list-resource-record-sets call with the zone id known), interleaved; then where status
+ * spends its time, from a preload that timestamps every request and subprocess.
+ */
+async function benchStatus(emulator: Emulator): Promise<void> {
+  process.stderr.write('\n== status against node and the AWS CLI v2\n');
+  const runs = quick ? 11 : 21;
+  const ws = await workspace(emulator, 'status');
+  try {
+    await ok(ws, ['cluster', 'create', 'cluster-a', '--yes']);
+    await ok(ws, ['cluster', 'create', 'cluster-b', '--yes']);
+    const env = { ...ws.env };
+    const zone = spawnSync(AWS_CLI, ['route53', 'list-hosted-zones-by-name', '--dns-name', ws.zone, '--endpoint-url', emulator.endpoint, '--query', 'HostedZones[0].Id', '--output', 'text'], { env, encoding: 'utf8' });
+    if (zone.status !== 0) throw new Error(`${AWS_CLI} is needed for this section (apt-get install -y awscli): ${zone.stderr ?? zone.error}`);
+    const zoneId = zone.stdout.trim();
+    const awsArgs = ['route53', 'list-resource-record-sets', '--hosted-zone-id', zoneId, '--endpoint-url', emulator.endpoint];
+    const listed = spawnSync(AWS_CLI, awsArgs, { env, encoding: 'utf8' });
+    if (listed.status !== 0 || !listed.stdout.includes('cluster-a')) throw new Error(`aws route53 list-resource-record-sets: ${listed.stderr}`);
+    const profile = path.join(repoRoot, 'test', 'bench', 'status-profile.mjs');
+    // Warm-up: moto loads each service on first use, the compile cache fills.
+    for (let i = 0; i < 2; i += 1) {
+      spawnSync(process.execPath, [bin, 'status'], { stdio: 'ignore', cwd: ws.dir, env });
+      spawnSync(AWS_CLI, awsArgs, { stdio: 'ignore', env });
+    }
+    const samples = { node: [] as number[], status: [] as number[], aws: [] as number[] };
+    for (let i = 0; i < runs; i += 1) {
+      samples.node.push(time(() => spawnSync(process.execPath, ['-e', ''], { stdio: 'ignore' })));
+      samples.status.push(time(() => spawnSync(process.execPath, [bin, 'status'], { stdio: 'ignore', cwd: ws.dir, env })));
+      samples.aws.push(time(() => spawnSync(AWS_CLI, awsArgs, { stdio: 'ignore', env })));
+    }
+    stats("node -e '' (status section)", samples.node);
+    stats('curvectl status (2 clusters)', samples.status);
+    stats('aws route53 list-resource-record-sets (AWS CLI v2)', samples.aws);
+    stats('status / AWS CLI', samples.status.map((x, i) => x / samples.aws[i]!), 'target <= 1.00', 'ratio');
+    stats("status / node -e ''", samples.status.map((x, i) => x / samples.node[i]!), undefined, 'ratio');
+
+    // Where the time goes.
+    type Ev = { what: string; start: number; end?: number };
+    const parts: Record<string, number[]> = {};
+    const add = (k: string, v: number) => (parts[k] ??= []).push(v);
+    for (let i = 0; i < runs; i += 1) {
+      const r = spawnSync(process.execPath, ['--import', profile, bin, 'status'], { cwd: ws.dir, env, encoding: 'utf8', stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
+      const ev = JSON.parse(String(r.output[3]).trim().split('\n').pop()!) as { preload: number; exit: number; requests: Ev[]; spawns: Ev[] };
+      const first = ev.requests[0]?.start ?? ev.exit;
+      add('status: Node start-up until curvectl runs', ev.preload);
+      add('status: loading modules and config until the first AWS request', first - ev.preload);
+      for (const q of ev.requests) add(`status: AWS call ${q.what}`, (q.end ?? ev.exit) - q.start);
+      const last = Math.max(...ev.requests.map((q) => q.end ?? ev.exit), first);
+      add('status: AWS calls, first request to last response', last - first);
+      add('status: after the last response until exit', ev.exit - last);
+      add('status: Terraform processes started', ev.spawns.filter((s) => /terraform/.test(s.what)).length);
+    }
+    for (const [name, xs] of Object.entries(parts)) stats(name, xs, undefined, name.endsWith('started') ? 'count' : 'ms');
+    // What status used to start on every run (issue 15): the same two Terraform processes, timed here.
+    const before: number[] = [];
+    for (let i = 0; i < Math.min(runs, 7); i += 1) {
+      before.push(
+        await timeAsync(async () => {
+          await tf(['version', '-json'], { cwd: ws.stacks.cluster, env });
+          await tf(['workspace', 'list'], { cwd: ws.stacks.cluster, env });
+        }),
+      );
+    }
+    stats('terraform version -json + workspace list (no longer on the status path)', before);
   } finally {
     await ws.cleanup();
   }
@@ -252,6 +326,7 @@ async function main(): Promise<void> {
   const emulator = await startEmulator();
   try {
     if (wants('startup')) await benchStartup(emulator);
+    if (wants('status')) await benchStatus(emulator);
     if (wants('step')) await benchStep(emulator);
     if (wants('rollback')) await benchRollback(emulator);
     if (wants('scaling')) await benchScaling(emulator);

@@ -28,6 +28,7 @@ export class EksAdapter implements EksPort {
       status: c.status ?? 'UNKNOWN',
       version: c.version ?? '',
       ...(c.endpoint ? { endpoint: c.endpoint } : {}),
+      ...(c.arn ? { arn: c.arn } : {}),
       ...(c.certificateAuthority?.data ? { certificateAuthority: c.certificateAuthority.data } : {}),
       healthIssues: issues(c.health?.issues),
     };

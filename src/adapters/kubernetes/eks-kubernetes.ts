@@ -24,7 +24,9 @@ export class EksKubernetes implements KubernetesPort {
     lists: readonly KubernetesList[],
     options: { apiServer?: string; timeoutMs: number; signal?: AbortSignal },
   ): Promise<unknown[][]> {
-    const work = this.list(cluster, lists, options);
+    // Loading the client is not the cluster's time: the timeout starts once it is loaded.
+    const libraries = await loadLibraries();
+    const work = this.list(cluster, lists, options, libraries);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_resolve, reject) => {
       timer = setTimeout(
@@ -32,18 +34,29 @@ export class EksKubernetes implements KubernetesPort {
         options.timeoutMs,
       );
     });
+    let onAbort: (() => void) | undefined;
     const aborted = new Promise<never>((_resolve, reject) => {
-      if (options.signal?.aborted) reject(options.signal.reason);
-      options.signal?.addEventListener('abort', () => reject(options.signal?.reason), { once: true });
+      onAbort = () => reject(options.signal?.reason);
+      if (options.signal?.aborted) onAbort();
+      else options.signal?.addEventListener('abort', onAbort, { once: true });
     });
     try {
       return await Promise.race([work, timeout, aborted]);
     } finally {
       clearTimeout(timer);
+      if (onAbort) options.signal?.removeEventListener('abort', onAbort);
+      // The losers of the race must not surface as unhandled rejections.
+      work.catch(() => undefined);
+      aborted.catch(() => undefined);
     }
   }
 
-  private async list(cluster: string, lists: readonly KubernetesList[], options: { apiServer?: string; signal?: AbortSignal }): Promise<unknown[][]> {
+  private async list(
+    cluster: string,
+    lists: readonly KubernetesList[],
+    options: { apiServer?: string; signal?: AbortSignal },
+    { defaultProvider, k8s }: Libraries,
+  ): Promise<unknown[][]> {
     const info = await this.options.eks.describeCluster(cluster, options.signal);
     if (!info) throw new CurvectlError('ENVIRONMENT', `EKS cluster ${cluster} does not exist.`);
     const server = options.apiServer ?? info.endpoint;
@@ -54,7 +67,6 @@ export class EksKubernetes implements KubernetesPort {
     }
     const region = this.options.region ?? this.options.env.AWS_REGION ?? this.options.env.AWS_DEFAULT_REGION;
     if (!region) throw new CurvectlError('BAD_CONFIG', 'No AWS region for the EKS token: set region in curvectl.yaml or AWS_REGION.');
-    const [{ defaultProvider }, k8s] = await Promise.all([import('@aws-sdk/credential-provider-node'), import('@kubernetes/client-node')]);
     const token = await eksToken({ cluster, region, credentials: defaultProvider(), stsEndpoint: stsEndpoint(region, this.options.env) });
     const kc = new k8s.KubeConfig();
     kc.loadFromOptions({
@@ -84,6 +96,13 @@ export class EksKubernetes implements KubernetesPort {
     }
     return out;
   }
+}
+
+type Libraries = Awaited<ReturnType<typeof loadLibraries>>;
+
+async function loadLibraries() {
+  const [{ defaultProvider }, k8s] = await Promise.all([import('@aws-sdk/credential-provider-node'), import('@kubernetes/client-node')]);
+  return { defaultProvider, k8s };
 }
 
 function isLoopback(hostname: string): boolean {

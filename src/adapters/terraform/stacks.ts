@@ -42,6 +42,7 @@ import type { DesiredWeightsStore } from '../../core/ports/desired-weights-store
 import { writeFileAtomic } from '../fs-atomic.js';
 import { applyPlanArgs, workspaceNewArgs } from './argv.js';
 import { CURVECTL_DATA_DIR, MIN_TERRAFORM_VERSION, S3_LOCKFILE_TERRAFORM_VERSION, type Terraform } from './runner.js';
+import { localWorkspaces, s3WorkspacesFromKeys, type ListObjectKeys } from './workspace-listing.js';
 
 export type TerraformBackend = z.infer<typeof terraformBackendSchema>;
 
@@ -68,6 +69,8 @@ export interface TerraformStacksOptions {
   readonly region?: string;
   /** The team's shared desired weights (state.backend dynamodb); absent: the var file is the truth. */
   readonly desiredWeights?: DesiredWeightsStore;
+  /** Lists S3 object keys, to read the S3 backend's workspaces without Terraform; absent: `terraform workspace list`. */
+  readonly listObjectKeys?: ListObjectKeys;
 }
 
 const ZERO: ChangeSummary = { add: 0, change: 0, remove: 0 };
@@ -194,10 +197,28 @@ export class TerraformStacks implements Stacks {
   // -------------------------------------------------------------------------------------------
   // cluster + platform
 
+  /**
+   * The cluster stack's workspaces, read from the backend's own storage (no Terraform process, no
+   * init): this is on the path of `status`, the command run most (workspace-listing.ts).
+   */
   async listClusters(): Promise<string[]> {
-    const dir = await this.prepare('cluster', {});
-    const names = await this.tf.workspaces(dir);
+    const names = await this.readWorkspaces('cluster');
     return names.filter((n) => n !== 'default').sort();
+  }
+
+  private async readWorkspaces(stack: StackName): Promise<string[]> {
+    const backend = this.options.backend;
+    if (backend.type === 'local') return localWorkspaces(this.dirOf(stack));
+    const list = this.options.listObjectKeys;
+    if (!list) {
+      // No lister wired (tests of the Terraform side only): ask Terraform.
+      const dir = await this.prepare(stack, {});
+      return this.tf.workspaces(dir);
+    }
+    const layout = this.s3Layout(stack);
+    const region = backend.region ?? this.options.region;
+    const keys = await list({ bucket: backend.bucket, prefix: `${layout.workspaceKeyPrefix}/`, ...(region ? { region } : {}) });
+    return s3WorkspacesFromKeys(keys, layout);
   }
 
   async clusterOutputs(name: string, options: RunOptions = {}): Promise<ClusterOutputs | undefined> {

@@ -28,7 +28,11 @@ export async function run(ctx: Context, options: Record<string, unknown>, args: 
   switch (outcome.kind) {
     case 'created':
       return {
-        text: [`Created ${outcome.name} (Kubernetes ${outcome.outputs.kubernetesVersion}), ingress ${outcome.outputs.ingressDnsName}.`, `Weights: ${formatWeightsInline(outcome.weights)}`],
+        text: [
+          `Created ${outcome.name} (Kubernetes ${outcome.outputs.kubernetesVersion}), ingress ${outcome.outputs.ingressDnsName}.`,
+          `Weights: ${formatWeightsInline(outcome.weights)}`,
+          `kubectl access: curvectl cluster kubeconfig ${outcome.name} --write`,
+        ],
         json: { result: 'created', cluster: outcome.name, ingress: outcome.outputs.ingressDnsName, kubernetesVersion: outcome.outputs.kubernetesVersion, weights: outcome.weights, operation: outcome.op },
       };
     case 'exists':

@@ -6,8 +6,13 @@ import type { Context } from '../context.js';
 export const needsConfig = true;
 
 export async function run(ctx: Context): Promise<CommandResult> {
-  const [config, stacks, aws, state] = await Promise.all([ctx.config(), ctx.stacks(), ctx.aws(), ctx.state()]);
-  const { readCurrentOperation } = await import('../../core/shift/index.js');
+  const [config, stacks, aws, state, { readCurrentOperation }] = await Promise.all([
+    ctx.config(),
+    ctx.stacks(),
+    ctx.aws(),
+    ctx.state(),
+    import('../../core/shift/index.js'),
+  ]);
   const report = await collectStatus({
     stacks,
     dns: aws.dns,

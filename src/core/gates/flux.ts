@@ -97,26 +97,33 @@ export async function checkFlux(gate: Gate<'flux'>, target: GateTarget, env: Gat
   const mine = new Map(objects.filter((o) => o.kind === 'Kustomization').map((o) => [o.id, o.revision] as const));
   const compared: string[] = [];
   const unreachable: string[] = [];
-  for (const other of serving) {
-    let theirs: FluxObject[];
-    try {
-      // The serving cluster's own API server: the same override, rendered for that cluster.
-      theirs = await readFlux(other, gate, env, gate.apiServer?.render({ cluster: other }));
-    } catch (err) {
-      if (env.signal?.aborted) throw err;
+  // Every serving cluster at once: a slow one costs one timeout, not one per cluster.
+  const reads = await Promise.all(
+    serving.map(async (other) => {
+      try {
+        // The serving cluster's own API server: the same override, rendered for that cluster.
+        return { other, objects: await readFlux(other, gate, env, gate.apiServer?.render({ cluster: other })) };
+      } catch (err) {
+        if (env.signal?.aborted) throw err;
+        return { other, objects: undefined };
+      }
+    }),
+  );
+  const differ: string[] = [];
+  for (const { other, objects: theirs } of reads) {
+    if (!theirs) {
       unreachable.push(other);
       continue;
     }
-    const differ: string[] = [];
     for (const o of theirs) {
       if (o.kind !== 'Kustomization' || o.revision === undefined) continue;
       const own = mine.get(o.id);
       if (own !== o.revision) differ.push(`Kustomization ${o.id} is at ${own ?? (mine.has(o.id) ? 'no applied revision' : 'missing')} on ${target.cluster}, ${o.revision} on ${other}`);
     }
-    if (differ.length > 0) {
-      return { outcome: 'fail', reason: oneLine(`revision differs: ${differ.slice(0, 2).join('; ')}${differ.length > 2 ? `; and ${differ.length - 2} more` : ''}`) };
-    }
     compared.push(other);
+  }
+  if (differ.length > 0) {
+    return { outcome: 'fail', reason: oneLine(`revision differs: ${differ.slice(0, 2).join('; ')}${differ.length > 2 ? `; and ${differ.length - 2} more` : ''}`) };
   }
   const root = revisionOf(objects);
   const at = root ? ` at ${root}` : '';

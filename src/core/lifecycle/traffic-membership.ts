@@ -6,11 +6,12 @@
 import { releaseLock } from '../cleanup.js';
 import { CurvectlError, refused } from '../errors.js';
 import type { IoHost } from '../io-host.js';
-import type { StateStore, Stacks, TrafficDns, Weights } from '../ports.js';
+import type { StateStore, TrafficDns, TrafficStack, Weights } from '../ports.js';
 import { findDrift, weightsOf } from '../status.js';
 
 export interface MembershipDeps {
-  readonly stacks: Stacks;
+  /** Only the traffic stack: joining and leaving it never touches a cluster's workspaces. */
+  readonly stacks: TrafficStack;
   readonly dns: TrafficDns;
   readonly state: StateStore;
   readonly io: IoHost;

@@ -1,4 +1,4 @@
-import type { Weights } from '../ports.js';
+import type { Weights } from './traffic-dns.js';
 
 /**
  * The desired weights shared by every operator's checkout (DynamoDB for a team). The core never

@@ -43,7 +43,7 @@ const serving: GateContext = { weight: 0, weights: { blue: 100, green: 0 } };
 async function check(context: GateContext, gate: Record<string, unknown> = {}, cluster = 'green'): Promise<GateResultView> {
   const ports = createAwsPorts({ region: emulator.env.AWS_REGION, dns: { zone: 'example.com', record: 'api.example.com' } });
   const runner = new GateRunner({
-    gates: [gateSchema.parse({ type: 'flux', apiServer: `${standIn.url}/{cluster}`, timeout: '10s', ...gate })],
+    gates: [gateSchema.parse({ type: 'flux', apiServer: `${standIn.url}/{cluster}`, ...gate })],
     clock: systemClock,
     gateErrorLimit: 3,
     kubernetes: new EksKubernetes({ eks: ports.eks, env: emulator.env, region: emulator.env.AWS_REGION }),

@@ -12,7 +12,7 @@ import {
   summarisePlanJson,
 } from '../../../../src/adapters/terraform/runner.js';
 import { repoRoot } from '../../../_helpers/repo-root.js';
-import { fakeRunner, type FakeAnswer, type RecordedCall } from '../fake-process.js';
+import { fakeRunner, type FakeAnswer, type RecordedCall } from '../../../_helpers/fake-process.js';
 
 const VERSION = { stdout: JSON.stringify({ terraform_version: '1.11.4', platform: 'linux_amd64' }) };
 

@@ -8,7 +8,7 @@ import { Terraform } from '../../../../src/adapters/terraform/runner.js';
 import { TerraformStacks, mapClusterOutputs, minimumTerraformVersion, type TerraformBackend } from '../../../../src/adapters/terraform/stacks.js';
 import type { DesiredWeightsStore } from '../../../../src/core/ports/desired-weights-store.js';
 import type { Weights } from '../../../../src/core/ports.js';
-import { fakeRunner, type RecordedCall } from '../fake-process.js';
+import { fakeRunner, type RecordedCall } from '../../../_helpers/fake-process.js';
 
 let root: string;
 let stacksDir: string;
@@ -341,8 +341,39 @@ describe('cluster and platform stacks', () => {
   });
 
   it('lists cluster workspaces except default, sorted', async () => {
-    const { stacks } = setup({ world: { workspaces: { cluster: ['default', 'cluster-b', 'cluster-a'] } } });
+    const { stacks, calls } = setup({ world: { workspaces: { cluster: ['default', 'cluster-b', 'cluster-a'] } } });
+    // The local backend keeps each workspace as a directory of terraform.tfstate.d/ (read without Terraform).
+    for (const name of ['cluster-b', 'cluster-a']) await mkdir(path.join(stacksDir, 'cluster', 'terraform.tfstate.d', name), { recursive: true });
+    await writeFile(path.join(stacksDir, 'cluster', 'terraform.tfstate.d', 'stray-file'), '');
     expect(await stacks.listClusters()).toEqual(['cluster-a', 'cluster-b']);
+    expect(calls()).toEqual([]);
+  });
+
+  it('lists no clusters before the cluster stack has any workspace, without Terraform', async () => {
+    const { stacks, calls } = setup();
+    expect(await stacks.listClusters()).toEqual([]);
+    expect(calls()).toEqual([]);
+  });
+
+  it('lists S3 backend workspaces from the object keys, the way Terraform does, without Terraform', async () => {
+    const requests: unknown[] = [];
+    const { stacks: withLister } = setup({ backend: { type: 's3', bucket: 'state-bucket', keyPrefix: '/team/', useLockfile: true, region: 'eu-west-1' } });
+    const lister = new TerraformStacks({
+      ...(withLister as unknown as { options: ConstructorParameters<typeof TerraformStacks>[0] }).options,
+      listObjectKeys: async (request) => {
+        requests.push(request);
+        return [
+          'team/env:/cluster-b/team/cluster.tfstate',
+          'team/env:/cluster-a/team/cluster.tfstate',
+          'team/env:/cluster-a/team/cluster.tfstate.tflock',
+          'team/env:/cluster-a/team/platform.tfstate',
+          'team/env:/cluster-c/team/platform.tfstate',
+          'team/env:/default/team/cluster.tfstate',
+        ];
+      },
+    });
+    expect(await lister.listClusters()).toEqual(['cluster-a', 'cluster-b']);
+    expect(requests).toEqual([{ bucket: 'state-bucket', prefix: 'team/env:/', region: 'eu-west-1' }]);
   });
 
   it('platform apply passes cluster_name and platform variables; destroy and delete are no-ops when absent', async () => {

@@ -1,5 +1,5 @@
 /** A scripted ProcessRunner for adapter tests: records every call and answers from a handler. */
-import type { ProcessOptions, ProcessResult, ProcessRunner } from '../../../src/adapters/process.js';
+import type { ProcessOptions, ProcessResult, ProcessRunner } from '../../src/adapters/process.js';
 
 export interface RecordedCall {
   readonly file: string;
@@ -20,7 +20,7 @@ export function fakeRunner(handler: (call: RecordedCall) => FakeAnswer | Promise
     for (const line of stdout.split('\n')) if (line !== '') options.onStdoutLine?.(line);
     const result: ProcessResult = { stdout, stderr: answer.stderr ?? '', exitCode: answer.exitCode ?? 0 };
     if (result.exitCode !== 0 && options.reject !== false) {
-      const { ProcessError } = await import('../../../src/adapters/process.js');
+      const { ProcessError } = await import('../../src/adapters/process.js');
       throw new ProcessError(options.errorCode ?? 'PROCESS', `${file} failed`, {
         command: [file, ...args].join(' '),
         exitCode: result.exitCode,

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../src/adapters/clock.js';
 import { ProcessCommandPort, TIMEOUT_EXIT_CODE } from '../../../src/adapters/command.js';
 import { HttpProbe } from '../../../src/adapters/http-probe.js';
-import { fakeRunner } from './fake-process.js';
+import { fakeRunner } from '../../_helpers/fake-process.js';
 
 describe('ProcessCommandPort', () => {
   it('returns the exit code and output of a real command, without a shell', async () => {

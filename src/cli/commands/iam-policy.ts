@@ -1,0 +1,64 @@
+import { badInput } from '../../core/errors.js';
+import { curvectlPolicy, EXCEPTIONS, IAM_ROLES, terraformPolicy, type IamRole } from '../../core/iam-policy.js';
+import { assertClusterName } from '../../core/names.js';
+import type { CommandResult } from '../command.js';
+import type { Context } from '../context.js';
+
+export const needsConfig = true;
+
+/**
+ * `curvectl iam-policy [--role operator|ci|bootstrap] [--cluster NAME]... [--part curvectl|terraform]`:
+ * the IAM policies, scoped to this configuration's zone, table, state bucket and clusters. Reads
+ * the account (STS), the zone id (Route 53) and the known clusters; changes nothing.
+ */
+export async function run(ctx: Context, options: Record<string, unknown>): Promise<CommandResult> {
+  const role = String(options.role ?? 'operator') as IamRole;
+  if (!IAM_ROLES.includes(role)) throw badInput(`"${role}" is not a role: use operator, ci or bootstrap.`);
+  const part = options.part === undefined ? undefined : String(options.part);
+  if (part !== undefined && part !== 'curvectl' && part !== 'terraform') throw badInput(`--part is curvectl or terraform, not "${part}".`);
+  const extra = ((options.cluster as string[] | undefined) ?? []).map((n) => {
+    // A trailing * allows future clusters named alike (cluster-*), for roles that outlive a cycle.
+    if (!n.endsWith('*')) assertClusterName(n);
+    return n;
+  });
+
+  const [loaded, aws, stacks, { callerIdentityReader }] = await Promise.all([ctx.config(), ctx.aws(), ctx.stacks(), import('../../adapters/aws/identity.js')]);
+  const c = loaded.config;
+  const [identity, zoneId, workspaces, records] = await Promise.all([
+    callerIdentityReader(c.region)(),
+    aws.dns.hostedZoneId ? aws.dns.hostedZoneId() : Promise.resolve('*'),
+    stacks.listClusters(),
+    aws.dns.readRecords(),
+  ]);
+  const clusters = [...new Set([...workspaces, ...records.map((r) => r.setIdentifier), ...extra])].sort();
+  const region = c.region ?? ctx.env.AWS_REGION ?? ctx.env.AWS_DEFAULT_REGION ?? '';
+  const backend = c.terraform.backend;
+  const context = {
+    partition: identity.partition,
+    region,
+    account: identity.account,
+    zoneId,
+    clusters: clusters.length > 0 ? clusters : ['*'],
+    ...(c.state.backend === 'dynamodb' ? { table: c.state.table } : {}),
+    ...(backend.type === 's3' ? { stateBucket: backend.bucket, ...(backend.dynamodbTable ? { lockTable: backend.dynamodbTable } : {}) } : {}),
+  };
+  if (clusters.length === 0) {
+    ctx.io.notify({ level: 'warn', code: 'iam.no-clusters', text: 'No clusters known yet: EKS reads are allowed on every cluster; pass --cluster NAME (or a prefix like cluster-*) to scope them.' });
+  }
+  const own = curvectlPolicy(role, context);
+  const terraform = terraformPolicy(role, context);
+  if (part === 'curvectl') return { text: [JSON.stringify(own, null, 2)], json: own };
+  if (part === 'terraform') return { text: [JSON.stringify(terraform, null, 2)], json: terraform };
+  return {
+    text: [
+      `# curvectl's own AWS calls (role ${role}); print this document alone with --part curvectl.`,
+      JSON.stringify(own, null, 2),
+      '',
+      `# What Terraform needs to apply the stacks (role ${role}); --part terraform.`,
+      JSON.stringify(terraform, null, 2),
+      '',
+      ...EXCEPTIONS.map((e) => `# ${e.action}: ${e.reason}.`),
+    ],
+    json: { role, scope: context, curvectl: own, terraform, exceptions: EXCEPTIONS },
+  };
+}

@@ -1,0 +1,22 @@
+// The traffic stack (Terraform), as the core sees it.
+import type { ChangeSummary, PlanResult, RunOptions } from './terraform-run.js';
+import type { Weights } from './traffic-dns.js';
+
+/**
+ * The traffic stack as the shift and the lifecycle use it: the desired weights and the stack's
+ * plan/apply (one Terraform state, workspace "default").
+ */
+export interface TrafficStack {
+  /**
+   * The desired weights ({} when there are none yet): curvectl's JSON var file of the traffic stack,
+   * or, with a team's DynamoDB state, the shared copy of which that file is a local mirror.
+   */
+  readDesiredWeights(): Promise<Weights>;
+  /**
+   * Writes the desired weights: the var file atomically (temp file + rename), after the shared copy
+   * when there is one. Called only while holding the traffic lock.
+   */
+  writeDesiredWeights(weights: Weights): Promise<void>;
+  planTraffic(options?: RunOptions): Promise<PlanResult>;
+  applyTraffic(options?: RunOptions): Promise<ChangeSummary>;
+}
