@@ -114,6 +114,7 @@ export function buildProgram(): Command {
   shift
     .command('abort')
     .description('roll an unfinished shift back to where it started')
+    .option('--force', "overwrite Route 53 even if someone else changed the live weights (asks you to type 'overwrite')")
     .action(action(() => import('./commands/shift-abort.js')));
 
   program

@@ -53,7 +53,12 @@ export function shiftResult(outcome: ShiftOutcome): CommandResult {
     case 'dry-run':
       return {
         text: ['Dry run: nothing was changed.'],
-        json: { result: 'dry-run', plan: outcome.plan },
+        json: {
+          result: 'dry-run',
+          plan: outcome.plan,
+          ...(outcome.firstChange ? { firstChange: outcome.firstChange } : {}),
+          ...(outcome.terraform ? { terraform: outcome.terraform } : {}),
+        },
       };
     case 'nothing-to-do':
       return {

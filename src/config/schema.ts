@@ -89,6 +89,11 @@ export const gateSchema = z.discriminatedUnion('type', [
     window: durationMs.prefault('5m'),
     /** Below this many requests in the window the ratio is not judged (too little traffic). */
     minTotal: z.number().int().min(0).default(0),
+    /**
+     * Once the target has weight, no data (or fewer than minTotal requests) is an error (fail
+     * closed: a mistyped metric name must not pass); `pass` accepts it for a quiet service.
+     */
+    noData: z.enum(['error', 'pass']).default('error'),
   }).transform(({ window, ...g }): Gate<'metric'> => ({ ...g, windowMs: window })),
   z.strictObject({
     type: z.literal('http'),

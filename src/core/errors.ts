@@ -12,6 +12,8 @@ export const ExitCode = {
   gateFailed: 3,
   locked: 4,
   stopped: 5,
+  /** Held because someone else changed the live weights; nothing of theirs was overwritten. */
+  heldOutOfBand: 6,
   interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
@@ -35,6 +37,8 @@ export type ErrorCode =
   | 'LOCKED'
   /** The operator held or aborted the operation. */
   | 'STOPPED'
+  /** Route 53 no longer holds the weights curvectl last verified: someone else changed them; the shift holds. */
+  | 'OUT_OF_BAND'
   /** Ctrl-C. */
   | 'INTERRUPTED'
   /** Live state is not what curvectl expects and it could not repair it by itself. */
@@ -54,6 +58,7 @@ const exitCodes: Record<ErrorCode, ExitCode> = {
   GATE_FAILED: ExitCode.gateFailed,
   LOCKED: ExitCode.locked,
   STOPPED: ExitCode.stopped,
+  OUT_OF_BAND: ExitCode.heldOutOfBand,
   INTERRUPTED: ExitCode.interrupted,
   INCONSISTENT: ExitCode.failed,
   PROCESS: ExitCode.failed,

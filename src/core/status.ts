@@ -4,6 +4,7 @@
  * command-line contract (shared/design/cli-contract.md): change it only by adding fields.
  */
 import type { EksClusterInfo, EksPort, LockStatus, StateStore, Stacks, TrafficDns, Weights, WeightedRecord } from './ports.js';
+import { clusterLock, TRAFFIC_LOCK } from './lock-scope.js';
 
 export interface ClusterStatus {
   readonly name: string;
@@ -81,14 +82,14 @@ export async function collectStatus(deps: StatusDeps, signal?: AbortSignal): Pro
   const seen = (names: Iterable<string>) => {
     for (const name of names) {
       if (!infos.has(name)) infos.set(name, track(deps.eks.describeCluster(name, signal)));
-      if (!locks.has(name)) locks.set(name, track(deps.state.readLock(`cluster:${name}`)));
+      if (!locks.has(name)) locks.set(name, track(deps.state.readLock(clusterLock(name))));
     }
   };
   const [desired, records, workspaces, trafficLock, operation] = await Promise.all([
     track(deps.stacks.readDesiredWeights().then((d) => (seen(Object.keys(d)), d))),
     track(deps.dns.readRecords(signal).then((r) => (seen(r.map((x) => x.setIdentifier)), r))),
     track(deps.stacks.listClusters().then((w) => (seen(w), w))),
-    track(deps.state.readLock('traffic')),
+    track(deps.state.readLock(TRAFFIC_LOCK)),
     track(deps.currentOperation(deps.state)),
   ]);
   const live = weightsOf(records);

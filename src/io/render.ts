@@ -67,7 +67,8 @@ export function renderPlan(steps: readonly Weights[], paint: Paint = plain): str
 
 export function renderGates(results: readonly GateResultView[], paint: Paint = plain): string[] {
   return results.map((r) => {
-    const mark = r.outcome === 'pass' ? paint.green('pass ') : r.outcome === 'fail' ? paint.red('FAIL ') : paint.yellow('error');
+    const mark =
+      r.outcome === 'pass' ? paint.green('pass ') : r.outcome === 'fail' ? paint.red('FAIL ') : r.outcome === 'skipped' ? paint.dim('skip ') : paint.yellow('error');
     return `  ${mark} ${r.gate} (${r.cluster}): ${r.reason}`;
   });
 }

@@ -4,7 +4,9 @@
  *
  * - Spinners only when stderr is a TTY; otherwise progress is plain lines, throttled so logs of
  *   a 5-minute bake stay readable.
- * - Prompts only when stdin and stderr are TTYs and --yes was not given. Under --yes every request
+ * - Prompts only when stdin and stderr are TTYs and --yes was not given. Under --yes (as the README
+ *   documents) every yes/no question and every typed confirmation is answered yes (a default-no
+ *   question such as "Start the shift?" included: --yes is the explicit yes), and every choice
  *   takes its default. With neither, a request is refused: curvectl never guesses on someone's behalf.
  * - ora and @inquirer/prompts are imported on first use, keeping start-up lean.
  */

@@ -30,7 +30,9 @@ export interface RecordedRequest {
   /** The response body as text. */
   responseBody?: string;
   /** Set when `intercept` changed what happened to this request. */
-  injected?: 'respond' | 'drop';
+  injected?: 'respond' | 'drop' | 'lost-500' | 'lost-drop';
+  /** For forwardThenLose: the status the target really answered (the client never saw it). */
+  forwardedStatus?: number;
 }
 
 /** What `intercept` may do with a request instead of (or before) forwarding it. */
@@ -40,7 +42,12 @@ export type InterceptAction =
   /** Close the connection without an answer (after delayMs). */
   | { readonly drop: true; readonly delayMs?: number }
   /** Forward after waiting delayMs. */
-  | { readonly forward: true; readonly delayMs?: number };
+  | { readonly forward: true; readonly delayMs?: number }
+  /**
+   * "Applied, but the answer was lost": forward (the target really applies it), then answer the
+   * client with a 500 InternalFailure instead of the real answer, or drop the connection.
+   */
+  | { readonly forwardThenLose: '500' | 'drop'; readonly delayMs?: number };
 
 /** Called for every request before it is forwarded; return undefined to forward at once. */
 export type Interceptor = (request: RecordedRequest) => InterceptAction | undefined | Promise<InterceptAction | undefined>;
@@ -81,7 +88,7 @@ export async function startAwsProxy(options: StartAwsProxyOptions): Promise<AwsP
   let hook: Interceptor | undefined = options.intercept;
   let seq = 0;
 
-  const forward = (req: IncomingMessage, body: Buffer, record: RecordedRequest, res: ServerResponse) =>
+  const forward = (req: IncomingMessage, body: Buffer, record: RecordedRequest, res: ServerResponse, lose?: '500' | 'drop') =>
     new Promise<void>((resolve) => {
       const upstream = httpRequest(
         {
@@ -96,6 +103,21 @@ export async function startAwsProxy(options: StartAwsProxyOptions): Promise<AwsP
         (answer) => {
           void readBody(answer).then(
             (payload) => {
+              if (lose) {
+                record.forwardedStatus = answer.statusCode ?? 502;
+                record.injected = lose === '500' ? 'lost-500' : 'lost-drop';
+                if (lose === 'drop') {
+                  req.socket.destroy();
+                } else {
+                  record.status = 500;
+                  record.responseBody =
+                    '<?xml version="1.0"?>\n<ErrorResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><Error><Type>Receiver</Type><Code>InternalFailure</Code><Message>proxy: the answer was lost</Message></Error><RequestId>proxy</RequestId></ErrorResponse>';
+                  res.writeHead(500, { 'content-type': 'text/xml' });
+                  res.end(record.responseBody);
+                }
+                resolve();
+                return;
+              }
               record.status = answer.statusCode ?? 502;
               record.responseBody = payload.toString('utf8');
               res.writeHead(record.status, answer.headers);
@@ -144,6 +166,8 @@ export async function startAwsProxy(options: StartAwsProxyOptions): Promise<AwsP
         } else if (action && 'drop' in action) {
           record.injected = 'drop';
           req.socket.destroy();
+        } else if (action && 'forwardThenLose' in action) {
+          await forward(req, body, record, res, action.forwardThenLose);
         } else {
           await forward(req, body, record, res);
         }

@@ -38,7 +38,9 @@ import type {
   TrafficDns,
   WeightedRecord,
   Weights,
+  LockIdentity,
 } from '../../src/core/ports.js';
+import { sameLock } from '../../src/core/lock-scope.js';
 import type { GateCheck, GateChecker, GateTarget } from '../../src/core/gates/types.js';
 
 export function abortError(): Error {
@@ -110,6 +112,10 @@ export class FakeDns implements TrafficDns {
   onSwap: ((n: number) => void) | undefined;
   /** Makes readRecords throw this (once per set). */
   failRead: Error | undefined;
+  /** The Nth swapWeights call (1-based) is applied, then its answer is lost (a 500 after Route 53 accepted it). */
+  loseAnswerOn: number | undefined;
+  /** Called after each readRecords with its 1-based number (e.g. someone else changing the weights mid-bake). */
+  onRead: ((n: number) => void) | undefined;
   private changes = 0;
 
   constructor(weights: Weights = {}, ttl = 60) {
@@ -142,7 +148,9 @@ export class FakeDns implements TrafficDns {
       this.failRead = undefined;
       throw err;
     }
-    return this.records.map((r) => ({ ...r }));
+    const records = this.records.map((r) => ({ ...r }));
+    this.onRead?.(this.reads);
+    return records;
   }
 
   async swapWeights(expected: readonly WeightedRecord[], next: Weights, signal?: AbortSignal): Promise<string> {
@@ -155,14 +163,28 @@ export class FakeDns implements TrafficDns {
     for (const e of expected) {
       const current = this.records.find((r) => r.setIdentifier === e.setIdentifier);
       if (!current || current.weight !== e.weight || current.value !== e.value) {
-        throw new CurvectlError('AWS', `InvalidChangeBatch: record ${e.setIdentifier} changed since it was read`);
+        // As the real adapter reports Route 53's InvalidChangeBatch (src/adapters/aws/route53.ts).
+        throw new CurvectlError('INCONSISTENT', `Route 53 records changed since they were read; nothing was changed (record ${e.setIdentifier}).`);
       }
     }
     this.records = this.records.map((r) =>
       Object.hasOwn(next, r.setIdentifier) ? { ...r, weight: next[r.setIdentifier] ?? r.weight } : r,
     );
     this.changes += 1;
+    if (this.swaps.length === this.loseAnswerOn) throw new CurvectlError('AWS', 'Route 53 ChangeResourceRecordSets failed: InternalError (HTTP 500)');
     return `/change/C${this.changes}`;
+  }
+
+  async describeSwap(expected: readonly WeightedRecord[], next: Weights): Promise<Record<string, unknown>> {
+    return {
+      HostedZoneId: 'ZFAKE',
+      ChangeBatch: {
+        Changes: expected.flatMap((r) => [
+          { Action: 'DELETE', SetIdentifier: r.setIdentifier, Weight: r.weight },
+          { Action: 'CREATE', SetIdentifier: r.setIdentifier, Weight: next[r.setIdentifier] },
+        ]),
+      },
+    };
   }
 
   async waitInSync(changeId: string, options?: { signal?: AbortSignal; timeoutMs?: number }): Promise<void> {
@@ -348,9 +370,10 @@ export class FakeStateStore implements StateStore {
     return this.locks.get(scope) ?? null;
   }
 
-  async clearLock(scope: string, options?: { force?: boolean }): Promise<LockStatus | null> {
+  async clearLock(scope: string, options?: { force?: boolean; expected?: LockIdentity }): Promise<LockStatus | null> {
     const held = this.locks.get(scope);
     if (!held || (!held.stale && !options?.force)) return null;
+    if (options?.expected && !sameLock(held, options.expected)) return null;
     this.locks.delete(scope);
     return held;
   }
@@ -476,6 +499,13 @@ export class ScriptedIoHost implements IoHost {
     const queue = this.answers.get(code);
     if (queue && queue.length > 0) return queue.shift() as T;
     if (this.assumeYes) return fallback;
+    // As the real host (src/io/terminal-host.ts): nobody to ask and no --yes is bad input, exit 2.
+    if (!this.interactive) {
+      throw new CurvectlError('BAD_INPUT', 'This needs a confirmation and there is no terminal to ask; nothing was changed.', {
+        hint: 'Run it in a terminal, or pass --yes to go ahead unattended.',
+        details: { prompt: code },
+      });
+    }
     throw new Error(`ScriptedIoHost: unexpected prompt ${code}`);
   }
 

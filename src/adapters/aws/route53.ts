@@ -162,19 +162,9 @@ export class Route53TrafficDns implements TrafficDns {
 
     const zoneId = await this.hostedZoneId(signal);
     const { sdk, client } = await this.load();
-    const changes: R53.Change[] = [];
-    for (const record of expected) {
-      const current = this.raw.get(record) ?? this.rebuild(record);
-      changes.push({ Action: 'DELETE', ResourceRecordSet: current });
-      changes.push({ Action: 'CREATE', ResourceRecordSet: { ...current, Weight: next[record.setIdentifier] } });
-    }
-    const comment = `curvectl: ${nextIds
-      .sort()
-      .map((id) => `${id}=${next[id]}`)
-      .join(' ')}`.slice(0, 256);
     try {
       const out = await client.send(
-        new sdk.ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Comment: comment, Changes: changes } }),
+        new sdk.ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: this.changeBatch(expected, next) }),
         { abortSignal: signal },
       );
       const id = out.ChangeInfo?.Id;
@@ -190,6 +180,25 @@ export class Route53TrafficDns implements TrafficDns {
       }
       throw mapAwsError(err, 'route53:ChangeResourceRecordSets');
     }
+  }
+
+  /** The ChangeBatch swapWeights sends: for every record, a DELETE exactly as read and a CREATE at its new weight. */
+  private changeBatch(expected: readonly WeightedRecord[], next: Weights): R53.ChangeBatch {
+    const changes: R53.Change[] = [];
+    for (const record of expected) {
+      const current = this.raw.get(record) ?? this.rebuild(record);
+      changes.push({ Action: 'DELETE', ResourceRecordSet: current });
+      changes.push({ Action: 'CREATE', ResourceRecordSet: { ...current, Weight: next[record.setIdentifier] } });
+    }
+    const comment = `curvectl: ${Object.keys(next)
+      .sort()
+      .map((id) => `${id}=${next[id]}`)
+      .join(' ')}`.slice(0, 256);
+    return { Comment: comment, Changes: changes };
+  }
+
+  async describeSwap(expected: readonly WeightedRecord[], next: Weights, signal?: AbortSignal): Promise<Record<string, unknown>> {
+    return { HostedZoneId: await this.hostedZoneId(signal), ChangeBatch: this.changeBatch(expected, next) };
   }
 
   /** The record set as it must be on Route 53, for records not read through this instance. */

@@ -43,7 +43,8 @@ import os from 'node:os';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { CurvectlError } from '../../core/errors.js';
 import { formatDuration } from '../../core/duration.js';
-import type { JournalEvent, LockHandle, LockInfo, LockStatus, StateStore } from '../../core/ports.js';
+import { sameLock } from '../../core/lock-scope.js';
+import type { JournalEvent, LockHandle, LockIdentity, LockInfo, LockStatus, StateStore } from '../../core/ports.js';
 import { sdkLoader, type SdkLoader } from '../aws/client-factory.js';
 import { awsErrorName, mapAwsError } from '../aws/errors.js';
 import { DynamoDbDesiredWeights, type HeldLease } from './dynamodb-desired-weights.js';
@@ -327,11 +328,13 @@ export class DynamoDbStateStore implements StateStore {
     return status;
   }
 
-  async clearLock(scope: string, options: { force?: boolean } = {}): Promise<LockStatus | null> {
+  async clearLock(scope: string, options: { force?: boolean; expected?: LockIdentity } = {}): Promise<LockStatus | null> {
     const found = await this.readLockItem(scope);
     if (!found) return null;
     const now = this.now();
     const stored = withStale(found, now);
+    // Only the lock the caller read (then the delete below is conditioned on this item's token).
+    if (options.expected && !sameLock(stored, options.expected)) return null;
     if (!stored.stale && !options.force) {
       throw new CurvectlError(
         'LOCKED',

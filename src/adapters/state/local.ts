@@ -18,7 +18,8 @@ import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { CurvectlError } from '../../core/errors.js';
-import type { JournalEvent, LockHandle, LockInfo, LockStatus, StateStore } from '../../core/ports.js';
+import { sameLock } from '../../core/lock-scope.js';
+import type { JournalEvent, LockHandle, LockIdentity, LockInfo, LockStatus, StateStore } from '../../core/ports.js';
 
 export interface LocalStateStoreOptions {
   /** The directory holding locks/ and journal.jsonl; created when needed. */
@@ -152,9 +153,11 @@ export class LocalStateStore implements StateStore {
     return { ...info, stale: this.isStale(info) };
   }
 
-  async clearLock(scope: string, options: { force?: boolean } = {}): Promise<LockStatus | null> {
+  async clearLock(scope: string, options: { force?: boolean; expected?: LockIdentity } = {}): Promise<LockStatus | null> {
     const status = await this.readLock(scope);
     if (!status) return null;
+    // Only the lock the caller read: someone may have taken the scope while it asked for a confirmation.
+    if (options.expected && !sameLock(status, options.expected)) return null;
     if (!status.stale && !options.force) {
       throw new CurvectlError('LOCKED', `${describeHolder(scope, status)} That process is still running, so the lock is not stale.`, {
         hint: status.host === this.host

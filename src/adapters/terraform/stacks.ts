@@ -40,7 +40,7 @@ import type {
 } from '../../core/ports.js';
 import type { DesiredWeightsStore } from '../../core/ports/desired-weights-store.js';
 import { writeFileAtomic } from '../fs-atomic.js';
-import { applyPlanArgs, workspaceNewArgs } from './argv.js';
+import { applyPlanArgs, planArgs, workspaceNewArgs } from './argv.js';
 import { CURVECTL_DATA_DIR, MIN_TERRAFORM_VERSION, S3_LOCKFILE_TERRAFORM_VERSION, type Terraform } from './runner.js';
 import { localWorkspaces, s3WorkspacesFromKeys, type ListObjectKeys } from './workspace-listing.js';
 
@@ -182,6 +182,12 @@ export class TerraformStacks implements Stacks {
       return ZERO;
     }
     return this.tf.apply(dir, plan.planFile, { stack: 'traffic', workspace: 'default', ...runOpts(options) });
+  }
+
+  trafficApplyCommands(): readonly string[] {
+    const dir = this.dirOf('traffic');
+    const planFile = path.join(CURVECTL_DATA_DIR, 'default-traffic.tfplan');
+    return [this.tf.commandLine(dir, planArgs({ out: planFile }), 'default'), this.tf.commandLine(dir, applyPlanArgs(planFile), 'default')];
   }
 
   private async prepareTraffic(options: RunOptions): Promise<string> {

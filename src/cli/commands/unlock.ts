@@ -10,32 +10,10 @@ export const needsConfig = true;
  * lock is never removed without --force (and then only after a typed confirmation).
  */
 export async function run(ctx: Context, options: Record<string, unknown>): Promise<CommandResult> {
-  const state = await ctx.state();
-  const stacks = await ctx.stacks();
-  const names = [...new Set([...(await stacks.listClusters()), ...Object.keys(await stacks.readDesiredWeights())])];
-  const scopes = ['traffic', ...names.map((n) => `cluster:${n}`)];
-  const locks = (await Promise.all(scopes.map((s) => state.readLock(s)))).filter((l) => l !== null);
-  if (locks.length === 0) {
+  const { unlock } = await import('../../core/unlock.js');
+  const { cleared, held, replaced } = await unlock({ state: await ctx.state(), stacks: await ctx.stacks(), io: ctx.io }, { force: Boolean(options.force) });
+  if (cleared.length === 0 && held.length === 0 && replaced.length === 0) {
     return { text: ['No locks are held.'], json: { cleared: [], held: [] } };
-  }
-  const force = Boolean(options.force);
-  const cleared = [];
-  const held = [];
-  for (const lock of locks) {
-    if (!lock.stale && !force) {
-      held.push(lock);
-      continue;
-    }
-    if (!lock.stale && force) {
-      const ok = await ctx.io.confirmByTyping({
-        code: 'unlock.force',
-        message: `${lock.scope} is held by a process that may still be running (${lock.owner}@${lock.host}, pid ${lock.pid}).`,
-        expected: lock.scope,
-      });
-      if (!ok) throw new CurvectlError('STOPPED', 'The name did not match; the lock was kept.');
-    }
-    const removed = await state.clearLock(lock.scope, { force });
-    if (removed) cleared.push(removed);
   }
   if (cleared.length === 0 && held.length > 0) {
     throw new CurvectlError('LOCKED', `${held.map((l) => renderView({ type: 'lock', lock: l })[0]).join('; ')}.`, {
@@ -47,8 +25,9 @@ export async function run(ctx: Context, options: Record<string, unknown>): Promi
     text: [
       ...cleared.map((l) => `Cleared ${l.scope} (was ${l.owner}@${l.host}, pid ${l.pid}, "${l.operation}").`),
       ...held.map((l) => `Kept ${l.scope}: its holder (pid ${l.pid} on ${l.host}) is still running.`),
+      ...replaced.map((l) => `Kept ${l.scope}: another process took it after it was read (it was pid ${l.pid} on ${l.host}).`),
       ...(cleared.some((l) => l.scope === 'traffic') ? ['Run "curvectl status" to see whether a shift was left unfinished.'] : []),
     ],
-    json: { cleared, held },
+    json: { cleared, held, ...(replaced.length > 0 ? { replaced } : {}) },
   };
 }

@@ -29,6 +29,8 @@ export async function checkMetric(gate: Gate<'metric'>, target: GateTarget, env:
   const cloudwatch = env.ports.cloudwatch;
   if (!cloudwatch) return { outcome: 'error', reason: 'no CloudWatch client is available to this command' };
   const windowMs = gate.windowMs;
+  // Before the target has any traffic there is nothing to judge (the pre-flight of a cluster at 0).
+  if (env.context.weight === 0) return { outcome: 'skipped', reason: 'no traffic yet (the target has weight 0)' };
   const end = env.clock.now();
   const start = new Date(end.getTime() - windowMs);
   const namespace = gate.namespace.render(env.placeholders);
@@ -37,9 +39,13 @@ export async function checkMetric(gate: Gate<'metric'>, target: GateTarget, env:
     cloudwatch.sumMetric({ namespace, ...metric(gate.total, env), start, end }, env.signal),
   ]);
   const window = formatDuration(windowMs);
-  // With no (or too little) traffic a ratio means nothing; a cluster at weight 0 gets none.
+  // The target has weight, so requests should show: no data (a mistyped metric name or dimension
+  // looks exactly like this) or too few requests cannot show health. Fail closed: an error, counted
+  // against gateErrorLimit, unless the gate accepts it (noData: pass).
   if (total <= 0 || total < gate.minTotal) {
-    return { outcome: 'pass', reason: `too little traffic: ${total} requests in ${window} (minimum ${gate.minTotal})` };
+    const reason = `${total <= 0 ? 'no data' : 'too little traffic'}: ${total} requests in ${window} (minimum ${Math.max(gate.minTotal, 1)})`;
+    if (gate.noData === 'pass') return { outcome: 'pass', reason: `${reason}; accepted (noData: pass)` };
+    return { outcome: 'error', reason: `${reason}; check the metric's name and dimensions` };
   }
   const ratio = errors / total;
   const summary = `${percent(ratio)} errors (${errors}/${total}) in ${window}, max ${percent(gate.maxRatio)}`;

@@ -147,6 +147,11 @@ function errorReason(err: unknown): string {
 export function summarizeCheck(check: GateCheck): string {
   if (check.results.length === 0) return 'no gates configured';
   const bad = check.results.find((r) => r.outcome === check.verdict && r.outcome !== 'pass');
-  if (!bad) return `gates pass (${check.results.map((r) => r.gate).join(', ')})`;
+  if (!bad) {
+    const passed = check.results.filter((r) => r.outcome !== 'skipped').map((r) => r.gate);
+    const skipped = check.results.filter((r) => r.outcome === 'skipped').map((r) => r.gate);
+    if (passed.length === 0) return `gates skipped (${skipped.join(', ')})`;
+    return `gates pass (${passed.join(', ')})${skipped.length > 0 ? `; skipped: ${skipped.join(', ')}` : ''}`;
+  }
   return `${bad.gate} ${bad.outcome === 'fail' ? 'failed' : 'error'}: ${bad.reason}`;
 }

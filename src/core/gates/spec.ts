@@ -45,6 +45,8 @@ export interface MetricGateSpec {
   readonly maxRatio: number;
   readonly windowMs: number;
   readonly minTotal: number;
+  /** Once the target has weight: no data or fewer than minTotal requests is an error, or (pass) accepted. */
+  readonly noData: 'error' | 'pass';
 }
 
 export interface HttpGateSpec {

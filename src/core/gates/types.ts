@@ -8,7 +8,11 @@ import type { PlaceholderValues } from './placeholders.js';
 
 export type { Gate, GateSpec, GateType } from './spec.js';
 
-export type GateOutcome = 'pass' | 'fail' | 'error';
+/**
+ * pass: healthy; fail: unhealthy; error: could not tell (counted against gateErrorLimit);
+ * skipped: nothing to judge yet (the metric gate before the target has any traffic). Never blocks.
+ */
+export type GateOutcome = 'pass' | 'fail' | 'error' | 'skipped';
 
 /** One gate's answer on one cluster, as checks report it and hosts render it. */
 export interface GateResultView {
@@ -45,7 +49,7 @@ export interface GatePorts {
 
 /**
  * What the gates know about the moment of a check. `weight`: the target's live weight ({weight});
- * undefined when the caller cannot say. The rest is what a web gate sends: the operation, the step
+ * undefined when the caller cannot say, which the metric gate treats as "has traffic" (fail closed). The rest is what a web gate sends: the operation, the step
  * and the whole weight map.
  */
 export interface GateContext {
@@ -58,8 +62,8 @@ export interface GateContext {
 
 /** The verdict over every configured gate at one moment. */
 export interface GateCheck {
-  /** fail if any gate failed; else error if any errored (still tolerated); else pass. No gates: pass. */
-  readonly verdict: GateOutcome;
+  /** fail if any gate failed; else error if any errored (still tolerated); else pass (skipped gates do not block). No gates: pass. */
+  readonly verdict: Exclude<GateOutcome, 'skipped'>;
   readonly results: readonly GateResultView[];
 }
 

@@ -81,6 +81,8 @@ export async function cycleClusters(deps: CycleDeps, request: CycleRequest): Pro
     allowShortBake: request.allowShortBake,
     dryRun: false,
     gateIntervalMs: request.gateIntervalMs,
+    // Just asked (cycle.shift).
+    confirmStart: false,
   });
   if (shift.kind !== 'completed' && shift.kind !== 'nothing-to-do') return { kind: 'shift-stopped', created, shift };
 

@@ -12,11 +12,12 @@ import type { IoHost } from '../io-host.js';
 import { assertClusterName } from '../names.js';
 import type { Clock, JournalEvent, StateStore, Stacks, TrafficDns } from '../ports.js';
 import { weightsOf } from '../status.js';
-import { newOperationId } from './create.js';
+import { newOperationId } from '../operation-id.js';
 import { drainRemainingMs, drainState } from './drain.js';
 import { checkLeftovers } from './leftovers-check.js';
 import type { LeftoversPort } from '../ports/leftovers.js';
 import { assertNoDrift, deregisterCluster } from './traffic-membership.js';
+import { clusterLock } from '../lock-scope.js';
 
 export interface RetireDeps {
   readonly stacks: Stacks;
@@ -69,7 +70,11 @@ function platformApplied(journal: readonly JournalEvent[], name: string): boolea
 }
 
 /** Every refusal, without side effects. Used by retire itself and by cycle before it waits for the drain. */
-export async function checkRetirable(deps: RetireDeps, request: Pick<RetireRequest, 'name' | 'drainMs'>): Promise<RetireCheck> {
+export async function checkRetirable(
+  deps: RetireDeps,
+  request: Pick<RetireRequest, 'name' | 'drainMs'>,
+  options: { readonly observe?: boolean } = {},
+): Promise<RetireCheck> {
   const name = assertClusterName(request.name);
   const [workspaces, records, journal] = await Promise.all([
     deps.stacks.listClusters(),
@@ -100,7 +105,18 @@ export async function checkRetirable(deps: RetireDeps, request: Pick<RetireReque
     throw refused(`No other cluster has traffic; removing ${name} would leave every record at weight 0, so nothing was changed.`, 'Give another cluster traffic first.');
   }
   const state = drainState(journal, name);
-  const left = drainRemainingMs(state, request.drainMs, deps.clock.now());
+  // A cluster that never joined the traffic stack (no record) has nothing to drain.
+  const left = inTraffic ? drainRemainingMs(state, request.drainMs, deps.clock.now()) : 0;
+  if (state.kind === 'never-had-weight' && state.since === null && left > 0 && options.observe !== false) {
+    // Unknown history: this is the first time curvectl sees it at 0. Journal that, so the drain
+    // clock runs from now (a dry run only says so).
+    await deps.state.append({ op: newOperationId('drain', deps.clock.now()), type: 'retire.drain.observed', actor: deps.actor, data: { cluster: name, weights: live } });
+    deps.io.notify({
+      level: 'warn',
+      code: 'retire.drain.unknown-history',
+      text: `curvectl has no record of when ${name} lost its traffic (a fresh journal, or a weight changed outside curvectl); its drain starts now.`,
+    });
+  }
   if (state.kind === 'has-weight' && request.drainMs > 0) {
     // Desired and live say 0, yet the journal's last word is that it had traffic: the weight was
     // changed outside curvectl, so the time it has been draining is unknown.
@@ -113,7 +129,7 @@ export async function checkRetirable(deps: RetireDeps, request: Pick<RetireReque
 }
 
 export async function retireCluster(deps: RetireDeps, request: RetireRequest): Promise<RetireOutcome> {
-  const check = await checkRetirable(deps, request);
+  const check = await checkRetirable(deps, request, { observe: !request.dryRun });
   // After the refusals: a refused retire says only why it was refused.
   if (request.drainMs === 0) {
     deps.io.notify({ level: 'warn', code: 'retire.drain.skipped', text: 'Drain time 0s: clients that cached the old answer, and pooled connections, may still reach this cluster.' });
@@ -148,7 +164,7 @@ export async function retireCluster(deps: RetireDeps, request: RetireRequest): P
   // Load balancers, volumes, ... that Terraform does not know would stop the cluster destroy half-way.
   await checkLeftovers(deps, { name, ...(request.deleteLeftovers ? { deleteLeftovers: true } : {}), ...(request.confirmed ? { confirmed: true } : {}) });
 
-  const lock = await deps.state.acquireLock(`cluster:${name}`, `retire ${name}`);
+  const lock = await deps.state.acquireLock(clusterLock(name), `retire ${name}`);
   const op = newOperationId('retire', deps.clock.now());
   let part = 'record';
   try {

@@ -8,6 +8,7 @@ import { CurvectlError, refused } from '../errors.js';
 import type { IoHost } from '../io-host.js';
 import type { StateStore, TrafficDns, TrafficStack, Weights } from '../ports.js';
 import { findDrift, weightsOf } from '../status.js';
+import { TRAFFIC_LOCK } from '../lock-scope.js';
 
 export interface MembershipDeps {
   /** Only the traffic stack: joining and leaving it never touches a cluster's workspaces. */
@@ -80,7 +81,7 @@ export type RegisterOutcome = { readonly weights: Weights; readonly changed: boo
  * both) is finished; any other disagreement about `name` is drift and refused.
  */
 export async function registerCluster(deps: MembershipDeps, name: string): Promise<RegisterOutcome> {
-  const lock = await deps.state.acquireLock('traffic', `cluster create ${name} (register)`);
+  const lock = await deps.state.acquireLock(TRAFFIC_LOCK, `cluster create ${name} (register)`);
   try {
     const { desired, live } = await assertNoDrift(deps, { except: name });
     if (name in desired && desired[name] === live[name]) return { weights: desired, changed: false };
@@ -102,7 +103,7 @@ export async function registerCluster(deps: MembershipDeps, name: string): Promi
  * lock. A removal that stopped half-way (gone from the var file, still in Route 53 at 0) is finished.
  */
 export async function deregisterCluster(deps: MembershipDeps, name: string): Promise<RegisterOutcome> {
-  const lock = await deps.state.acquireLock('traffic', `retire ${name} (deregister)`);
+  const lock = await deps.state.acquireLock(TRAFFIC_LOCK, `retire ${name} (deregister)`);
   try {
     const { desired, live } = await assertNoDrift(deps, { except: name });
     if (!(name in desired) && !(name in live)) return { weights: desired, changed: false };

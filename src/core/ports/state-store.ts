@@ -13,6 +13,9 @@ export interface LockInfo {
   readonly expiresAt?: string;
 }
 
+/** What tells one holding of a lock from the next: same scope, host, pid and start. */
+export type LockIdentity = Pick<LockInfo, 'scope' | 'host' | 'pid' | 'startedAt'>;
+
 export interface LockStatus extends LockInfo {
   /** The holder is gone (local: pid not running on this host; DynamoDB: lease expired). */
   readonly stale: boolean;
@@ -44,8 +47,12 @@ export interface StateStore {
   /** Takes the lock or throws CurvectlError LOCKED naming the holder. A stale lock is not taken over silently. */
   acquireLock(scope: string, operation: string): Promise<LockHandle>;
   readLock(scope: string): Promise<LockStatus | null>;
-  /** Removes a lock only if it is stale (or `force`); returns what was removed. */
-  clearLock(scope: string, options?: { force?: boolean }): Promise<LockStatus | null>;
+  /**
+   * Removes a lock only if it is stale (or `force`); returns what was removed. With `expected` (the
+   * lock as the caller read it, e.g. before asking for a confirmation) it removes only that lock:
+   * if another holder has taken the scope since, nothing is removed and null is returned.
+   */
+  clearLock(scope: string, options?: { force?: boolean; expected?: LockIdentity }): Promise<LockStatus | null>;
   append(event: Omit<JournalEvent, 'at'> & { at?: string }): Promise<JournalEvent>;
   readJournal(filter?: { op?: string; typePrefix?: string }): Promise<JournalEvent[]>;
 }

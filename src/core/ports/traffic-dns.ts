@@ -26,6 +26,11 @@ export interface TrafficDns {
    * record since `expected` was read). Returns the change id to wait on.
    */
   swapWeights(expected: readonly WeightedRecord[], next: Weights, signal?: AbortSignal): Promise<string>;
+  /**
+   * The ChangeResourceRecordSets request swapWeights would send (HostedZoneId and ChangeBatch, as
+   * JSON), without sending it: for --dry-run.
+   */
+  describeSwap?(expected: readonly WeightedRecord[], next: Weights, signal?: AbortSignal): Promise<Record<string, unknown>>;
   /** The hosted zone's id ("Z123..."), for scoping an IAM policy to it (iam-policy). */
   hostedZoneId?(signal?: AbortSignal): Promise<string>;
   /** Polls GetChange until INSYNC (gently: Route 53 is rate-limited per account). */

@@ -19,4 +19,6 @@ export interface TrafficStack {
   writeDesiredWeights(weights: Weights): Promise<void>;
   planTraffic(options?: RunOptions): Promise<PlanResult>;
   applyTraffic(options?: RunOptions): Promise<ChangeSummary>;
+  /** The terraform command lines applyTraffic runs (plan to a file, then apply that file), for --dry-run. */
+  trafficApplyCommands?(): readonly string[];
 }

@@ -10,6 +10,7 @@
 import { CurvectlError } from '../errors.js';
 import type { JournalEvent, LockStatus, Weights } from '../ports.js';
 import type { RollbackCause } from './types.js';
+import { TRAFFIC_LOCK } from '../lock-scope.js';
 
 export const ShiftEvent = {
   /** data: PlannedData */
@@ -308,6 +309,6 @@ export async function readCurrentOperation(state: {
   readJournal(filter?: { op?: string; typePrefix?: string }): Promise<JournalEvent[]>;
   readLock(scope: string): Promise<LockStatus | null>;
 }): Promise<OperationSummary | null> {
-  const [journal, lock] = await Promise.all([state.readJournal({ typePrefix: 'shift.' }), state.readLock('traffic')]);
+  const [journal, lock] = await Promise.all([state.readJournal({ typePrefix: 'shift.' }), state.readLock(TRAFFIC_LOCK)]);
   return currentOperation(journal, lock);
 }

@@ -16,6 +16,7 @@ import type { IoHost } from '../io-host.js';
 import type { Clock, Stacks, StateStore, TrafficDns, Weights } from '../ports.js';
 import { formatWeights, sameWeights, weightsFromRecords } from '../weights.js';
 import { ShiftEvent } from './journal.js';
+import { holdOutOfBand, holdsMap } from './out-of-band.js';
 import { errorMessage, isAbort, journal } from './support.js';
 import type { RollbackCause } from './types.js';
 
@@ -42,6 +43,16 @@ export interface RollbackRequest {
   readonly decidedAt?: Date;
   /** Finishing a rollback an earlier run started. */
   readonly resumed?: boolean;
+  /** Steps in the plan, for a hold's journal entry and message. */
+  readonly total?: number;
+  /**
+   * The maps curvectl last verified (or was applying): Route 53 must hold one of them (or W0
+   * already), else someone else changed the live weights and the rollback holds instead of
+   * fighting them (exit 6). Absent: no such check (a caller that has none).
+   */
+  readonly expected?: readonly Weights[];
+  /** Overwrite whatever Route 53 holds (`shift abort --force`, after a typed confirmation). */
+  readonly force?: boolean;
 }
 
 export interface RollbackResult {
@@ -106,6 +117,24 @@ export async function rollbackToStart(deps: RollbackDeps, request: RollbackReque
     let acceptedMs = 0;
     let inSyncMs = 0;
     const dnsSkipped = sameWeights(live, target);
+    const expected = request.expected;
+    if (!dnsSkipped && expected !== undefined && expected.length > 0 && !request.force) {
+      if (!expected.some((map) => holdsMap(live, map, { allowExtraZero: true }))) {
+        progress.fail('Rollback held: Route 53 no longer has the weights the shift last verified; nothing was written');
+        finished = true;
+        throw await holdOutOfBand(deps, {
+          op,
+          index: request.index ?? 0,
+          total: request.total ?? 0,
+          expected: expected[0]!,
+          found: live,
+          during: 'the rollback',
+        });
+      }
+    }
+    if (!dnsSkipped && request.force && expected === undefined) {
+      io.notify({ level: 'warn', code: 'shift.rollback.forced', text: `Overwriting Route 53 (${formatWeights(live)}) with ${formatWeights(target)} as forced.` });
+    }
     if (dnsSkipped) {
       await journal(deps, op, ShiftEvent.rollbackDnsDone, { weights: target, skipped: true, ms: 0 });
     } else {

@@ -38,6 +38,11 @@ export interface ShiftRequest {
   readonly dryRun: boolean;
   /** How often gates are polled during a bake, in ms (config shift.gateInterval, default 10s). */
   readonly gateIntervalMs: number;
+  /**
+   * Ask once, after the plan and the pre-flight gates, before the first step (default no; --yes
+   * answers yes). Default true; false only for a caller that has just asked (cycle).
+   */
+  readonly confirmStart?: boolean;
 }
 
 export interface ResumeOptions {
@@ -46,6 +51,14 @@ export interface ResumeOptions {
   readonly gateIntervalMs: number;
   /** Default: as in the original request. */
   readonly allowShortBake?: boolean;
+}
+
+export interface AbortOptions {
+  /**
+   * Overwrite Route 53 even when it no longer holds what the shift last verified (someone else
+   * changed the live weights). The command asks for a typed confirmation first.
+   */
+  readonly force?: boolean;
 }
 
 export type RollbackCause = 'gate' | 'apply' | 'operator' | 'abort';
@@ -63,7 +76,15 @@ export type ShiftOutcome =
       readonly weights: Weights;
       readonly reason: string;
     }
-  /** --dry-run: the steps W1..Wn that would be applied. */
-  | { readonly kind: 'dry-run'; readonly plan: readonly Weights[] }
+  /**
+   * --dry-run: the steps W1..Wn that would be applied, the first step's Route 53 request exactly as
+   * it would be sent, and the terraform command lines each step's catch-up runs.
+   */
+  | {
+      readonly kind: 'dry-run';
+      readonly plan: readonly Weights[];
+      readonly firstChange?: Readonly<Record<string, unknown>>;
+      readonly terraform?: readonly string[];
+    }
   /** The target already has `until`. */
   | { readonly kind: 'nothing-to-do'; readonly weights: Weights };

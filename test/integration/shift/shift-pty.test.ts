@@ -30,6 +30,23 @@ afterAll(async () => {
 });
 
 describe('shift in a terminal', () => {
+  it('asks before the first step; Enter takes the default (no): nothing moves, exit 5', async () => {
+    const before = { live: await ws.liveWeights(), desired: await ws.desiredWeights(), journal: await ws.journal() };
+    expect(before.live).toEqual(START);
+    const s = spawnCurvectlPty(['shift', '--to', 'cluster-b', '--step', '25', '--bake', '0s', '--allow-short-bake'], { cwd: ws.dir, env: ws.env });
+    session = s;
+    const failWith = (what: string) => `${what}\n--- transcript ---\n${s.transcript()}`;
+    await s.waitForText(/Shift towards cluster-b in 4 steps/, 60_000);
+    await s.waitForText(/Start the shift\? Step 1\/4 moves live traffic to cluster-a 75, cluster-b 25\. \(y\/N\)/, 60_000);
+    expect(await ws.liveWeights(), failWith('moved before the answer')).toEqual(START);
+    s.write(Keys.enter);
+    const exit = await Promise.race([s.exit, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(failWith('no exit within 60 s'))), 60_000))]);
+    expect(exit.exitCode, failWith('exit code')).toBe(5);
+    expect(s.transcript()).toMatch(/Not started: no weight was changed\./);
+    expect({ live: await ws.liveWeights(), desired: await ws.desiredWeights(), journal: await ws.journal() }).toEqual(before);
+    expect(JSON.parse((await ws.run(['status', '-o', 'json'])).stdout)).toMatchObject({ lock: null, operation: null });
+  });
+
   it('continues on Enter, rolls back when the operator picks "Roll back", and exits 5', async () => {
     expect(await ws.liveWeights()).toEqual(START);
     const before = (await ws.journal()).length;
@@ -37,8 +54,11 @@ describe('shift in a terminal', () => {
     session = s;
     const failWith = (what: string) => `${what}\n--- transcript ---\n${s.transcript()}`;
 
-    // The plan is shown before anything moves.
+    // The plan is shown before anything moves, then one question (default no): answer yes.
     await s.waitForText(/Shift towards cluster-b in 4 steps/, 60_000);
+    await s.waitForText(/Start the shift\? Step 1\/4 moves live traffic to cluster-a 75, cluster-b 25\./, 60_000);
+    s.write('y');
+    s.write(Keys.enter);
 
     // Step 1: the prompt of src/core/shift/run.ts askNext, with its four choices.
     await s.waitForText(/Step 1\/4 is live and healthy \(cluster-a 75, cluster-b 25\)\. What next\?/, 180_000);
@@ -95,6 +115,9 @@ describe('shift in a terminal', () => {
     const s = spawnCurvectlPty(['shift', '--to', 'cluster-b', '--step', '40', '--bake', '10m'], { cwd: ws.dir, env: ws.env });
     session = s;
     const failWith = (what: string) => `${what}\n--- transcript ---\n${s.transcript()}`;
+    await s.waitForText(/Start the shift\?/, 60_000);
+    s.write('y');
+    s.write(Keys.enter);
 
     await s.waitForText(/Step 1\/2 at cluster-a 40, cluster-b 60: [\dhms]+ left/, 180_000);
     // The terminal turns ^C into SIGINT for the foreground process group: curvectl, not Terraform.

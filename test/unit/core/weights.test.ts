@@ -81,7 +81,9 @@ function expectCurvectlError(fn: () => unknown, code: string, message?: RegExp):
 // ---------------------------------------------------------------------------------------------
 // Properties.
 
-describe('planShift properties', () => {
+// CPU-bound (hundreds of generated plans each): on a loaded 2-CPU machine they outlast the 10 s unit
+// default, so these get a minute; the number of runs, and every assertion, stay the same.
+describe('planShift properties', { timeout: 60_000 }, () => {
   const runs = { numRuns: 500 };
 
   it('every step is a valid percent map over the same clusters: integers 0-255, sum 100, never all zero', () => {

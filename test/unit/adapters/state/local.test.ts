@@ -150,6 +150,16 @@ describe('LocalStateStore locks', () => {
     expect(err.message).toMatch(/locked by unknown@unknown/);
   });
 
+  it('clearLock with `expected` removes only that lock (token-checked like the DynamoDB lease)', async () => {
+    const a = store({ isAlive: () => false });
+    await store({ owner: 'bob', pid: 999_999 }).acquireLock('traffic', 'shift');
+    const read = (await a.readLock('traffic'))!;
+    await a.clearLock('traffic');
+    await store({ owner: 'carol' }).acquireLock('traffic', 'shift');
+    expect(await a.clearLock('traffic', { force: true, expected: read })).toBeNull();
+    expect((await a.readLock('traffic'))?.owner).toBe('carol');
+  });
+
   it('clearLock on no lock returns null', async () => {
     expect(await store().clearLock('traffic')).toBeNull();
   });

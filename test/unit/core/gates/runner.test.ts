@@ -163,12 +163,42 @@ describe('metric gate', () => {
     expect(await only(runner([metric], { cloudwatch }))).toMatchObject({ outcome: 'fail', reason: '12% errors (120/1000) in 5m, max 1%' });
   });
 
-  it('passes with too little traffic', async () => {
+  // Issue 10: this used to PASS ("too little traffic"), so a mistyped metric never gated anything.
+  it('fails closed: too little traffic or no data is an error once the target has weight', async () => {
     const cloudwatch = new FakeCloudWatch();
     cloudwatch.sums.set('Http5xx', 50).set('Requests', 60);
-    expect((await only(runner([metric], { cloudwatch }))).reason).toMatch(/^too little traffic: 60 requests in 5m \(minimum 100\)$/);
+    expect(await only(runner([metric], { cloudwatch }))).toMatchObject({
+      outcome: 'error',
+      reason: expect.stringMatching(/^too little traffic: 60 requests in 5m \(minimum 100\); check the metric's name and dimensions$/),
+    });
     cloudwatch.sums.set('Requests', 0);
-    expect((await only(runner([{ ...metric, minTotal: 0 }], { cloudwatch }))).outcome).toBe('pass');
+    expect(await only(runner([{ ...metric, minTotal: 0 }], { cloudwatch }))).toMatchObject({ outcome: 'error', reason: expect.stringMatching(/^no data: 0 requests/) });
+  });
+
+  it('noData: pass accepts no data or too little traffic', async () => {
+    const cloudwatch = new FakeCloudWatch();
+    cloudwatch.sums.set('Http5xx', 0).set('Requests', 0);
+    expect(await only(runner([{ ...metric, noData: 'pass' }], { cloudwatch }))).toMatchObject({ outcome: 'pass', reason: expect.stringMatching(/accepted \(noData: pass\)/) });
+  });
+
+  it('skipped, with no query, before the target has weight; an error when its weight is unknown', async () => {
+    const cloudwatch = new FakeCloudWatch();
+    const r = runner([metric], { cloudwatch });
+    const skipped = await r.check({ cluster: 'cluster-b', ingress: ingressOf('cluster-b') }, undefined, { weight: 0 });
+    expect(skipped).toEqual({ verdict: 'pass', results: [{ gate: 'metric', cluster: 'cluster-b', outcome: 'skipped', reason: 'no traffic yet (the target has weight 0)' }] });
+    expect(summarizeCheck(skipped)).toBe('gates skipped (metric)');
+    expect(cloudwatch.queries).toEqual([]);
+    const unknown = await r.check({ cluster: 'cluster-b', ingress: ingressOf('cluster-b') });
+    expect(unknown.verdict).toBe('error');
+  });
+
+  it('no data past gateErrorLimit turns into a failure', async () => {
+    const cloudwatch = new FakeCloudWatch();
+    const r = runner([metric], { cloudwatch }, 2);
+    const target = { cluster: 'cluster-b', ingress: ingressOf('cluster-b') };
+    const verdicts = [];
+    for (let i = 0; i < 3; i += 1) verdicts.push((await r.check(target, undefined, { weight: 10 })).verdict);
+    expect(verdicts).toEqual(['error', 'error', 'fail']);
   });
 });
 

@@ -32,4 +32,17 @@ describe('drain state from the journal', () => {
     expect(state).toEqual({ kind: 'never-had-weight', since: new Date('2026-01-01T00:00:00Z') });
     expect(drainRemainingMs(state, 1000, new Date())).toBe(0);
   });
+  it('unknown history: a drain from the first sighting at 0, the whole drain when never seen', () => {
+    const never = drainState([], 'a');
+    expect(never).toEqual({ kind: 'never-had-weight', since: null });
+    expect(drainRemainingMs(never, 1000, new Date('2026-01-01T00:00:00Z'))).toBe(1000);
+    const seen = drainState([ev('2026-01-01T00:00:00Z', { a: 0, b: 100 })], 'a');
+    expect(drainRemainingMs(seen, 120_000, new Date('2026-01-01T00:01:00Z'))).toBe(60_000);
+  });
+  it('registered at 0 by curvectl and never given weight: no drain', () => {
+    const journal: JournalEvent[] = [{ at: '2026-01-01T00:00:00Z', op: 'c', type: 'cluster.registered', data: { cluster: 'b', weights: { a: 100, b: 0 } } }];
+    const state = drainState(journal, 'b');
+    expect(state).toEqual({ kind: 'never-had-weight', since: new Date('2026-01-01T00:00:00Z'), registeredAtZero: true });
+    expect(drainRemainingMs(state, 120_000, new Date('2026-01-01T00:00:01Z'))).toBe(0);
+  });
 });

@@ -161,6 +161,39 @@ describe('retire', () => {
     expect(w.dns.weights).toEqual(weights);
   });
 
+  it('unknown history (no journal): the drain clock starts when curvectl first sees it at 0, journaled', async () => {
+    // cluster-a's weight went to 0 outside curvectl (or the journal is a fresh checkout's).
+    const w = world({ 'cluster-a': 0, 'cluster-b': 100 });
+    const first = await rejection(retireCluster(w.deps, { name: 'cluster-a', drainMs: 120_000, platform: false, dryRun: false }));
+    expect(first.exitCode).toBe(2);
+    expect(first.message).toMatch(/less than the drain time of 2m; 2m to go/);
+    expect(w.state.types()).toEqual(['retire.drain.observed']);
+    expect(w.state.events[0]!.data).toEqual({ cluster: 'cluster-a', weights: { 'cluster-a': 0, 'cluster-b': 100 } });
+    expect(w.io.codes()).toContain('retire.drain.unknown-history');
+    expect(w.stacks.calls.filter((c) => /^(apply|destroy|delete|write)/.test(c))).toEqual([]);
+    expect(w.dns.weights).toEqual({ 'cluster-a': 0, 'cluster-b': 100 });
+
+    w.clock.advance(60_000);
+    const again = await rejection(retireCluster(w.deps, { name: 'cluster-a', drainMs: 120_000, platform: false, dryRun: false }));
+    expect(again.message).toMatch(/1m to go/);
+    expect(w.state.types()).toEqual(['retire.drain.observed']);
+
+    w.clock.advance(60_000);
+    expect((await retireCluster(w.deps, { name: 'cluster-a', drainMs: 120_000, platform: false, dryRun: false })).kind).toBe('retired');
+  });
+
+  it('a dry run with unknown history journals nothing', async () => {
+    const w = world({ 'cluster-a': 0, 'cluster-b': 100 });
+    await rejection(retireCluster(w.deps, { name: 'cluster-a', drainMs: 120_000, platform: false, dryRun: true }));
+    expect(w.state.events).toEqual([]);
+  });
+
+  it('a cluster curvectl registered at 0 and never gave weight is retirable at once', async () => {
+    const w = world({ 'cluster-a': 100, 'cluster-b': 0 });
+    await w.state.append({ op: 'c1', type: 'cluster.registered', data: { cluster: 'cluster-b', weights: { 'cluster-a': 100, 'cluster-b': 0 } } });
+    expect((await retireCluster(w.deps, { name: 'cluster-b', drainMs: 120_000, platform: false, dryRun: false })).kind).toBe('retired');
+  });
+
   it('refuses a cluster that has not drained long enough, saying how long is left', async () => {
     const w = world({ 'cluster-a': 0, 'cluster-b': 100 });
     await w.state.append({ op: 's1', type: 'shift.step.done', at: '2025-12-31T23:59:00.000Z', data: { weights: { 'cluster-a': 50, 'cluster-b': 50 } } });

@@ -69,6 +69,8 @@ export function request(overrides: Partial<ShiftRequest> = {}): ShiftRequest {
     allowShortBake: false,
     dryRun: false,
     gateIntervalMs: 10_000,
+    // The start question has tests of its own (start-question.test.ts).
+    confirmStart: false,
     ...overrides,
   };
 }

@@ -106,17 +106,30 @@ describe('hold and resume', () => {
     expect(err.message).toBe('There is no unfinished shift to resume.');
   });
 
-  it('refuses (INCONSISTENT) when Route 53 holds none of the expected weights, and abort still works', async () => {
+  // Issue 10: this was INCONSISTENT (exit 1) and a plain abort overwrote the other person's weights;
+  // now resume and abort both hold (OUT_OF_BAND, exit 6) and only `abort --force` overwrites.
+  it('holds (OUT_OF_BAND) when Route 53 holds none of the expected weights; abort holds too, abort --force overwrites', async () => {
     const h = await heldAtStep1();
     h.dns.setWeights({ 'cluster-a': 70, 'cluster-b': 30 });
     h.stacks.desired = { 'cluster-a': 70, 'cluster-b': 30 };
     const err = await rejection(resumeShift(h.nextProcess().deps, resumeOptions));
-    expect(err.code).toBe('INCONSISTENT');
+    expect(err.code).toBe('OUT_OF_BAND');
+    expect(err.exitCode).toBe(6);
     expect(err.message).toMatch(/Route 53 has cluster-a 70, cluster-b 30, but the journal of shift op-1 expects step 1/);
+    expect(err.message).toMatch(/cluster-a: expected 45, found 70; cluster-b: expected 55, found 30/);
     expect(err.hint).toMatch(/shift abort/);
     expect(h.stacks.writes).toEqual([W1]);
+    expect(h.state.events.at(-1)).toMatchObject({
+      type: ShiftEvent.held,
+      data: { reason: 'out-of-band-change', index: 1, weights: { 'cluster-a': 70, 'cluster-b': 30 }, expected: W1 },
+    });
 
-    const outcome = await abortShift(h.nextProcess().deps);
+    const held = await rejection(abortShift(h.nextProcess().deps));
+    expect(held.code).toBe('OUT_OF_BAND');
+    expect(h.dns.swaps).toHaveLength(1);
+    expect(h.dns.weights).toEqual({ 'cluster-a': 70, 'cluster-b': 30 });
+
+    const outcome = await abortShift(h.nextProcess().deps, { force: true });
     expect(outcome).toMatchObject({ kind: 'rolled-back', cause: 'abort', weights: W0 });
     expect(h.dns.weights).toEqual(W0);
   });

@@ -1,0 +1,147 @@
+/**
+ * The shift as a state machine: a discriminated union of states (state.ts) and one transition
+ * function with an exhaustive switch. Every state that changes what is live or decided is journaled
+ * by its phase, so a stopped shift is "load the state, continue the machine" (resume.ts).
+ */
+import { CurvectlError } from '../errors.js';
+import type { LockHandle } from '../ports.js';
+import { bakeStep, effectiveBakeMs } from './bake.js';
+import { askAfterInterrupt, askNext, complete, hold, leaseLost, rollBack } from './decide.js';
+import { ShiftEvent, weightsAtStep } from './journal.js';
+import { initialState, type NextChoice, type Run, type ShiftState } from './state.js';
+import { applyStep } from './step.js';
+import { errorMessage, journal } from './support.js';
+import type { ShiftDeps, ShiftOutcome } from './types.js';
+
+/** What a transition leads to: another state, or the end of the run. */
+export type Transition = { readonly state: ShiftState } | { readonly done: ShiftOutcome };
+
+/**
+ * Runs the machine from `state` until it ends. `resume` is the same: load the state from the
+ * journal and Route 53 (resume.ts), then continue here.
+ */
+export async function drive(deps: ShiftDeps, run: Run, lock: LockHandle, state: ShiftState = initialState(run)): Promise<ShiftOutcome> {
+  let current = state;
+  for (;;) {
+    const t = await transition(deps, run, lock, current);
+    if ('done' in t) return t.done;
+    current = t.state;
+  }
+}
+
+/** The one transition function: what each state does, and which state (or ending) follows. */
+export async function transition(deps: ShiftDeps, run: Run, lock: LockHandle, state: ShiftState): Promise<Transition> {
+  const total = run.steps.length;
+  switch (state.kind) {
+    case 'baking': {
+      const { reached } = state;
+      const bake = await bakeStep(deps, run, reached);
+      switch (bake.kind) {
+        case 'passed':
+          break;
+        case 'gate-failed':
+          return to({ kind: 'rolling-back', reached, cause: 'gate', reason: bake.reason, decidedAt: bake.decidedAt });
+        case 'hold':
+          return to({ kind: 'holding', reached, reason: 'interrupt' });
+        case 'rollback':
+          return to({ kind: 'rolling-back', reached, cause: 'operator', reason: 'the operator chose to roll back after Ctrl-C' });
+        default:
+          return unreachable(bake);
+      }
+      await journal(deps, run.op, ShiftEvent.stepBaked, { index: reached, total, weights: weightsAtStep(run, reached), bakeMs: effectiveBakeMs(deps, run) });
+      if (reached === total) return to({ kind: 'completing' });
+      return to({ kind: 'deciding', reached, interrupted: deps.interrupts.requested });
+    }
+    case 'deciding': {
+      const { reached, interrupted } = state;
+      let choice: NextChoice;
+      try {
+        choice = interrupted ? await askAfterInterrupt(deps, run, reached) : await askNext(deps, run, reached);
+      } catch (err) {
+        // No answer (the prompt was closed, e.g. Ctrl-C inside it): stopping is the safe default.
+        if (deps.interrupts.signal.aborted) throw err;
+        deps.io.notify({ level: 'warn', code: 'shift.prompt.failed', text: `No answer to the prompt (${errorMessage(err)}); holding.` });
+        return to({ kind: 'holding', reached, reason: 'interrupt' });
+      }
+      switch (choice) {
+        case 'continue':
+          return to({ kind: 'applying', reached, next: reached + 1 });
+        case 'jump':
+          return to({ kind: 'applying', reached, next: total });
+        case 'hold':
+          return to({ kind: 'holding', reached, reason: interrupted ? 'interrupt' : 'operator' });
+        case 'rollback':
+          return to({ kind: 'rolling-back', reached, cause: 'operator', reason: 'the operator chose to roll back' });
+        default:
+          return unreachable(choice);
+      }
+    }
+    case 'between': {
+      const { reached, rerun } = state;
+      if (reached === total) return to({ kind: 'completing' });
+      const next = rerun !== undefined && rerun > reached ? rerun : reached + 1;
+      // A safe point between steps: Ctrl-C pressed during pre-flight or while resuming.
+      if (deps.interrupts.requested) {
+        const choice = await askAfterInterrupt(deps, run, reached);
+        if (choice === 'hold') return to({ kind: 'holding', reached, reason: 'interrupt' });
+        if (choice === 'rollback') return to({ kind: 'rolling-back', reached, cause: 'operator', reason: 'the operator chose to roll back after Ctrl-C' });
+      }
+      return to({ kind: 'applying', reached, next });
+    }
+    case 'applying': {
+      const { reached, next } = state;
+      // A lease that ran out may have been taken over: never move more traffic without the lock.
+      if (lock.stillHeld?.() === false) return to({ kind: 'lease-lost', reached, next });
+      const applied = await applyStep(deps, run, next, reached);
+      if (applied.ok) return to({ kind: 'baking', reached: next });
+      // The step's write was refused because the lock is gone: nothing moved, and a rollback needs the lock too.
+      if (applied.lockLost) return to({ kind: 'lease-lost', reached, next });
+      // What this step's own writes left (e.g. Terraform's apply of curvectl's var file) is curvectl's to undo.
+      return to({
+        kind: 'rolling-back',
+        reached,
+        cause: 'apply',
+        reason: applied.reason,
+        decidedAt: applied.decidedAt,
+        also: next,
+        ...(applied.found ? { found: applied.found } : {}),
+      });
+    }
+    case 'completing':
+      return { done: await complete(deps, run) };
+    case 'holding':
+      return { done: await hold(deps, run, state.reached, state.reason) };
+    case 'rolling-back':
+      return {
+        done: await rollBack(deps, run, state.reached, state.cause, state.reason, false, state.decidedAt ?? deps.clock.now(), {
+          ...(state.also !== undefined ? { also: state.also } : {}),
+          ...(state.found ? { found: state.found } : {}),
+        }),
+      };
+    case 'lease-lost':
+      return leaseLost(deps, run, state.reached, state.next);
+    default:
+      return unreachable(state);
+  }
+}
+
+function to(state: ShiftState): Transition {
+  return { state };
+}
+
+export async function release(deps: ShiftDeps, lock: { release(): Promise<void> }): Promise<void> {
+  try {
+    await lock.release();
+  } catch (err) {
+    deps.io.notify({
+      level: 'warn',
+      code: 'lock.release-failed',
+      text: `Could not release the traffic lock: ${errorMessage(err)}. Run \`curvectl unlock\` if it stays.`,
+    });
+  }
+}
+
+
+function unreachable(value: never): never {
+  throw new CurvectlError('INTERNAL', `Unexpected value ${JSON.stringify(value)}.`);
+}

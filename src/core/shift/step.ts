@@ -1,0 +1,159 @@
+/** One step: a compare-and-swap from the last verified map, INSYNC, read back, then Terraform's catch-up. */
+import { isCurvectlError } from '../errors.js';
+import type { WeightedRecord, Weights } from '../ports.js';
+import { formatWeights, sameWeights, weightsFromRecords } from '../weights.js';
+import { ShiftEvent, weightsAtStep } from './journal.js';
+import type { Run } from './state.js';
+import { holdOutOfBand } from './out-of-band.js';
+import { errorMessage, isAbort, journal, throwIfAborted } from './support.js';
+import type { ShiftDeps } from './types.js';
+
+type ApplyResult =
+  | { readonly ok: true }
+  | {
+      readonly ok: false;
+      readonly reason: string;
+      readonly decidedAt: Date;
+      readonly lockLost?: boolean;
+      /** What Route 53 held right after this step's own writes (its change and Terraform's apply), when it was not the step's map. */
+      readonly found?: Weights;
+    };
+
+/**
+ * One step. Compare-and-swap from the last VERIFIED map (`previous`, step `from` of the journal),
+ * never from records re-read just before the change (see out-of-band.ts): Route 53 is read and
+ * compared with that map BEFORE anything is written, var file included; another map means someone
+ * else changed the live weights and the shift holds (exit 6) with nothing written.
+ */
+export async function applyStep(deps: ShiftDeps, run: Run, index: number, from: number): Promise<ApplyResult> {
+  const { io, stacks, dns, clock } = deps;
+  const signal = deps.interrupts.signal;
+  const total = run.steps.length;
+  const weights = weightsAtStep(run, index);
+  const previous = weightsAtStep(run, from);
+  const label = `Step ${index}/${total}`;
+  throwIfAborted(signal);
+  await journal(deps, run.op, ShiftEvent.stepIntent, { index, total, target: weights });
+  const progress = io.startProgress(`${label}: applying ${formatWeights(weights)}`);
+  let live: Weights;
+  try {
+    const records = await dns.readRecords(signal);
+    const before = weightsFromRecords(records);
+    // Already the step's map: this process's own change whose answer was lost (or a resumed step).
+    const alreadyApplied = sameWeights(before, weights);
+    if (!alreadyApplied && !sameWeights(before, previous)) {
+      progress.fail(`${label}: Route 53 no longer has the weights of step ${from}; nothing was written`);
+      throw await holdOutOfBand(deps, { op: run.op, index: from, total, expected: previous, found: before, during: `step ${index}/${total}` });
+    }
+    await stacks.writeDesiredWeights(weights);
+    // Route 53 first, in ONE change batch (a DELETE+CREATE of every record: all-or-nothing on
+    // Route 53). Terraform's AWS provider changes each record with a call of its own and waits on
+    // each, so a step applied by Terraform alone leaves a mix of old and new weights live for
+    // seconds: a split no plan contains, and with three or more clusters possibly all zero (which
+    // Route 53 answers as equal weights). Terraform then only catches its state up: its plan finds
+    // the records already as the var file declares them.
+    if (!alreadyApplied) {
+      const changeId = await swapRecognisingOwn(deps, run, records, weights, { index, from, total });
+      if (changeId !== undefined) {
+        progress.update(`${label}: Route 53 accepted ${formatWeights(weights)}; waiting until it is in sync`);
+        await dns.waitInSync(changeId, { signal });
+      }
+    }
+    const reconciled = await stacks.applyTraffic({ signal, onProgress: (event) => progress.update(`${label}: reconciling the traffic stack: ${event.message}`) });
+    const changed = reconciled.add + reconciled.change + reconciled.remove;
+    if (changed > 0) {
+      io.notify({
+        level: 'warn',
+        code: 'shift.step.terraform-changed',
+        text: `${label}: after the Route 53 change, Terraform still changed ${changed} resource${changed === 1 ? '' : 's'} of the traffic stack; check that its module declares nothing but the weighted records' weights as curvectl sets them.`,
+        data: { summary: reconciled },
+      });
+    }
+    live = weightsFromRecords(await dns.readRecords(signal));
+  } catch (err) {
+    if (isAbort(err, signal)) {
+      progress.stop();
+      throw err;
+    }
+    if (isCurvectlError(err) && err.code === 'OUT_OF_BAND') throw err;
+    const reason = `applying step ${index} failed: ${errorMessage(err)}`;
+    progress.fail(`${label} failed: ${errorMessage(err)}`);
+    // LOCKED here: the shared desired weights refused the write (the lease was lost), before any change.
+    return { ok: false, reason, decidedAt: clock.now(), ...(isCurvectlError(err) && err.code === 'LOCKED' ? { lockLost: true } : {}) };
+  }
+  if (!sameWeights(live, weights)) {
+    const reason = `after step ${index} Route 53 has ${formatWeights(live)}, expected ${formatWeights(weights)}`;
+    progress.fail(`${label}: ${reason}`);
+    return { ok: false, reason, decidedAt: clock.now(), found: live };
+  }
+  progress.succeed(`${label} applied: ${formatWeights(weights)}`);
+  await journal(deps, run.op, ShiftEvent.stepDone, { index, total, weights });
+  io.show({ type: 'weights', title: label, weights, previous });
+  return { ok: true };
+}
+
+/**
+ * The step's one change. When its answer is lost (a 500 or a dropped connection after Route 53
+ * accepted it, or the SDK's retry of it refused because the first attempt had already applied),
+ * Route 53 is read again: the step's own map means the change went through (undefined: nothing to
+ * wait on, it is read back anyway); the previous map means it did not (the error stands); anything
+ * else is someone else's change.
+ */
+async function swapRecognisingOwn(
+  deps: ShiftDeps,
+  run: Run,
+  records: readonly WeightedRecord[],
+  weights: Weights,
+  at: { index: number; from: number; total: number },
+): Promise<string | undefined> {
+  const signal = deps.interrupts.signal;
+  try {
+    return await deps.dns.swapWeights(records, weights, signal);
+  } catch (err) {
+    if (isAbort(err, signal)) throw err;
+    let now: Weights;
+    try {
+      now = weightsFromRecords(await deps.dns.readRecords(signal));
+    } catch {
+      throw err;
+    }
+    if (sameWeights(now, weights)) {
+      deps.io.notify({
+        level: 'info',
+        code: 'shift.step.recognised',
+        text: `Step ${at.index}/${at.total}: Route 53's answer to the change was lost (${errorMessage(err)}), but it holds the step's weights: the change went through.`,
+      });
+      return undefined;
+    }
+    const previous = weightsAtStep(run, at.from);
+    if (!sameWeights(now, previous)) {
+      throw await holdOutOfBand(deps, { op: run.op, index: at.from, total: at.total, expected: previous, found: now, during: `step ${at.index}/${at.total}` });
+    }
+    throw err;
+  }
+}
+
+/**
+ * An apply that only brings the traffic stack's state in line with Route 53 after a recovered step.
+ * A failure is a warning: Route 53 is right, and the next apply (a step or a rollback) catches up.
+ */
+export async function syncTrafficState(deps: ShiftDeps, index: number, total: number): Promise<void> {
+  const signal = deps.interrupts.signal;
+  const label = `Step ${index}/${total}`;
+  const progress = deps.io.startProgress(`${label}: bringing the traffic stack's state in line with Route 53`);
+  try {
+    await deps.stacks.applyTraffic({ signal, onProgress: (event) => progress.update(`${label}: ${event.message}`) });
+    progress.succeed(`${label}: the traffic stack's state is in line with Route 53`);
+  } catch (err) {
+    if (isAbort(err, signal)) {
+      progress.stop();
+      throw err;
+    }
+    progress.fail(`${label}: could not bring the traffic stack's state in line with Route 53`);
+    deps.io.notify({
+      level: 'warn',
+      code: 'shift.resume.state-sync-failed',
+      text: `The traffic stack's state lags behind Route 53 (${errorMessage(err)}); the next apply brings it in line.`,
+    });
+  }
+}
