@@ -1,7 +1,14 @@
 /**
  * `npm run demo`: the whole job, end to end, against a local AWS emulator (moto) and real Terraform:
  * init a workspace, create cluster-a (it gets all the traffic), create cluster-b, shift to it in
- * steps behind health gates, let cluster-a drain, retire it, print the status.
+ * steps behind health gates, let cluster-a drain, retire it, print the status. From the moment
+ * cluster-a exists, the client fleet (scripts/fleet) sends requests through DNS and keep-alive
+ * pools like real clients, and the demo shows what they saw: requests per cluster, the share over
+ * the last seconds, failures; it ends with the totals.
+ *
+ * `npm run demo -- --rollback`: the second act. After the first step, the new cluster answers
+ * errors; the metric gate fails and curvectl rolls back by itself; the demo prints how long the
+ * errors lasted for clients.
  *
  * curvectl itself does not know it talks to an emulator: the demo only sets the standard
  * AWS_ENDPOINT_URL / AWS_* variables and a Terraform CLI configuration for the offline provider
@@ -16,12 +23,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
-import { startEmulator, type Emulator } from '../test/_helpers/emulator.js';
-import { findProviderMirror, terraformTestEnv } from '../test/_helpers/terraform-env.js';
+import { startEmulator, type Emulator } from './emulator/moto.js';
+import { findProviderMirror, terraformTestEnv } from './emulator/terraform-mirror.js';
+import { startFleet, type Fleet } from './fleet/index.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin', 'curvectl.js');
 const keep = process.argv.includes('--keep');
+const rollbackAct = process.argv.includes('--rollback');
+const TTL_S = 5;
+/** How the fleet's clients behave: a quarter of them ignore the TTL (they keep answers 30 s). */
+const LOAD = { clients: 20, ignoreTtlFraction: 0.25, ignoreTtlForMs: 30_000, pool: { idleMs: 4000, maxAgeMs: 5000 }, thinkMs: 200 } as const;
+const n = (value: number) => value.toLocaleString('en-US');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The stacks declare required_version >= 1.9.0. */
 const MIN_TERRAFORM: readonly [number, number] = [1, 9];
@@ -98,7 +112,81 @@ async function step(args: string[], env: NodeJS.ProcessEnv, cwd: string): Promis
   if (code !== 0) throw new Error(`curvectl ${args.join(' ')} exited with ${code}`);
 }
 
+/** The metric gate of the demo: the target's 5xx / requests from its ingress, over 10 s. */
+const METRIC_GATE = {
+  type: 'metric',
+  namespace: 'Ingress',
+  errors: { metricName: 'HTTPCode_5XX_Count', dimensions: { Cluster: '{cluster}' } },
+  total: { metricName: 'RequestCount', dimensions: { Cluster: '{cluster}' } },
+  maxRatio: 0.05,
+  window: '10s',
+  minTotal: 10,
+};
+
+/** One line every few seconds on stderr: what the clients saw. Returns a function that stops it. */
+function showCounters(fleet: Fleet, everyMs = 3000): () => void {
+  const line = () => {
+    const totals = fleet.totals();
+    const now = Date.now();
+    const share = fleet.tally.shareBetween(now - 5000, now);
+    const served = Object.entries(totals.served).map(([c, v]) => `${c} ${n(v)}`).join(', ');
+    const shares = Object.entries(share).map(([c, v]) => `${c} ${Math.round(v * 100)}%`).join(' ');
+    const failed = totals.failed === 0 ? '0 failed' : `\u001b[31m${n(totals.failed)} failed (${Object.entries(totals.failures).map(([r, v]) => `${v} ${r}`).join(', ')})\u001b[0m`;
+    process.stderr.write(`\u001b[36m  [traffic] ${n(totals.requests)} requests (${served || 'none yet'}); last 5 s: ${shares || '-'}; ${failed}\u001b[0m\n`);
+  };
+  const timer = setInterval(line, everyMs);
+  return () => clearInterval(timer);
+}
+
+/** The path of journal.jsonl in the demo's workspace, read for the operation ids and step events. */
+async function journal(work: string): Promise<{ at: string; op: string; type: string; data?: Record<string, unknown> }[]> {
+  try {
+    const text = await readFile(path.join(work, '.curvectl', 'journal.jsonl'), 'utf8');
+    return text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as { at: string; op: string; type: string; data?: Record<string, unknown> });
+  } catch {
+    return [];
+  }
+}
+
+/** The rollback act: step 1, then errors from cluster-b; curvectl rolls back; how long did clients see errors? */
+async function rollback(fleet: Fleet, env: NodeJS.ProcessEnv, work: string): Promise<void> {
+  say('Shift to cluster-b in steps of 25, baking 30 s per step; after step 1, cluster-b starts answering 503');
+  const before = (await journal(work)).length;
+  let injectedAt = 0;
+  const watcher = (async () => {
+    for (;;) {
+      const events = (await journal(work)).slice(before);
+      if (events.some((e) => e.type === 'shift.step.done' && e.data?.index === 1)) break;
+      if (events.some((e) => e.type === 'shift.completed' || e.type === 'shift.rolled-back')) return;
+      await sleep(200);
+    }
+    fleet.inject('cluster-b', { errorRate: 1, status: 503 });
+    injectedAt = Date.now();
+    process.stderr.write('\u001b[33m  [demo] cluster-b now answers every request with 503\u001b[0m\n');
+  })();
+  const code = await curvectl(['shift', '--to', 'cluster-b', '--step', '25', '--bake', '30s', '--yes'], env, work);
+  await watcher;
+  if (code !== 3) throw new Error(`the shift should have been rolled back by its metric gate (exit 3), it exited ${code}`);
+  const rolledBack = (await journal(work)).slice(before).find((e) => e.type === 'shift.rollback.dns-done');
+  const rolledBackAt = rolledBack ? Date.parse(rolledBack.at) : Date.now();
+  say('Rolled back by the gate. Waiting for every client to leave cluster-b (TTL-ignoring ones keep it up to 30 s)');
+  const b = fleet.loadBalancers().find((lb) => lb.cluster === 'cluster-b');
+  await fleet.until(() => fleet.clients.every((c) => c.cachedAddress !== b?.address) && (fleet.loadBalancers().find((lb) => lb.cluster === 'cluster-b')?.openConnections ?? 0) === 0, 'every client to leave cluster-b', 90_000);
+  fleet.inject('cluster-b', {});
+  const failures = fleet.tally.failuresSince(injectedAt);
+  const last = (honours: boolean) => Math.max(0, ...failures.filter((f) => f.honoursTtl === honours).map((f) => f.at - rolledBackAt));
+  const first = failures[0]?.at ?? injectedAt;
+  const lastAt = Math.max(...failures.map((f) => f.at), first);
+  process.stderr.write(
+    `Errors lasted ${((lastAt - first) / 1000).toFixed(1)} s for clients (${n(failures.length)} failed requests): Route 53 was back at the starting weights ` +
+      `${((rolledBackAt - injectedAt) / 1000).toFixed(1)} s after the first error; clients that honour the TTL stopped failing ${(last(true) / 1000).toFixed(1)} s after the rollback ` +
+      `(TTL ${TTL_S} s + connection age ${LOAD.pool.maxAgeMs / 1000} s at most), those that ignore it ${(last(false) / 1000).toFixed(1)} s after (their 30 s hold + connection age).\n`,
+  );
+}
+
 async function main(): Promise<number> {
+  // The fleet's own SDK clients run in this process: no Node-version banner in the middle of the demo.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const missing = await missingPrerequisites();
   if (missing.length > 0) {
     process.stderr.write(`The demo cannot run: it needs\n${missing.map((m) => `  - ${m}`).join('\n')}\nThen run "npm run demo" again.\n`);
@@ -107,6 +195,8 @@ async function main(): Promise<number> {
 
   const work = await mkdtemp(path.join(os.tmpdir(), 'curvectl-demo-'));
   let emulator: Emulator | undefined;
+  let fleet: Fleet | undefined;
+  let stopCounters = () => {};
   const started = Date.now();
   try {
     say('Starting the AWS emulator (moto) on a free loopback port');
@@ -125,14 +215,14 @@ async function main(): Promise<number> {
     process.stderr.write(`AWS_ENDPOINT_URL=${emulator.endpoint}; hosted zone example.test created; workspace ${work}\n`);
 
     say('curvectl init: configuration and Terraform stacks');
-    await step(['init', work, '--zone', 'example.test', '--record', 'api.example.test', '--ttl', '5'], env, work);
+    await step(['init', work, '--zone', 'example.test', '--record', 'api.example.test', '--ttl', String(TTL_S)], env, work);
     const configPath = path.join(work, 'curvectl.yaml');
     const doc = parseDocument(await readFile(configPath, 'utf8'));
     // The platform stack needs Helm and a reachable Kubernetes API, which an emulator has not got.
     doc.setIn(['platform', 'enabled'], false);
     // moto's node groups have no Auto Scaling groups to bind to the load balancer's target groups, and
-    // its EKS has no add-on or access-entry API, gives every cluster the same OIDC issuer, and keeps neither access_config, upgrade_policy nor
-    // update_config (terraform/README.md, "Emulators").
+    // its EKS has no add-on or access-entry API, gives every cluster the same OIDC issuer, and keeps
+    // neither access_config, upgrade_policy nor update_config (terraform/README.md, "Emulators").
     doc.setIn(['cluster', 'variables'], {
       bind_ingress_to_nodes: false,
       cluster_addons: {},
@@ -142,42 +232,73 @@ async function main(): Promise<number> {
       upgrade_support_type: null,
       node_update_max_unavailable_percentage: null,
     });
-    doc.setIn(['shift', 'bake'], '5s');
+    doc.setIn(['shift', 'bake'], '10s');
     doc.setIn(['shift', 'gateInterval'], '1s');
+    // The target's error ratio, from the metrics its ingress puts to CloudWatch (the fleet does, here).
+    doc.setIn(['gates'], [{ type: 'eks' }, { type: 'nodegroups' }, METRIC_GATE]);
     await writeFile(configPath, doc.toString());
-    process.stderr.write('curvectl.yaml: platform.enabled false, cluster.variables for the emulator (bind_ingress_to_nodes false, no add-ons or access entries), shift.bake 5s\n');
+    process.stderr.write('curvectl.yaml: platform.enabled false, cluster.variables for the emulator (bind_ingress_to_nodes false, no add-ons, access entries or OIDC provider), shift.bake 10s, gates eks + nodegroups + metric (5xx ratio <= 5% over 10 s)\n');
 
     say('Create cluster-a: the first cluster, so it gets all the traffic (about 2 minutes, most of it the load balancer)');
     await step(['cluster', 'create', 'cluster-a', '--yes'], env, work);
+
+    say(`Starting the client fleet: ${LOAD.clients} clients resolving api.example.test through a local DNS server that answers from Route 53, keep-alive pools, a quarter ignoring the TTL`);
+    fleet = await startFleet({
+      aws: { endpoint: emulator.endpoint, region: emulator.env.AWS_REGION, credentials: { accessKeyId: emulator.env.AWS_ACCESS_KEY_ID, secretAccessKey: emulator.env.AWS_SECRET_ACCESS_KEY } },
+      zone: 'example.test',
+      hostname: 'api.example.test',
+      ...LOAD,
+      log: (line) => process.stderr.write(`\u001b[36m  [fleet] ${line}\u001b[0m\n`),
+    });
+    stopCounters = showCounters(fleet);
+
     say('Create cluster-b: registered at weight 0, ready for the shift');
     await step(['cluster', 'create', 'cluster-b', '--yes'], env, work);
     await step(['status'], env, work);
 
-    say('Shift traffic to cluster-b in steps of 25 points, baking 5 s per step (the record TTL)');
-    await step(['shift', '--to', 'cluster-b', '--step', '25', '--yes'], env, work);
+    if (rollbackAct) {
+      await rollback(fleet, env, work);
+      await step(['status'], env, work);
+    } else {
+      say('Shift traffic to cluster-b in steps of 25 points, baking 10 s per step (twice the record TTL)');
+      await step(['shift', '--to', 'cluster-b', '--step', '25', '--yes'], env, work);
 
-    say('Retire cluster-a once it has drained (no weight for 10 s, twice the TTL)');
-    const drainMs = 10_000;
-    const first = await curvectl(['retire', 'cluster-a', '--drain', '10s', '--yes'], env, work);
-    if (first === 2) {
-      // Refused, nothing changed: it has not had weight 0 for the drain time yet. That is the safety
-      // rule at work; wait it out and ask again.
-      process.stderr.write(`(Refused, as it should be: waiting ${drainMs / 1000} s for cluster-a to drain, then retiring it.)\n`);
-      await new Promise((r) => setTimeout(r, drainMs));
-      await step(['retire', 'cluster-a', '--drain', '10s', '--yes'], env, work);
-    } else if (first !== 0) {
-      throw new Error(`curvectl retire cluster-a exited with ${first}`);
+      // A time-only drain long enough for clients that ignore the TTL: their 30 s hold plus the
+      // 5 s connection age, and a margin.
+      const drain = '40s';
+      say(`Retire cluster-a once it has drained (no weight for ${drain})`);
+      const first = await curvectl(['retire', 'cluster-a', '--drain', drain, '--yes'], env, work);
+      if (first === 2) {
+        // Refused, nothing changed: it has not had weight 0 for the drain time yet. That is the safety
+        // rule at work; wait it out and ask again.
+        process.stderr.write(`(Refused, as it should be: waiting ${drain} for cluster-a to drain, then retiring it.)\n`);
+        await sleep(40_000);
+        await step(['retire', 'cluster-a', '--drain', drain, '--yes'], env, work);
+      } else if (first !== 0) {
+        throw new Error(`curvectl retire cluster-a exited with ${first}`);
+      }
+      await sleep(3000); // a few more seconds of traffic, all on cluster-b
     }
 
+    stopCounters();
+    const totals = await fleet.stop();
     say('Final status');
     await step(['status'], env, work);
     await step(['history', '--limit', '12'], env, work);
-    say(`Done in ${Math.round((Date.now() - started) / 1000)} s: traffic moved from cluster-a to cluster-b and cluster-a is gone.`);
+    const served = Object.entries(totals.served).map(([c, v]) => `${c} ${n(v)}`).join(', ');
+    process.stdout.write(`\n${n(totals.requests)} requests, ${n(totals.failed)} failed${totals.failed > 0 ? ` (${Object.entries(totals.failures).map(([r, v]) => `${v} ${r}`).join(', ')})` : ''}; served by ${served}\n`);
+    say(
+      rollbackAct
+        ? `Done in ${Math.round((Date.now() - started) / 1000)} s: the gate saw cluster-b's errors and traffic went back to cluster-a by itself.`
+        : `Done in ${Math.round((Date.now() - started) / 1000)} s: traffic moved from cluster-a to cluster-b and cluster-a is gone.`,
+    );
     return 0;
   } catch (err) {
     process.stderr.write(`\nThe demo stopped: ${(err as Error).message}\n`);
     return 1;
   } finally {
+    stopCounters();
+    await fleet?.stop();
     await emulator?.stop();
     if (keep) process.stderr.write(`Workspace kept at ${work}\n`);
     else await rm(work, { recursive: true, force: true });
