@@ -15,12 +15,17 @@ import type { GateChecker } from '../core/gates/types.js';
 import { colourEnabled, makePaint } from '../io/paint.js';
 import type { Paint } from '../io/render.js';
 import { TerminalHost } from '../io/terminal-host.js';
+import { JsonlHost } from '../io/jsonl-host.js';
+import { secretsFromEnv } from '../core/redact.js';
 import { SignalInterrupts } from './interrupts.js';
+
+/** text (default), json (one document), jsonl (every event as a line, the result last). */
+export type OutputFormat = 'text' | 'json' | 'jsonl';
 
 /** The flags every command takes (commander's camelCase names). */
 export interface GlobalOptions {
   readonly config: string | undefined;
-  readonly output: 'text' | 'json';
+  readonly output: OutputFormat;
   readonly yes: boolean;
   readonly dryRun: boolean;
   readonly color: boolean;
@@ -36,6 +41,8 @@ export interface Context {
   /** Who is acting, for locks and the audit trail: $USER@host. */
   readonly actor: string;
   readonly interrupts: Interrupts;
+  /** Writes one record to the -o jsonl stream (the result, or a `status --watch` change); nothing otherwise. */
+  emitRecord(record: Record<string, unknown> & { type: string }): void;
   config(): Promise<LoadedConfig>;
   stacks(): Promise<Stacks>;
   aws(): Promise<AwsPorts>;
@@ -44,6 +51,8 @@ export interface Context {
   probes(): Promise<{ http: HttpProbePort; httpClient: HttpClientPort; jsonPath: JsonPathPort; command: CommandPort }>;
   /** The configured health gates, wired to the AWS ports and probes. */
   gates(): Promise<GateChecker>;
+  /** Waits for background work that must end before the result is printed (notifications, each within its timeout). */
+  settle(): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -57,13 +66,16 @@ export function createContext(globals: GlobalOptions, options: { mutates: boolea
   const cwd = process.cwd();
   const stderrTty = Boolean(process.stderr.isTTY);
   const paint = makePaint(colourEnabled({ noColor: !globals.color, env, isTTY: stderrTty }));
-  const io = new TerminalHost({
+  const terminal = new TerminalHost({
     stderr: process.stderr,
     stdin: process.stdin,
     paint,
     assumeYes: globals.yes,
     verbose: globals.verbose,
   });
+  // -o jsonl: every event on stdout as a JSON line; questions still go to the terminal host.
+  const jsonl = globals.output === 'jsonl' ? new JsonlHost({ stdout: process.stdout, prompts: terminal, secrets: () => secretsFromEnv(env) }) : undefined;
+  const io: IoHost = jsonl ?? terminal;
   const interrupts = new SignalInterrupts(() => {
     io.notify({
       level: 'warn',
@@ -133,7 +145,33 @@ export function createContext(globals: GlobalOptions, options: { mutates: boolea
     });
   });
 
+  // Notifications (notify: in curvectl.yaml) are fed from the journal: every event the state store
+  // writes is offered to the notifier, which sends the chosen ones in the background.
+  let notifier: import('../core/notifier.js').Notifier | undefined;
   const state = once(async (): Promise<StateStore> => {
+    const store = await baseState();
+    const loaded = await config();
+    const targets = loaded.config.notify ?? [];
+    if (targets.length === 0) return store;
+    const [{ Notifier }, { FetchWebhookSender }, { tapJournal }] = await Promise.all([
+      import('../core/notifier.js'),
+      import('../adapters/webhook-sender.js'),
+      import('../core/journal-tap.js'),
+    ]);
+    const n = new Notifier({
+      targets,
+      env,
+      webhooks: new FetchWebhookSender(),
+      io,
+      record: loaded.config.dns.record,
+      signal: interrupts.signal,
+    });
+    if (!n.active) return store;
+    notifier = n;
+    return tapJournal(store, (event) => n.onJournal(event));
+  });
+
+  const baseState = once(async (): Promise<StateStore> => {
     const loaded = await config();
     const s = loaded.config.state;
     switch (s.backend) {
@@ -206,6 +244,7 @@ export function createContext(globals: GlobalOptions, options: { mutates: boolea
     env,
     actor,
     interrupts,
+    emitRecord: (record) => jsonl?.emit(record),
     config,
     stacks,
     aws,
@@ -213,6 +252,9 @@ export function createContext(globals: GlobalOptions, options: { mutates: boolea
     clock,
     probes,
     gates,
+    settle: async () => {
+      await notifier?.flush();
+    },
     dispose: async () => {
       interrupts.uninstall();
     },

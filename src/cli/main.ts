@@ -3,9 +3,9 @@
  * command runs, so `--help` and `--version` load commander and nothing else (no AWS SDK, no prompts).
  */
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import type { CommandModule } from './command.js';
-import type { GlobalOptions } from './context.js';
+import type { GlobalOptions, OutputFormat } from './context.js';
 import { noticeNodeSupport } from './node-support.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -25,7 +25,7 @@ function action(load: Loader) {
 function globalsFrom(opts: Record<string, unknown>): GlobalOptions {
   return {
     config: opts.config as string | undefined,
-    output: (opts.output as 'text' | 'json' | undefined) ?? 'text',
+    output: (opts.output as OutputFormat | undefined) ?? 'text',
     yes: Boolean(opts.yes),
     dryRun: Boolean(opts.dryRun),
     color: opts.color !== false,
@@ -40,7 +40,7 @@ export function buildProgram(): Command {
     )
     .version(pkg.version, '--version', 'print the version')
     .option('-c, --config <path>', 'configuration file (default: ./curvectl.yaml, env CURVECTL_CONFIG)')
-    .addOption(new Option('-o, --output <format>', 'result format on stdout').choices(['text', 'json']).default('text'))
+    .addOption(new Option('-o, --output <format>', 'result format on stdout').choices(['text', 'json', 'jsonl']).default('text'))
     .option('-y, --yes', 'answer every question with its default and run unattended (required without a terminal)')
     .option('--dry-run', 'show what would change and the exact commands, change nothing')
     .option('--no-color', 'no colour (NO_COLOR is honoured too)')
@@ -73,6 +73,8 @@ export function buildProgram(): Command {
   program
     .command('status')
     .description('clusters, desired and live weights, drift, lock and any operation in progress')
+    .option('-w, --watch', 'keep watching: print the status again whenever it changes, until Ctrl-C')
+    .option('--interval <duration>', 'with --watch: time between reads, e.g. 2s (default 5s)')
     .action(action(() => import('./commands/status.js')));
 
   const cluster = program.command('cluster').description('create and list clusters, and get a kubeconfig for one');
@@ -100,6 +102,7 @@ export function buildProgram(): Command {
     .description('move traffic to a cluster step by step, with health gates and fast rollback')
     .option('--to <name>', 'cluster to shift traffic to')
     .option('--step <points>', 'percentage points per step (default from configuration, 10)')
+    .option('--steps <percents>', 'a step schedule instead of --step: the percentages the target reaches, e.g. 1,5,25,50,100 (ending at --until)')
     .option('--until <percent>', 'stop when the target has this share', '100')
     .option('--bake <duration>', 'time to watch gates after each step, e.g. 30s, 5m (at least the TTL)')
     .option('--allow-short-bake', 'allow a bake shorter than the record TTL')
@@ -131,6 +134,7 @@ export function buildProgram(): Command {
     .requiredOption('--from <old>', 'cluster to replace')
     .requiredOption('--to <new>', 'cluster to replace it with (created if missing)')
     .option('--step <points>', 'percentage points per step')
+    .option('--steps <percents>', 'a step schedule instead of --step: the percentages the new cluster reaches, ending at 100')
     .option('--bake <duration>', 'time to watch gates after each step')
     .option('--allow-short-bake', 'allow a bake shorter than the record TTL')
     .option('--drain <duration>', 'how long the old cluster drains before it is destroyed')
@@ -150,6 +154,12 @@ export function buildProgram(): Command {
     .option('--op <id>', 'only this operation')
     .option('-n, --limit <count>', 'only the last N events')
     .action(action(() => import('./commands/history.js')));
+
+  program
+    .command('completion')
+    .description('print a shell completion script (commands, options, cluster names); see the README to install it')
+    .addArgument(new Argument('<shell>', 'the shell').choices(['bash', 'zsh', 'fish']))
+    .action(action(() => import('./commands/completion.js')));
 
   const state = program.command('state').description('the shared state of a team: S3 bucket and DynamoDB table');
   state
@@ -185,6 +195,12 @@ export function buildProgram(): Command {
 export async function main(argv: readonly string[]): Promise<void> {
   noticeNodeSupport();
   const program = buildProgram();
+  if (argv[2] === '__complete') {
+    // Hidden: what the completion scripts run on every TAB ("curvectl __complete -- <words>").
+    const { runCompletion } = await import('./complete-command.js');
+    await runCompletion(program, argv.slice(argv[3] === '--' ? 4 : 3));
+    return;
+  }
   try {
     await program.parseAsync(argv as string[]);
   } catch (err) {
@@ -202,7 +218,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       reportUsageError(err, argv);
       return;
     }
-    const { reportError, wantsJson } = await import('./run.js');
-    reportError(err, { output: wantsJson(argv) ? 'json' : 'text', verbose: argv.includes('-v') || argv.includes('--verbose') });
+    const { reportError, outputFormatOf } = await import('./run.js');
+    reportError(err, { output: outputFormatOf(argv), verbose: argv.includes('-v') || argv.includes('--verbose') });
   }
 }

@@ -1,12 +1,13 @@
 /**
  * The one place where results are printed, errors are reported and exit codes are set.
- * stdout: the result (text lines, or exactly one JSON document with -o json). stderr: everything else.
+ * stdout: the result (text lines, or exactly one JSON document with -o json, or with -o jsonl every
+ * event as one JSON line and the result as the last). stderr: everything else.
  */
 import { CommanderError } from 'commander';
 import { CurvectlError, ExitCode, toCurvectlError } from '../core/errors.js';
 import { redact, secretsFromEnv } from '../core/redact.js';
 import type { CommandModule } from './command.js';
-import type { GlobalOptions } from './context.js';
+import type { GlobalOptions, OutputFormat } from './context.js';
 import { createContext } from './context.js';
 
 export async function runCommand(
@@ -19,13 +20,18 @@ export async function runCommand(
   const context = createContext(globals, { mutates: mod.mutates ?? false });
   try {
     const result = await mod.run(context, options, args);
-    if (globals.output === 'json') {
+    // Notifications still on their way are part of the command: they end (or time out) before the result.
+    await context.settle();
+    if (globals.output === 'jsonl') {
+      context.emitRecord({ type: 'result', exitCode: result.exitCode ?? ExitCode.ok, result: result.json });
+    } else if (globals.output === 'json') {
       process.stdout.write(`${JSON.stringify(result.json, null, 2)}\n`);
     } else if (result.text.length > 0) {
       process.stdout.write(`${result.text.join('\n')}\n`);
     }
     process.exitCode = result.exitCode ?? ExitCode.ok;
   } catch (err) {
+    await context.settle().catch(() => undefined);
     reportError(err, globals);
   } finally {
     await context.dispose();
@@ -49,7 +55,7 @@ export function reportError(err: unknown, globals: Pick<GlobalOptions, 'output' 
     }
   }
   process.stderr.write(`${lines.join('\n')}\n`);
-  if (globals.output === 'json') {
+  if (globals.output === 'json' || globals.output === 'jsonl') {
     const doc = {
       error: {
         code: error.code,
@@ -59,7 +65,12 @@ export function reportError(err: unknown, globals: Pick<GlobalOptions, 'output' 
         ...(error.details ? { details: JSON.parse(clean(JSON.stringify(error.details))) as unknown } : {}),
       },
     };
-    process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    if (globals.output === 'jsonl') {
+      // The last line of the stream, like a result.
+      process.stdout.write(`${clean(JSON.stringify({ type: 'error', at: new Date().toISOString(), ...doc }))}\n`);
+    } else {
+      process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    }
   }
   process.exitCode = error.exitCode;
 }
@@ -70,7 +81,7 @@ export function reportUsageError(err: CommanderError, argv: readonly string[]): 
   const words = commandWords(argv.slice(2));
   const helpFor = words.length > 0 && !err.code.includes('unknownCommand') ? `curvectl ${words.join(' ')} --help` : 'curvectl --help';
   const error = new CurvectlError('BAD_INPUT', `${capitalise(sentence)}.`, { hint: `Run "${helpFor}" to see what is accepted.`, cause: err });
-  reportError(error, { output: wantsJson(argv) ? 'json' : 'text', verbose: false });
+  reportError(error, { output: outputFormatOf(argv), verbose: false });
 }
 
 /** Commands with subcommands, and their subcommands (main.ts). `shift` is also a command itself. */
@@ -101,14 +112,17 @@ function commandWords(args: readonly string[]): string[] {
   return words;
 }
 
-export function wantsJson(argv: readonly string[]): boolean {
+/** The -o of an invocation commander could not parse (so its error is still in the format asked for). */
+export function outputFormatOf(argv: readonly string[]): OutputFormat {
+  let format: OutputFormat = 'text';
   for (let i = 0; i < argv.length; i += 1) {
-    const a = argv[i];
-    if ((a === '-o' || a === '--output') && argv[i + 1] === 'json') return true;
-    if (a === '--output=json' || a === '-ojson') return true;
+    const a = argv[i] ?? '';
+    const value = a === '-o' || a === '--output' ? argv[i + 1] : a.startsWith('--output=') ? a.slice(9) : a.startsWith('-o') && a.length > 2 ? a.slice(2) : undefined;
+    if (value === 'json' || value === 'jsonl') format = value;
   }
-  return false;
+  return format;
 }
+
 
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);

@@ -2,6 +2,7 @@
 import { ExitCode, badInput } from '../core/errors.js';
 import type { ShiftDeps, ShiftOutcome } from '../core/shift/index.js';
 import { formatWeightsInline } from '../io/render.js';
+import { parseSchedule } from '../core/weights.js';
 import type { CommandResult } from './command.js';
 import type { Context } from './context.js';
 
@@ -18,6 +19,22 @@ export async function shiftDeps(ctx: Context): Promise<ShiftDeps> {
     actor: ctx.actor,
     ttl: loaded.config.dns.ttl,
   };
+}
+
+/**
+ * How a shift moves: a fixed step (--step, config shift.step) or a schedule (--steps, config
+ * shift.steps). A flag beats the configuration; both flags at once is one clear error.
+ */
+export function stepsFrom(
+  options: Record<string, unknown>,
+  shift: { readonly step: number; readonly steps?: readonly number[] | undefined },
+): { step: number; steps?: readonly number[] } {
+  if (options.step !== undefined && options.steps !== undefined) {
+    throw badInput('--step and --steps cannot be used together: --step moves a fixed number of points per step, --steps lists the percentages to reach.', 'Pass one of them, for example --steps 1,5,25,50,100 or --step 10.');
+  }
+  if (options.steps !== undefined) return { step: shift.step, steps: parseSchedule(String(options.steps)) };
+  if (options.step !== undefined) return { step: parseInteger(options.step, '--step', 1, 100, 'percentage points') };
+  return shift.steps !== undefined ? { step: shift.step, steps: shift.steps } : { step: shift.step };
 }
 
 /** A whole number within [min, max], or one clear sentence about the flag. */

@@ -78,6 +78,8 @@ platform:
 shift:
   # Percentage points moved per step.
   step: 10
+  # Or a step schedule, used instead of step: the percentages the target reaches, ending at --until.
+  # steps: [1, 5, 25, 50, 100]
   # How long each step bakes while gates are polled (never below the TTL without --allow-short-bake).
   bake: "5m"
   # How often gates are polled during a bake.

@@ -3,6 +3,7 @@
  * Objects are strict so a typo ("recrod:") is an error, never silently ignored.
  */
 import { z } from 'zod';
+import { NOTIFY_EVENTS } from '../core/notifier.js';
 import { isValidDnsName } from '../core/names.js';
 import { DURATION_PATTERN, parseDuration } from '../core/duration.js';
 import { parseCondition } from '../core/gates/condition.js';
@@ -220,6 +221,15 @@ export const configSchema = z.strictObject({
   shift: z
     .strictObject({
       step: z.number().int().min(1).max(100).default(10),
+      /**
+       * A step schedule instead of `step`: the percentages the target reaches, e.g. [1, 5, 25, 50, 100].
+       * Strictly increasing, each 1-100; the last must equal the shift's --until. --step or --steps override it.
+       */
+      steps: z
+        .array(z.number().int().min(1).max(100))
+        .min(1)
+        .refine((steps) => steps.every((p, i) => i === 0 || p > (steps[i - 1] ?? 0)), 'expected strictly increasing percentages, e.g. [1, 5, 25, 50, 100]')
+        .optional(),
       bake: durationMs.prefault('5m'),
       /** How often gates are polled during a bake. */
       gateInterval: durationMs.prefault('10s'),
@@ -236,6 +246,26 @@ export const configSchema = z.strictObject({
     .transform(({ drain }) => (drain === undefined ? {} : { drainMs: drain }))
     .prefault({}),
   gates: z.array(gateSchema).default([{ type: 'eks' }, { type: 'nodegroups' }]),
+  /**
+   * Webhooks told about plans, steps, holds, rollbacks, completions, creates and retires. The URL is
+   * read from the environment variable `urlEnv`, never from this file (it is a credential).
+   */
+  notify: z
+    .array(
+      z
+        .strictObject({
+          type: z.enum(['slack', 'json']),
+          urlEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected the name of an environment variable, e.g. SLACK_WEBHOOK_URL'),
+          /** Default: every event. */
+          events: z.array(z.enum(NOTIFY_EVENTS)).min(1).optional(),
+          /** The whole delivery of one event, retries included. */
+          timeout: durationMs.prefault('5s'),
+          /** Retries after a network error, 429 or 5xx (exponential backoff with jitter). */
+          retries: z.number().int().min(0).max(10).default(3),
+        })
+        .transform(({ timeout, ...n }) => ({ ...n, timeoutMs: timeout })),
+    )
+    .optional(),
   state: stateSchema.prefault({ backend: 'local' }),
 });
 

@@ -21,3 +21,4 @@ export type * from './ports/state-store.js';
 export type * from './ports/terraform-run.js';
 export type * from './ports/traffic-dns.js';
 export type * from './ports/traffic-stack.js';
+export type * from './ports/webhook.js';

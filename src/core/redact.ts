@@ -21,13 +21,39 @@ const BARE_SECRET = /(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+]*[A-Z])(?=[A-Za-z0-9/+]*
 const AUTHORIZATION = /(Authorization:\s*)\S.*$/gim;
 const SIGNED_QUERY = /(X-Amz-(?:Signature|Security-Token|Credential)=)[^&\s]+/g;
 
-/** Removes secret-shaped text, and every exact value in `secrets` (e.g. from secretsFromEnv). */
+// Slack incoming-webhook URLs carry their credential in the path.
+const SLACK_WEBHOOK = /https:\/\/hooks\.slack(?:-gov)?\.com\/[^\s"'<>]+/g;
+
+/**
+ * Values that are secret for the rest of the process (webhook URLs read from the environment):
+ * once registered, every redact() call removes them, whoever calls it. Kept here, not passed around,
+ * because the call sites that scrub text (errors, Terraform's stderr, the JSON lines) cannot all know
+ * which webhooks the configuration named.
+ */
+const registered = new Set<string>();
+
+/** Registers a secret value (and, for a URL, its path and query alone) for every later redact() call. */
+export function registerSecret(value: string): void {
+  if (value.length < 8) return;
+  registered.add(value);
+  try {
+    const url = new URL(value);
+    const tail = `${url.pathname}${url.search}`;
+    if (tail.length >= 8) registered.add(tail);
+  } catch {
+    // not a URL: the value alone
+  }
+}
+
+/** Removes secret-shaped text, every registered secret, and every exact value in `secrets` (e.g. from secretsFromEnv). */
 export function redact(text: string, secrets: readonly (string | undefined)[] = []): string {
   let out = text;
-  for (const secret of secrets) {
+  // Longest first, so a URL goes before its own path.
+  for (const secret of [...registered, ...secrets].sort((a, b) => (b?.length ?? 0) - (a?.length ?? 0))) {
     if (secret && secret.length >= 8) out = out.split(secret).join(REDACTED);
   }
   return out
+    .replace(SLACK_WEBHOOK, REDACTED)
     .replace(ACCESS_KEY_ID, REDACTED)
     .replace(SECRET_ASSIGNMENT, (_m, key: string) => `${key}${REDACTED}`)
     .replace(BARE_SECRET, REDACTED)

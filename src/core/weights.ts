@@ -124,8 +124,14 @@ export interface ShiftPlanRequest {
   readonly current: Weights;
   /** The cluster that gains traffic. */
   readonly to: string;
-  /** Most percentage points the target gains per step, 1-100. */
+  /** Most percentage points the target gains per step, 1-100. Ignored when `schedule` is given. */
   readonly step: number;
+  /**
+   * A step schedule instead of a fixed step: the percentages the target reaches, strictly increasing,
+   * each 1-100, the last equal to `until` (e.g. [1, 5, 25, 50, 100]). Entries at or below the target's
+   * current weight are already reached and skipped.
+   */
+  readonly schedule?: readonly number[];
   /** The target's weight after the last step, 0-100 and not below its current weight. */
   readonly until: number;
   /** Take all the traffic from this cluster; default: from every other cluster, in proportion. */
@@ -138,8 +144,9 @@ export interface ShiftPlanRequest {
  *
  * Guarantees for every Wi: the same clusters as W0; integers; each 0-100 (so within Route 53's
  * 0-255); adding up to exactly 100 (so never all zero); the target gains at least 1 and at most
- * `step` points over W(i-1) and never loses; every other cluster only loses; Wn gives the target
- * exactly `until`.
+ * `step` points over W(i-1) and never loses (with a `schedule`: reaches exactly each of its
+ * percentages above its current weight, in order); every other cluster only loses; Wn gives the
+ * target exactly `until`.
  *
  * Where the target's traffic comes from: all of it from `from` when given. Otherwise, at each step,
  * from every other cluster in proportion to what it has at that step, rounded by largest remainder
@@ -159,7 +166,8 @@ export function planShift(request: ShiftPlanRequest): Weights[] {
     throw badInput(`Cluster "${to}" has no weighted record, so traffic cannot be shifted to it (${known}).`,
       'Create it first with `curvectl cluster create`, or pick one of the known clusters with --to.');
   }
-  if (!Number.isInteger(step) || step < 1 || step > 100) {
+  const schedule = request.schedule;
+  if (schedule === undefined && (!Number.isInteger(step) || step < 1 || step > 100)) {
     throw badInput(`The step must be a whole number of percentage points from 1 to 100, not ${String(step)}.`,
       'For example: --step 10.');
   }
@@ -167,6 +175,7 @@ export function planShift(request: ShiftPlanRequest): Weights[] {
     throw badInput(`The target weight must be a whole percentage from 0 to 100, not ${String(until)}.`,
       'For example: --until 100 (the default) or --until 50.');
   }
+  if (schedule !== undefined) assertValidSchedule(schedule, until);
   if (names.length === 1) {
     throw refused(`"${to}" is the only cluster with a weighted record, so there is no traffic to shift to it.`,
       'Create another cluster with `curvectl cluster create` first.');
@@ -198,8 +207,9 @@ export function planShift(request: ShiftPlanRequest): Weights[] {
   const plan: Weights[] = [];
   let previous: Weights = current;
   let reached = startWeight;
+  const targets = schedule?.filter((p) => p > startWeight);
   while (reached < until) {
-    const next = Math.min(reached + step, until);
+    const next = targets !== undefined ? (targets[plan.length] ?? until) : Math.min(reached + step, until);
     const delta = next - reached;
     const taken = from !== undefined ? { [from]: delta } : takeProportionally(previous, to, delta);
     const weights: Record<string, number> = {};
@@ -211,6 +221,48 @@ export function planShift(request: ShiftPlanRequest): Weights[] {
     reached = next;
   }
   return plan;
+}
+
+/**
+ * Everything wrong with a step schedule, one phrase each; empty when it is valid. `until` is where
+ * the shift ends (--until): the schedule must end exactly there.
+ */
+export function scheduleProblems(schedule: readonly number[], until?: number): string[] {
+  if (schedule.length === 0) return ['it has no steps'];
+  const problems: string[] = [];
+  schedule.forEach((p, i) => {
+    if (typeof p !== 'number' || !Number.isInteger(p) || p < 1 || p > 100) {
+      problems.push(`${String(p)} is not a whole percentage from 1 to 100`);
+    } else if (i > 0 && p <= (schedule[i - 1] ?? 0)) {
+      problems.push(`${p} does not come after ${String(schedule[i - 1])} (the percentages must increase)`);
+    }
+  });
+  const last = schedule[schedule.length - 1];
+  if (problems.length === 0 && until !== undefined && last !== until) {
+    problems.push(`it ends at ${String(last)}%, but the shift ends at ${until}% (--until)`);
+  }
+  return problems;
+}
+
+function assertValidSchedule(schedule: readonly number[], until: number): void {
+  const problems = scheduleProblems(schedule, until);
+  if (problems.length === 0) return;
+  // Only the end is wrong: say both ways to make it agree.
+  const onlyTheEnd = scheduleProblems(schedule).length === 0;
+  const last = schedule[schedule.length - 1];
+  throw badInput(`The step schedule ${schedule.map(String).join(',')} is not valid: ${problems.join('; ')}.`,
+    onlyTheEnd
+      ? `End the schedule at ${until} (for example --steps ${[...schedule.filter((p) => p < until), until].join(',')}), or pass --until ${String(last)}.`
+      : 'Give increasing percentages the target reaches, ending at --until, for example --steps 1,5,25,50,100.');
+}
+
+/** Parses "1,5,25,50,100" (--steps) into numbers; anything that is not a list of whole numbers is one clear error. */
+export function parseSchedule(text: string, flag = '--steps'): number[] {
+  const parts = text.split(',').map((p) => p.trim());
+  if (parts.length === 0 || parts.some((p) => !/^\d+$/.test(p))) {
+    throw badInput(`"${printable(text)}" is not a valid ${flag}: use comma-separated whole percentages the target reaches, for example 1,5,25,50,100.`);
+  }
+  return parts.map(Number);
 }
 
 /**

@@ -54,7 +54,7 @@ const CASES: Case[] = [
   // Arguments.
   { name: 'an unknown command', args: ['frobnicate'], message: /^curvectl: Unknown command 'frobnicate'\.$/ },
   { name: 'an unknown option', args: ['status', '--frobnicate'], message: /^curvectl: Unknown option '--frobnicate'\.$/ },
-  { name: 'a bad -o', args: ['status', '-o', 'yaml'], message: /argument 'yaml' is invalid\. Allowed choices are text, json\.$/ },
+  { name: 'a bad -o', args: ['status', '-o', 'yaml'], message: /argument 'yaml' is invalid\. Allowed choices are text, json, jsonl\.$/ },
   { name: '--step 0', args: ['shift', '--to', 'cluster-b', '--step', '0', '--yes'], message: /"0" is not a valid --step/ },
   { name: '--step 101', args: ['shift', '--to', 'cluster-b', '--step', '101', '--yes'], message: /"101" is not a valid --step/ },
   { name: '--step abc', args: ['shift', '--to', 'cluster-b', '--step', 'abc', '--yes'], message: /"abc" is not a valid --step/ },

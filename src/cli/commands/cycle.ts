@@ -3,7 +3,8 @@ import { badInput } from '../../core/errors.js';
 import { cycleClusters } from '../../core/lifecycle/cycle.js';
 import type { CommandResult } from '../command.js';
 import type { Context } from '../context.js';
-import { parseInteger, shiftDeps, shiftResult } from '../shift-support.js';
+import { shiftDeps, shiftResult, stepsFrom } from '../shift-support.js';
+import { scheduleProblems } from '../../core/weights.js';
 
 export const needsConfig = true;
 export const mutates = true;
@@ -18,7 +19,7 @@ export async function run(ctx: Context, options: Record<string, unknown>): Promi
     to: String(options.to),
     kubernetesVersion: version,
     platform: c.platform.enabled && !options.skipPlatform,
-    step: options.step === undefined ? c.shift.step : parseInteger(options.step, '--step', 1, 100, 'percentage points'),
+    ...stepsFrom(options, c.shift),
     bakeMs: options.bake === undefined ? c.shift.bakeMs : parseDuration(String(options.bake), '--bake'),
     allowShortBake: Boolean(options.allowShortBake),
     gateIntervalMs: c.shift.gateIntervalMs,
@@ -26,6 +27,11 @@ export async function run(ctx: Context, options: Record<string, unknown>): Promi
     drainMs: options.drain === undefined ? (c.retire.drainMs ?? 2 * c.dns.ttl * 1000) : parseDuration(String(options.drain), '--drain'),
     dryRun: ctx.globals.dryRun,
   };
+  // A cycle moves everything: a schedule must end at 100, checked before the new cluster is built.
+  const problems = request.steps === undefined ? [] : scheduleProblems(request.steps, 100);
+  if (request.steps !== undefined && problems.length > 0) {
+    throw badInput(`The step schedule ${request.steps.join(',')} is not valid for a cycle: ${problems.join('; ')}.`, 'A cycle moves all traffic: end the schedule at 100, for example --steps 1,5,25,50,100.');
+  }
   const [base, aws] = await Promise.all([shiftDeps(ctx), ctx.aws()]);
   const outcome = await cycleClusters({ ...base, eks: aws.eks, leftovers: aws.leftovers, signal: ctx.interrupts.signal }, request);
   switch (outcome.kind) {

@@ -3,7 +3,7 @@ import { badInput } from '../../core/errors.js';
 import { assertClusterName } from '../../core/names.js';
 import type { CommandResult } from '../command.js';
 import type { Context } from '../context.js';
-import { parseInteger, shiftDeps, shiftResult } from '../shift-support.js';
+import { parseInteger, shiftDeps, shiftResult, stepsFrom } from '../shift-support.js';
 
 export const needsConfig = true;
 export const mutates = true;
@@ -16,13 +16,14 @@ export async function run(ctx: Context, options: Record<string, unknown>): Promi
   const from = options.from === undefined ? undefined : assertClusterName(String(options.from), '--from cluster name');
   const loaded = await ctx.config();
   const shift = loaded.config.shift;
-  const step = options.step === undefined ? shift.step : parseInteger(options.step, '--step', 1, 100, 'percentage points');
+  const { step, steps } = stepsFrom(options, shift);
   const until = parseInteger(options.until ?? '100', '--until', 0, 100, 'percent');
   const bakeMs = options.bake === undefined ? shift.bakeMs : parseDuration(String(options.bake), '--bake');
   const { runShift } = await import('../../core/shift/index.js');
   const outcome = await runShift(await shiftDeps(ctx), {
     to,
     step,
+    ...(steps === undefined ? {} : { steps }),
     until,
     bakeMs,
     allowShortBake: Boolean(options.allowShortBake),

@@ -25,6 +25,8 @@ export interface CycleRequest {
   readonly kubernetesVersion: string;
   readonly platform: boolean;
   readonly step: number;
+  /** A step schedule instead of `step` (percentages the new cluster reaches, ending at 100). */
+  readonly steps?: readonly number[];
   readonly bakeMs: number;
   readonly allowShortBake: boolean;
   readonly gateIntervalMs: number;
@@ -51,7 +53,7 @@ export async function cycleClusters(deps: CycleDeps, request: CycleRequest): Pro
 
   const phases = [
     exists ? `${to} exists: check it is healthy and registered` : `create ${to} (Kubernetes ${request.kubernetesVersion}${request.platform ? ', with platform' : ''})`,
-    `shift all traffic from ${from} to ${to} in steps of ${request.step} points, baking ${formatDuration(request.bakeMs)} per step`,
+    `shift all traffic from ${from} to ${to} ${request.steps ? `through ${request.steps.join(', ')} percent` : `in steps of ${request.step} points`}, baking ${formatDuration(request.bakeMs)} per step`,
     `wait ${formatDuration(request.drainMs)} for ${from} to drain`,
     `retire ${from}: remove its record, destroy its stacks`,
   ];
@@ -76,6 +78,7 @@ export async function cycleClusters(deps: CycleDeps, request: CycleRequest): Pro
     to,
     from,
     step: request.step,
+    ...(request.steps === undefined ? {} : { steps: request.steps }),
     until: 100,
     bakeMs: request.bakeMs,
     allowShortBake: request.allowShortBake,

@@ -55,6 +55,8 @@ export type PlannedData = {
   readonly steps: readonly Weights[];
   readonly request: {
     readonly step: number;
+    /** The step schedule, when one was given instead of `step`. */
+    readonly steps?: readonly number[];
     readonly until: number;
     readonly from?: string;
     readonly bakeMs: number;
@@ -212,6 +214,7 @@ export function parsePlanned(event: JournalEvent): PlannedData {
     steps: d.steps as Weights[],
     request: {
       step: typeof request.step === 'number' ? request.step : 0,
+      ...(Array.isArray(request.steps) ? { steps: request.steps as number[] } : {}),
       until: typeof request.until === 'number' ? request.until : 0,
       ...(typeof request.from === 'string' ? { from: request.from } : {}),
       bakeMs: request.bakeMs,

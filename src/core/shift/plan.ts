@@ -89,7 +89,7 @@ export async function askToStart(deps: ShiftDeps, steps: readonly Weights[]): Pr
 export async function dryRun(deps: ShiftDeps, request: ShiftRequest): Promise<ShiftOutcome> {
   await refuseUnfinished(deps);
   const { records, weights: w0 } = await readAgreedWeights(deps);
-  const steps = planShift({ current: w0, to: request.to, step: request.step, until: request.until, ...fromOf(request) });
+  const steps = planShift({ current: w0, to: request.to, step: request.step, until: request.until, ...fromOf(request), ...scheduleOf(request) });
   if (steps.length === 0) return nothingToDo(deps, request.to, w0);
   const firstChange = deps.dns.describeSwap ? await deps.dns.describeSwap(records, steps[0]!, deps.interrupts.signal) : undefined;
   const terraform = deps.stacks.trafficApplyCommands?.() ?? [];
@@ -101,7 +101,7 @@ export async function dryRun(deps: ShiftDeps, request: ShiftRequest): Promise<Sh
   ];
   deps.io.show({
     type: 'plan',
-    title: `${planTitle(request.to, w0, steps.length)} (dry run: nothing will change)`,
+    title: `${planTitle(request, w0, steps.length)} (dry run: nothing will change)`,
     steps: [w0, ...steps],
     ...(commands.length > 0 ? { commands } : {}),
   });
@@ -118,8 +118,14 @@ export function nothingToDo(deps: ShiftDeps, to: string, weights: Weights): Shif
   return { kind: 'nothing-to-do', weights };
 }
 
-export function planTitle(to: string, w0: Weights, steps: number): string {
-  return `Shift towards ${to} in ${steps} step${steps === 1 ? '' : 's'} from ${formatWeights(w0)}`;
+export function planTitle(request: Pick<ShiftRequest, 'to' | 'steps'>, w0: Weights, steps: number): string {
+  const schedule = request.steps === undefined ? '' : ` (schedule ${request.steps.join(', ')})`;
+  return `Shift towards ${request.to} in ${steps} step${steps === 1 ? '' : 's'}${schedule} from ${formatWeights(w0)}`;
+}
+
+/** The step schedule (--steps, shift.steps) for planShift, when one was given. */
+export function scheduleOf(request: Pick<ShiftRequest, 'steps'>): { schedule?: readonly number[] } {
+  return request.steps !== undefined ? { schedule: request.steps } : {};
 }
 
 export function fromOf(request: Pick<ShiftRequest, 'from'>): { from?: string } {

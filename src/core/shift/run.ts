@@ -19,7 +19,7 @@ import { operationIds } from '../operation-id.js';
 import { planShift } from '../weights.js';
 import { type PlannedData, ShiftEvent } from './journal.js';
 import { drive, release } from './machine.js';
-import { askToStart, checkTiming, dryRun, fromOf, nothingToDo, planTitle, readAgreedWeights, refuseUnfinished, requireSomeoneToAnswer, warnShortBake } from './plan.js';
+import { askToStart, checkTiming, dryRun, fromOf, nothingToDo, planTitle, readAgreedWeights, refuseUnfinished, requireSomeoneToAnswer, scheduleOf, warnShortBake } from './plan.js';
 import { gateTarget, preflight } from './preflight.js';
 import { asInterrupted, journal } from './support.js';
 import type { ShiftDeps, ShiftOutcome, ShiftRequest } from './types.js';
@@ -35,9 +35,9 @@ export async function runShift(deps: ShiftDeps, request: ShiftRequest): Promise<
   try {
     await refuseUnfinished(deps);
     const { records, weights: w0 } = await readAgreedWeights(deps);
-    const steps = planShift({ current: w0, to: request.to, step: request.step, until: request.until, ...fromOf(request) });
+    const steps = planShift({ current: w0, to: request.to, step: request.step, until: request.until, ...fromOf(request), ...scheduleOf(request) });
     if (steps.length === 0) return nothingToDo(deps, request.to, w0);
-    deps.io.show({ type: 'plan', title: planTitle(request.to, w0, steps.length), steps: [w0, ...steps] });
+    deps.io.show({ type: 'plan', title: planTitle(request, w0, steps.length), steps: [w0, ...steps] });
     if (request.allowShortBake && request.bakeMs < deps.ttl * 1000) warnShortBake(deps, request.bakeMs);
 
     const target = await gateTarget(deps, request.to, records);
@@ -59,6 +59,7 @@ export async function runShift(deps: ShiftDeps, request: ShiftRequest): Promise<
       steps,
       request: {
         step: request.step,
+        ...(request.steps === undefined ? {} : { steps: request.steps }),
         until: request.until,
         ...fromOf(request),
         bakeMs: request.bakeMs,

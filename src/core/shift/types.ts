@@ -24,8 +24,10 @@ export interface ShiftDeps {
 export interface ShiftRequest {
   /** The cluster that gains traffic. */
   readonly to: string;
-  /** Percentage points per step, 1-100 (config shift.step, default 10). */
+  /** Percentage points per step, 1-100 (config shift.step, default 10). Ignored when `steps` is given. */
   readonly step: number;
+  /** A step schedule instead: the percentages the target reaches, ending at `until` (--steps, config shift.steps). */
+  readonly steps?: readonly number[];
   /** The target's final weight, 0-100 (default 100). */
   readonly until: number;
   /** Time each step is watched before the next, in ms (config shift.bake, default 5m). */
