@@ -220,14 +220,24 @@ async function main(): Promise<number> {
     const doc = parseDocument(await readFile(configPath, 'utf8'));
     // The platform stack needs Helm and a reachable Kubernetes API, which an emulator has not got.
     doc.setIn(['platform', 'enabled'], false);
-    // moto's node groups have no Auto Scaling groups to bind to the load balancer's target groups.
-    doc.setIn(['cluster', 'variables'], { bind_ingress_to_nodes: false });
+    // moto's node groups have no Auto Scaling groups to bind to the load balancer's target groups, and
+    // its EKS has no add-on or access-entry API, gives every cluster the same OIDC issuer, and keeps
+    // neither access_config, upgrade_policy nor update_config (terraform/README.md, "Emulators").
+    doc.setIn(['cluster', 'variables'], {
+      bind_ingress_to_nodes: false,
+      cluster_addons: {},
+      creator_admin_access_entry: false,
+      create_oidc_provider: false,
+      authentication_mode: null,
+      upgrade_support_type: null,
+      node_update_max_unavailable_percentage: null,
+    });
     doc.setIn(['shift', 'bake'], '10s');
     doc.setIn(['shift', 'gateInterval'], '1s');
     // The target's error ratio, from the metrics its ingress puts to CloudWatch (the fleet does, here).
     doc.setIn(['gates'], [{ type: 'eks' }, { type: 'nodegroups' }, METRIC_GATE]);
     await writeFile(configPath, doc.toString());
-    process.stderr.write('curvectl.yaml: platform.enabled false, cluster.variables.bind_ingress_to_nodes false, shift.bake 10s, gates eks + nodegroups + metric (5xx ratio <= 5% over 10 s)\n');
+    process.stderr.write('curvectl.yaml: platform.enabled false, cluster.variables for the emulator (bind_ingress_to_nodes false, no add-ons, access entries or OIDC provider), shift.bake 10s, gates eks + nodegroups + metric (5xx ratio <= 5% over 10 s)\n');
 
     say('Create cluster-a: the first cluster, so it gets all the traffic (about 2 minutes, most of it the load balancer)');
     await step(['cluster', 'create', 'cluster-a', '--yes'], env, work);

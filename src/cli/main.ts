@@ -125,6 +125,7 @@ export function buildProgram(): Command {
     .description('destroy a cluster that gets no traffic and has drained')
     .argument('<name>', 'cluster to retire')
     .option('--drain <duration>', 'how long its weight must have been 0 (default twice the TTL)')
+    .option('--delete-leftovers', 'delete the AWS resources tagged for the cluster that Terraform does not manage (load balancers, volumes, ...) instead of stopping')
     .action(action(() => import('./commands/retire.js')));
 
   program

@@ -18,10 +18,21 @@ import { tfOk } from './terraform-env.js';
 export const REAL_GATES = [{ type: 'eks' }, { type: 'nodegroups' }];
 
 /**
- * Cluster-stack variables against moto: its node groups have no Auto Scaling groups behind them, so
- * the nodes are not bound to the target groups (see terraform/README.md).
+ * Cluster-stack variables against moto (see terraform/README.md, "Emulators"): its node groups have
+ * no Auto Scaling groups behind them, so the nodes are not bound to the target groups; it has no EKS
+ * add-on or access-entry API, gives every cluster the same OIDC issuer (so a second cluster's OIDC
+ * provider would collide), and it neither keeps access_config, upgrade_policy nor a node group's
+ * update_config, so those are left to EKS.
  */
-export const EMULATOR_CLUSTER_VARIABLES = { bind_ingress_to_nodes: false };
+export const EMULATOR_CLUSTER_VARIABLES = {
+  bind_ingress_to_nodes: false,
+  cluster_addons: {},
+  creator_admin_access_entry: false,
+  create_oidc_provider: false,
+  authentication_mode: null,
+  upgrade_support_type: null,
+  node_update_max_unavailable_percentage: null,
+};
 
 /** A workspace on the real cluster stack, with the eks and nodegroups gates. */
 export function createRealWorkspace(options: Omit<WorkspaceOptions, 'clusterStub'> & { terraformBinary?: string }): Promise<Workspace> {

@@ -35,7 +35,7 @@ export async function run(ctx: Context, options: Record<string, unknown>): Promi
     throw badInput(`The step schedule ${request.steps.join(',')} is not valid for a cycle: ${problems.join('; ')}.`, 'A cycle moves all traffic: end the schedule at 100, for example --steps 1,5,25,50,100.');
   }
   const [base, aws] = await Promise.all([shiftDeps(ctx), ctx.aws()]);
-  const outcome = await cycleClusters({ ...base, eks: aws.eks, flows: aws.flows, signal: ctx.interrupts.signal }, request);
+  const outcome = await cycleClusters({ ...base, eks: aws.eks, flows: aws.flows, leftovers: aws.leftovers, signal: ctx.interrupts.signal }, request);
   switch (outcome.kind) {
     case 'completed':
       return {

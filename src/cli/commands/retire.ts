@@ -13,13 +13,14 @@ export async function run(ctx: Context, options: Record<string, unknown>, args: 
     options.drain === undefined ? (loaded.config.retire.drainMs ?? 2 * loaded.config.dns.ttl * 1000) : parseDuration(String(options.drain), '--drain');
   const [stacks, aws, state, clock] = await Promise.all([ctx.stacks(), ctx.aws(), ctx.state(), ctx.clock()]);
   const outcome = await retireCluster(
-    { stacks, dns: aws.dns, state, io: ctx.io, clock, actor: ctx.actor, signal: ctx.interrupts.signal, flows: aws.flows },
+    { stacks, dns: aws.dns, state, io: ctx.io, clock, actor: ctx.actor, signal: ctx.interrupts.signal, flows: aws.flows, leftovers: aws.leftovers },
     {
       name,
       drainMs,
       platform: loaded.config.platform.enabled,
       dryRun: ctx.globals.dryRun,
       flowCheck: { maxFlows: loaded.config.retire.maxFlows, windowMs: loaded.config.retire.flowWindowMs, requireData: loaded.config.retire.requireFlowData },
+      deleteLeftovers: options.deleteLeftovers === true,
     },
   );
   switch (outcome.kind) {

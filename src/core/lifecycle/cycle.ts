@@ -5,6 +5,7 @@
  *   create new (skipped if it exists) -> shift all traffic to new, taken from old -> drain -> retire old.
  * Between phases it asks; under --yes it runs straight through.
  */
+import type { LeftoversPort } from '../ports/leftovers.js';
 import { formatDuration } from '../duration.js';
 import { CurvectlError, badInput, refused } from '../errors.js';
 import { assertClusterName } from '../names.js';
@@ -17,6 +18,8 @@ import type { FlowMetricsPort } from '../ports/flow-metrics.js';
 
 export interface CycleDeps extends CreateDeps, ShiftDeps {
   readonly flows: FlowMetricsPort;
+  /** Checked by the retire at the end (leftovers-check.ts). */
+  readonly leftovers?: LeftoversPort;
 }
 
 export interface CycleRequest {

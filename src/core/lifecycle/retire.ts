@@ -16,6 +16,8 @@ import { newOperationId } from '../operation-id.js';
 import { drainRemainingMs, drainState } from './drain.js';
 import { assertFlowsDrained, type FlowCheckPolicy } from './flow-drain.js';
 import type { FlowMetricsPort } from '../ports/flow-metrics.js';
+import { checkLeftovers } from './leftovers-check.js';
+import type { LeftoversPort } from '../ports/leftovers.js';
 import { assertNoDrift, deregisterCluster } from './traffic-membership.js';
 import { clusterLock } from '../lock-scope.js';
 
@@ -29,6 +31,8 @@ export interface RetireDeps {
   readonly signal?: AbortSignal;
   /** The load balancer's AWS/NetworkELB flows, for the flow-verified drain (flow-drain.ts). */
   readonly flows: FlowMetricsPort;
+  /** AWS resources tagged for the cluster outside Terraform, checked before anything is destroyed. */
+  readonly leftovers?: LeftoversPort;
 }
 
 export interface RetireRequest {
@@ -45,6 +49,8 @@ export interface RetireRequest {
   readonly confirmed?: boolean;
   /** The flow-verified drain (config retire.maxFlows, flowWindow, requireFlowData). */
   readonly flowCheck: FlowCheckPolicy;
+  /** --delete-leftovers: delete what checkLeftovers finds instead of stopping. */
+  readonly deleteLeftovers?: boolean;
 }
 
 export type RetireOutcome =
@@ -164,6 +170,9 @@ export async function retireCluster(deps: RetireDeps, request: RetireRequest): P
   // Besides the drain time, the load balancer's own flows must show that clients have left. After the
   // confirmation, so a retire that cannot be confirmed (no terminal, no --yes) is refused for that first.
   await assertFlowsDrained(deps, name, request.flowCheck);
+
+  // Load balancers, volumes, ... that Terraform does not know would stop the cluster destroy half-way.
+  await checkLeftovers(deps, { name, ...(request.deleteLeftovers ? { deleteLeftovers: true } : {}), ...(request.confirmed ? { confirmed: true } : {}) });
 
   const lock = await deps.state.acquireLock(clusterLock(name), `retire ${name}`);
   const op = newOperationId('retire', deps.clock.now());

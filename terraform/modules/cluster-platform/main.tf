@@ -13,10 +13,15 @@ resource "kubernetes_namespace_v1" "istio" {
   }
 }
 
+# The gateway's namespace. With gateway_istio_injection the gateway pods get an Istio sidecar, so
+# they reach mesh services with mutual TLS (STRICT PeerAuthentication refuses plain text). The pod
+# annotations below follow Emissary's Istio integration (Emissary-ingress docs, "Istio
+# integration"): inbound traffic goes straight to the gateway (includeInboundPorts ""), the gateway
+# starts after its proxy.
 resource "kubernetes_namespace_v1" "ambassador" {
   metadata {
-    name   = "ambassador"
-    labels = merge(local.labels, { "istio-injection" = "disabled" })
+    name   = var.gateway_namespace
+    labels = merge(local.labels, { "istio-injection" = var.gateway_istio_injection ? "enabled" : "disabled" })
   }
 }
 
@@ -60,37 +65,97 @@ resource "helm_release" "istiod" {
   depends_on = [helm_release.istio_base]
 }
 
-# --- Ambassador Edge Stack -----------------------------------------------------------------------
-# A NodePort service on the ports the cluster stack's target groups point at: the network load
-# balancer reaches Ambassador on every node. (Edge Stack 3.x expects its CRDs, aes-crds.yaml, to be
-# installed first: see terraform/README.md.)
+# --- gateway: Emissary-ingress (open source, default) or Ambassador Edge Stack --------------------
+# Both are Emissary underneath and need their CRDs, and the apiext conversion webhook they use,
+# installed and ready before the gateway chart (Emissary-ingress docs, "Install with Helm": the
+# emissary-crds chart, installed with --wait, in emissary-system). Edge Stack since chart 8.8 (3.8)
+# does not start without a license key or Cloud Connect token (variables.tf). The Service is a
+# NodePort service on the ports the cluster stack's target groups point at, with
+# externalTrafficPolicy Local: client addresses survive, and a node without a ready gateway pod fails
+# the load balancer's health check instead of forwarding to another node (Kubernetes docs, "Create an
+# External Load Balancer: preserving the client source IP").
+
+locals {
+  edge_stack = var.gateway == "edge-stack"
+  crds = {
+    repository = coalesce(var.gateway_crds_repository, "oci://ghcr.io/emissary-ingress")
+    chart      = coalesce(var.gateway_crds_chart, "emissary-crds-chart")
+    version    = coalesce(var.gateway_crds_chart_version, var.emissary_chart_version)
+  }
+  gateway_chart = local.edge_stack ? {
+    repository = var.ambassador_repository
+    chart      = "edge-stack"
+    version    = var.ambassador_chart_version
+    } : {
+    repository = var.emissary_repository
+    chart      = "emissary-ingress"
+    version    = var.emissary_chart_version
+  }
+  istio_pod_annotations = var.gateway_istio_injection ? {
+    "sidecar.istio.io/inject"                      = "true"
+    "traffic.sidecar.istio.io/includeInboundPorts" = ""
+    "proxy.istio.io/config"                        = jsonencode({ holdApplicationUntilProxyStarts = true })
+  } : { "sidecar.istio.io/inject" = "false" }
+
+  # The values of the Emissary chart; Edge Stack's chart nests the same values under emissary-ingress.
+  emissary_values = {
+    replicaCount           = var.ambassador_replicas
+    createDefaultListeners = true
+    podAnnotations         = local.istio_pod_annotations
+    waitForApiext          = { enabled = true }
+    service = {
+      type                  = "NodePort"
+      externalTrafficPolicy = "Local"
+      ports = [
+        { name = "http", port = 80, targetPort = 8080, nodePort = var.ingress_node_ports.http },
+        { name = "https", port = 443, targetPort = 8443, nodePort = var.ingress_node_ports.https },
+      ]
+    }
+  }
+}
+
+resource "kubernetes_namespace_v1" "gateway_crds" {
+  metadata {
+    name   = "emissary-system"
+    labels = local.labels
+  }
+}
+
+# The CRDs and apiext, waited for (wait = true: the apiext Deployment is ready, so the CRDs'
+# conversion webhook answers) before the gateway release is installed.
+resource "helm_release" "gateway_crds" {
+  name       = "gateway-crds"
+  repository = local.crds.repository
+  chart      = local.crds.chart
+  version    = local.crds.version
+  namespace  = kubernetes_namespace_v1.gateway_crds.metadata[0].name
+  timeout    = var.helm_timeout
+  wait       = true
+
+  values = [yamlencode({ emissary = { namespace = kubernetes_namespace_v1.ambassador.metadata[0].name } })]
+}
 
 resource "helm_release" "ambassador" {
-  name       = "edge-stack"
-  repository = var.ambassador_repository
-  chart      = "edge-stack"
-  version    = var.ambassador_chart_version
+  name       = local.edge_stack ? "edge-stack" : "emissary-ingress"
+  repository = local.gateway_chart.repository
+  chart      = local.gateway_chart.chart
+  version    = local.gateway_chart.version
   namespace  = kubernetes_namespace_v1.ambassador.metadata[0].name
   timeout    = var.helm_timeout
   wait       = true
 
-  values = [yamlencode({
-    licenseKey = { value = var.ambassador_license_key }
-    emissary-ingress = {
-      replicaCount           = var.ambassador_replicas
-      createDefaultListeners = true
-      agent                  = { enabled = false }
-      service = {
-        type = "NodePort"
-        ports = [
-          { name = "http", port = 80, targetPort = 8080, nodePort = var.ingress_node_ports.http },
-          { name = "https", port = 443, targetPort = 8443, nodePort = var.ingress_node_ports.https },
-        ]
-      }
-    }
-  })]
+  values = [yamlencode(local.edge_stack ? { emissary-ingress = local.emissary_values } : local.emissary_values)]
 
-  depends_on = [helm_release.istiod]
+  # The license goes in as a sensitive value (never in the values YAML shown in plans).
+  dynamic "set_sensitive" {
+    for_each = local.edge_stack ? [var.ambassador_license_key] : []
+    content {
+      name  = "licenseKey.value"
+      value = set_sensitive.value
+    }
+  }
+
+  depends_on = [helm_release.istiod, helm_release.gateway_crds]
 }
 
 # --- Flux ----------------------------------------------------------------------------------------

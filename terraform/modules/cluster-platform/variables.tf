@@ -31,13 +31,13 @@ variable "istio_repository" {
 }
 
 variable "istio_version" {
-  description = "Version of the Istio base and istiod charts, like \"1.24.2\"."
+  description = "Version of the Istio base and istiod charts, like \"1.30.0\"."
   type        = string
-  default     = "1.24.2"
+  default     = "1.30.0"
 
   validation {
     condition     = can(regex("^[0-9]+\\.[0-9]+\\.[0-9]+(-[0-9A-Za-z.-]+)?$", var.istio_version))
-    error_message = "istio_version must be an exact chart version like \"1.24.2\" (no ranges: versions are pinned)."
+    error_message = "istio_version must be an exact chart version like \"1.30.0\" (no ranges: versions are pinned)."
   }
 }
 
@@ -58,11 +58,85 @@ variable "ambassador_chart_version" {
   }
 }
 
+variable "gateway" {
+  description = "The gateway serving the node ports: \"emissary\" (Emissary-ingress, open source, no license) or \"edge-stack\" (Ambassador Edge Stack, needs ambassador_license_key)."
+  type        = string
+  default     = "emissary"
+
+  validation {
+    condition     = contains(["emissary", "edge-stack"], var.gateway)
+    error_message = "gateway must be \"emissary\" (Emissary-ingress) or \"edge-stack\" (Ambassador Edge Stack)."
+  }
+}
+
 variable "ambassador_license_key" {
-  description = "Ambassador Edge Stack license key; empty runs without one."
+  description = "Ambassador Edge Stack license key (a JWT); required with gateway = \"edge-stack\", unused otherwise."
   type        = string
   default     = ""
   sensitive   = true
+
+  # Edge Stack 3.8+ (chart 8.8+) does not start without a license key or Cloud Connect token.
+  validation {
+    condition     = var.gateway != "edge-stack" || length(trimspace(var.ambassador_license_key)) > 0
+    error_message = "gateway \"edge-stack\" needs ambassador_license_key: Edge Stack 3.8 and later do not start without a license. Get one from Ambassador Labs (the Edge Stack quick start, \"Obtaining a license\"), pass it as TF_VAR_ambassador_license_key, or use gateway = \"emissary\" (open source, no license)."
+  }
+}
+
+variable "gateway_istio_injection" {
+  description = "Inject Istio's sidecar into the gateway pods (Emissary's Istio integration), so the gateway reaches mesh services over mutual TLS (needed with STRICT PeerAuthentication)."
+  type        = bool
+  default     = true
+}
+
+variable "gateway_namespace" {
+  description = "Namespace of the gateway release."
+  type        = string
+  default     = "ambassador"
+}
+
+variable "emissary_repository" {
+  description = "Helm (OCI) repository of the Emissary-ingress charts."
+  type        = string
+  default     = "oci://ghcr.io/emissary-ingress"
+}
+
+variable "emissary_chart_version" {
+  description = "Version of the emissary-ingress chart (and, by default, of the emissary-crds-chart), like \"4.0.1\"."
+  type        = string
+  default     = "4.0.1"
+
+  validation {
+    condition     = can(regex("^[0-9]+\\.[0-9]+\\.[0-9]+(-[0-9A-Za-z.-]+)?$", var.emissary_chart_version))
+    error_message = "emissary_chart_version must be an exact chart version like \"4.0.1\" (no ranges: versions are pinned)."
+  }
+}
+
+variable "gateway_crds_repository" {
+  description = "Repository of the chart installing the gateway's CRDs and apiext; null: Emissary's OCI repository."
+  type        = string
+  default     = null
+}
+
+variable "gateway_crds_chart" {
+  description = "Chart installing the gateway's CRDs and apiext; null: emissary-crds-chart. Edge Stack needs a chart with its own CRDs (aes-crds of the same version)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.gateway != "edge-stack" || var.gateway_crds_chart != null
+    error_message = "gateway \"edge-stack\" needs gateway_crds_repository, gateway_crds_chart and gateway_crds_chart_version: a chart with Edge Stack's CRDs (aes-crds) of the Edge Stack version, installed before the gateway. Emissary's CRD chart lacks Edge Stack's Filter CRDs."
+  }
+}
+
+variable "gateway_crds_chart_version" {
+  description = "Version of the CRD chart; null: emissary_chart_version."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.gateway_crds_chart_version == null || can(regex("^[0-9]+\\.[0-9]+\\.[0-9]+(-[0-9A-Za-z.-]+)?$", coalesce(var.gateway_crds_chart_version, "0.0.0")))
+    error_message = "gateway_crds_chart_version must be an exact chart version like \"4.0.1\"."
+  }
 }
 
 variable "ambassador_replicas" {
@@ -85,7 +159,7 @@ variable "flux_repository" {
 variable "flux_chart_version" {
   description = "Version of the flux2 chart, like \"2.14.1\"."
   type        = string
-  default     = "2.14.1"
+  default     = "2.18.3"
 
   validation {
     condition     = can(regex("^[0-9]+\\.[0-9]+\\.[0-9]+(-[0-9A-Za-z.-]+)?$", var.flux_chart_version))
@@ -96,7 +170,7 @@ variable "flux_chart_version" {
 variable "flux_sync_chart_version" {
   description = "Version of the flux2-sync chart (GitRepository + Kustomization), like \"1.10.0\"."
   type        = string
-  default     = "1.10.0"
+  default     = "1.14.5"
 
   validation {
     condition     = can(regex("^[0-9]+\\.[0-9]+\\.[0-9]+(-[0-9A-Za-z.-]+)?$", var.flux_sync_chart_version))

@@ -1,6 +1,12 @@
-# CloudFront in front of the weighted name. Caching is off by default (every request forwarded with
-# its headers, query string and cookies): the distribution is an edge, not a cache, unless a team
-# changes the behaviour.
+# CloudFront in front of the weighted name, as an edge and not a cache: the managed CachingDisabled
+# cache policy and the managed AllViewerExceptHostHeader origin request policy (every viewer header,
+# cookie and query string except Host goes to the origin). CloudFront then sends the origin domain
+# name, the fixed record name, as Host and SNI, and checks the origin's certificate against it, so
+# the load balancers terminate TLS with a certificate for that name (cluster stack
+# ingress_certificate_arn). Forwarding the viewer's Host (legacy forwarded_values with headers "*")
+# to an https-only origin fails with 502 whenever the viewer's name is not on the origin's
+# certificate (CloudFront developer guide, "Use managed cache policies", "Use managed origin request
+# policies", and "Requirements for using SSL/TLS certificates with CloudFront").
 
 resource "aws_cloudfront_distribution" "this" {
   enabled             = true
@@ -24,21 +30,13 @@ resource "aws_cloudfront_distribution" "this" {
   }
 
   default_cache_behavior {
-    target_origin_id       = "weighted-origin"
-    viewer_protocol_policy = "redirect-to-https"
-    allowed_methods        = ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"]
-    cached_methods         = ["GET", "HEAD"]
-    min_ttl                = 0
-    default_ttl            = 0
-    max_ttl                = 0
-
-    forwarded_values {
-      query_string = true
-      headers      = ["*"]
-      cookies {
-        forward = "all"
-      }
-    }
+    target_origin_id         = "weighted-origin"
+    viewer_protocol_policy   = "redirect-to-https"
+    allowed_methods          = ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"]
+    cached_methods           = ["GET", "HEAD"]
+    compress                 = true
+    cache_policy_id          = var.cache_policy_id
+    origin_request_policy_id = var.origin_request_policy_id
   }
 
   restrictions {
@@ -47,6 +45,7 @@ resource "aws_cloudfront_distribution" "this" {
     }
   }
 
+  # Custom names need a certificate from us-east-1 (CloudFront only uses certificates from there).
   viewer_certificate {
     cloudfront_default_certificate = var.acm_certificate_arn == null
     acm_certificate_arn            = var.acm_certificate_arn
@@ -56,7 +55,13 @@ resource "aws_cloudfront_distribution" "this" {
 
   lifecycle {
     # Some CloudFront implementations (the moto emulator) report an ssl_support_method that was never
-    # set, which would show as a change on every plan.
-    ignore_changes = [viewer_certificate[0].ssl_support_method]
+    # set, and a legacy forwarded_values block next to a cache policy (which real CloudFront refuses
+    # together), either of which would show as a change on every plan. This module never sets either.
+    ignore_changes = [viewer_certificate[0].ssl_support_method, default_cache_behavior[0].forwarded_values]
+
+    precondition {
+      condition     = var.origin_protocol_policy != "https-only" || length(var.clusters_without_origin_tls) == 0
+      error_message = "The edge reaches the origin over HTTPS, but the load balancers of ${join(", ", var.clusters_without_origin_tls)} have no certificate for ${var.origin_domain_name}: set ingress_certificate_arn (an ACM certificate for that name, in the cluster's region) in their cluster stack, or change edge_origin_protocol_policy."
+    }
   }
 }

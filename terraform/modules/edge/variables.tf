@@ -26,6 +26,11 @@ variable "acm_certificate_arn" {
   default     = null
 
   validation {
+    condition     = length(var.aliases) == 0 || var.acm_certificate_arn != null
+    error_message = "aliases need acm_certificate_arn: an ACM certificate in us-east-1 that covers every alias (CloudFront's default certificate only covers *.cloudfront.net)."
+  }
+
+  validation {
     condition     = var.acm_certificate_arn == null || can(regex("^arn:aws[a-z-]*:acm:us-east-1:[0-9]{12}:certificate/.+$", var.acm_certificate_arn))
     error_message = "acm_certificate_arn must be null or an ACM certificate ARN in us-east-1 (CloudFront only uses certificates from there)."
   }
@@ -58,4 +63,22 @@ variable "tags" {
   description = "Tags of the distribution."
   type        = map(string)
   default     = {}
+}
+
+variable "cache_policy_id" {
+  description = "Cache policy of the default behaviour. Default: the managed CachingDisabled policy (id from the CloudFront developer guide, \"Use managed cache policies\")."
+  type        = string
+  default     = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+}
+
+variable "origin_request_policy_id" {
+  description = "Origin request policy of the default behaviour. Default: the managed AllViewerExceptHostHeader policy (id from the CloudFront developer guide, \"Use managed origin request policies\")."
+  type        = string
+  default     = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+}
+
+variable "clusters_without_origin_tls" {
+  description = "Clusters whose load balancer does not terminate TLS for origin_domain_name; refused with origin_protocol_policy https-only."
+  type        = list(string)
+  default     = []
 }

@@ -72,3 +72,33 @@ output "ingress_node_ports" {
   description = "NodePorts the ingress controller must listen on, by name (http, https)."
   value       = { for k, p in local.ingress_ports : k => p.node_port }
 }
+
+output "ingress_internal" {
+  description = "Whether the ingress load balancer is internal (the traffic stack refuses Route 53 health checks against an internal one)."
+  value       = aws_lb.ingress.internal
+}
+
+output "ingress_security_group_id" {
+  description = "Security group of the ingress load balancer."
+  value       = aws_security_group.ingress.id
+}
+
+output "ingress_tls_terminated" {
+  description = "Whether the load balancer terminates TLS on 443 with ingress_certificate_arn."
+  value       = local.tls_at_lb
+}
+
+output "oidc_provider_arn" {
+  description = "IAM OIDC provider of the cluster (IAM roles for service accounts); null without one."
+  value       = one(aws_iam_openid_connect_provider.this[*].arn)
+}
+
+output "oidc_issuer_url" {
+  description = "OIDC issuer URL of the cluster."
+  value       = aws_eks_cluster.this.identity[0].oidc[0].issuer
+}
+
+output "node_security_group_id" {
+  description = "The EKS cluster security group the nodes use."
+  value       = aws_eks_cluster.this.vpc_config[0].cluster_security_group_id
+}

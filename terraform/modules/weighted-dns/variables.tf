@@ -16,6 +16,13 @@ variable "record_name" {
     condition     = can(regex("^([a-z0-9_]([a-z0-9-]{0,61}[a-z0-9])?\\.)*[a-z0-9_]([a-z0-9-]{0,61}[a-z0-9])?\\.?$", lower(var.record_name)))
     error_message = "record_name must be a DNS name like \"api-origin.example.com\" or a label like \"api-origin\"."
   }
+
+  # A CNAME cannot live at the zone apex (RFC 1034 section 3.6.2; Route 53 developer guide, "Choosing
+  # between alias and non-alias records": "you can't create a CNAME record at the zone apex").
+  validation {
+    condition     = trimsuffix(lower(var.record_name), ".") != trimsuffix(lower(var.zone_name), ".")
+    error_message = "record_name must not be the zone apex (the zone name itself): Route 53 refuses a CNAME there. Use a name inside the zone, like \"api-origin\"."
+  }
 }
 
 variable "ttl" {
@@ -32,8 +39,9 @@ variable "ttl" {
 variable "clusters" {
   description = "One weighted CNAME per entry: cluster name => { weight 0-255, target DNS name (the cluster's ingress load balancer) }."
   type = map(object({
-    weight = number
-    target = string
+    weight   = number
+    target   = string
+    internal = optional(bool, false)
   }))
 
   validation {
@@ -63,17 +71,25 @@ variable "clusters" {
 }
 
 variable "health_checks" {
-  description = "Create one Route 53 health check per cluster against its target and attach it to the cluster's record: Route 53 then stops answering with an unhealthy cluster."
+  description = "Create one Route 53 health check per cluster against its target and attach it to the cluster's record: Route 53 then stops answering with an unhealthy cluster. Not with an internal ingress load balancer."
   type        = bool
   default     = false
+
+  # Route 53 health checkers run on the internet and cannot reach an internal load balancer: every
+  # check would fail (Route 53 developer guide, "How Amazon Route 53 checks the health of your
+  # resources"; private endpoints need a CloudWatch-alarm health check instead).
+  validation {
+    condition     = !var.health_checks || !anytrue([for c in values(var.clusters) : c.internal])
+    error_message = "health_checks cannot be used with an internal ingress load balancer (${join(", ", [for n, c in var.clusters : n if c.internal])}): Route 53's health checkers are on the internet and cannot reach it. Turn health_checks off, or make the ingress internet-facing."
+  }
 }
 
 variable "health_check" {
-  description = "Settings of the per-cluster health checks: type HTTP, HTTPS or TCP; resource_path for HTTP(S)."
+  description = "Settings of the per-cluster health checks: type HTTP, HTTPS or TCP; resource_path for HTTP(S). Default: HTTPS on 443 to the gateway's readiness path."
   type = object({
-    type              = optional(string, "TCP")
+    type              = optional(string, "HTTPS")
     port              = optional(number, 443)
-    resource_path     = optional(string, "/")
+    resource_path     = optional(string, "/ambassador/v0/check_ready")
     request_interval  = optional(number, 30)
     failure_threshold = optional(number, 3)
   })
@@ -82,6 +98,11 @@ variable "health_check" {
   validation {
     condition     = contains(["HTTP", "HTTPS", "TCP"], var.health_check.type)
     error_message = "health_check.type must be \"HTTP\", \"HTTPS\" or \"TCP\"."
+  }
+
+  validation {
+    condition     = startswith(var.health_check.resource_path, "/")
+    error_message = "health_check.resource_path must start with \"/\"."
   }
 
   validation {

@@ -65,3 +65,28 @@ output "vpc_id" {
   description = "VPC of the cluster."
   value       = module.cluster.vpc_id
 }
+
+output "ingress_internal" {
+  description = "Whether the ingress load balancer is internal (read by the traffic stack)."
+  value       = module.cluster.ingress_internal
+}
+
+output "ingress_tls_terminated" {
+  description = "Whether the load balancer terminates TLS on 443 (read by the traffic stack's edge check)."
+  value       = module.cluster.ingress_tls_terminated
+}
+
+output "ingress_security_group_id" {
+  description = "Security group of the ingress load balancer."
+  value       = module.cluster.ingress_security_group_id
+}
+
+output "oidc_provider_arn" {
+  description = "IAM OIDC provider of the cluster (IAM roles for service accounts)."
+  value       = module.cluster.oidc_provider_arn
+}
+
+output "region" {
+  description = "Region of the cluster (the platform stack's exec authentication uses it)."
+  value       = data.aws_region.current.name
+}

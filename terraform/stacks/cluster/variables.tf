@@ -25,9 +25,9 @@ variable "kubernetes_version" {
 }
 
 variable "vpc_cidr" {
-  description = "CIDR block of the VPC made for this cluster (ignored with existing_vpc_id)."
+  description = "CIDR block of the VPC made for this cluster, /16 to /20 (ignored with existing_vpc_id). null: a /16 derived from the cluster name."
   type        = string
-  default     = "10.0.0.0/16"
+  default     = null
 }
 
 variable "az_count" {
@@ -42,10 +42,22 @@ variable "existing_vpc_id" {
   default     = null
 }
 
-variable "existing_subnet_ids" {
-  description = "Subnets of existing_vpc_id, in at least two availability zones."
+variable "existing_public_subnet_ids" {
+  description = "Subnets of existing_vpc_id for an internet-facing load balancer, in at least two availability zones."
   type        = list(string)
   default     = []
+}
+
+variable "existing_private_subnet_ids" {
+  description = "Subnets of existing_vpc_id for the control plane and the nodes, in at least two availability zones."
+  type        = list(string)
+  default     = []
+}
+
+variable "endpoint_public_access" {
+  description = "Whether the Kubernetes API has a public endpoint (the private one is always on)."
+  type        = bool
+  default     = true
 }
 
 variable "endpoint_public_access_cidrs" {
@@ -103,7 +115,7 @@ variable "ingress_https_node_port" {
 }
 
 variable "ingress_allowed_cidrs" {
-  description = "Client CIDR blocks allowed to reach the ingress node ports."
+  description = "Client CIDR blocks allowed to the ingress load balancer (when ingress_cloudfront_only is off)."
   type        = list(string)
   default     = ["0.0.0.0/0"]
 }
@@ -112,6 +124,126 @@ variable "bind_ingress_to_nodes" {
   description = "Register the node group with the ingress target groups and open the node ports. Set false against an emulator without Auto Scaling groups behind node groups."
   type        = bool
   default     = true
+}
+
+variable "authentication_mode" {
+  description = "EKS authentication mode (API_AND_CONFIG_MAP or API); null leaves access_config to EKS (emulators only)."
+  type        = string
+  default     = "API_AND_CONFIG_MAP"
+}
+
+variable "creator_admin_access_entry" {
+  description = "A Terraform-managed cluster-admin access entry for the identity running this stack."
+  type        = bool
+  default     = true
+}
+
+variable "access_entries" {
+  description = "Access entries with EKS access policy associations (see terraform/README.md)."
+  type = map(object({
+    principal_arn     = string
+    type              = optional(string, "STANDARD")
+    kubernetes_groups = optional(list(string), [])
+    policy_associations = optional(map(object({
+      policy_arn = string
+      access_scope = optional(object({
+        type       = optional(string, "cluster")
+        namespaces = optional(list(string), [])
+      }), {})
+    })), {})
+  }))
+  default = {}
+}
+
+variable "control_plane_log_types" {
+  description = "Control-plane log types sent to CloudWatch Logs."
+  type        = list(string)
+  default     = ["api", "audit", "authenticator"]
+}
+
+variable "control_plane_log_retention_days" {
+  description = "Days CloudWatch Logs keeps the control-plane logs."
+  type        = number
+  default     = 90
+}
+
+variable "kms_key_arn" {
+  description = "KMS key for Kubernetes secrets encryption; null creates one."
+  type        = string
+  default     = null
+}
+
+variable "upgrade_support_type" {
+  description = "EKS upgrade policy: STANDARD or EXTENDED; null leaves it to EKS (emulators only)."
+  type        = string
+  default     = "STANDARD"
+}
+
+variable "cluster_addons" {
+  description = "EKS managed add-ons by name: { version, configuration_values }; {} installs none (emulators)."
+  type = map(object({
+    version              = optional(string)
+    configuration_values = optional(string)
+  }))
+  default = {
+    vpc-cni                = {}
+    eks-pod-identity-agent = {}
+    kube-proxy             = {}
+    coredns                = {}
+    aws-ebs-csi-driver     = {}
+  }
+}
+
+variable "create_oidc_provider" {
+  description = "Create the cluster's IAM OIDC provider (IRSA); off only for emulators, where every cluster has the same issuer."
+  type        = bool
+  default     = true
+}
+
+variable "node_labels" {
+  description = "Kubernetes labels of the nodes."
+  type        = map(string)
+  default     = {}
+}
+
+variable "node_taints" {
+  description = "Kubernetes taints of the nodes: { key, value, effect }."
+  type = list(object({
+    key    = string
+    value  = optional(string)
+    effect = string
+  }))
+  default = []
+}
+
+variable "node_update_max_unavailable_percentage" {
+  description = "Percentage of nodes an update may take out at once; null leaves it to EKS (emulators only)."
+  type        = number
+  default     = 33
+}
+
+variable "ingress_certificate_arn" {
+  description = "ACM certificate for the fixed record name: the load balancer terminates TLS on 443 with it."
+  type        = string
+  default     = null
+}
+
+variable "ingress_ssl_policy" {
+  description = "TLS policy of the 443 listener with ingress_certificate_arn."
+  type        = string
+  default     = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+}
+
+variable "ingress_health_check_path" {
+  description = "Readiness path of the gateway, checked over HTTP by the target groups."
+  type        = string
+  default     = "/ambassador/v0/check_ready"
+}
+
+variable "ingress_cloudfront_only" {
+  description = "Only CloudFront's origin-facing servers may reach the load balancer (turn on with the traffic stack's edge)."
+  type        = bool
+  default     = false
 }
 
 variable "default_tags" {

@@ -59,7 +59,7 @@ variable "fleet_repo_secret_name" {
 variable "istio_version" {
   description = "Pinned version of the Istio base and istiod charts."
   type        = string
-  default     = "1.24.2"
+  default     = "1.30.0"
 }
 
 variable "ambassador_chart_version" {
@@ -68,21 +68,57 @@ variable "ambassador_chart_version" {
   default     = "8.12.2"
 }
 
+variable "gateway" {
+  description = "\"emissary\" (Emissary-ingress, open source) or \"edge-stack\" (Ambassador Edge Stack, needs ambassador_license_key)."
+  type        = string
+  default     = "emissary"
+}
+
 variable "ambassador_license_key" {
-  description = "Ambassador Edge Stack license key; empty runs without one."
+  description = "Ambassador Edge Stack license key; required with gateway = \"edge-stack\". Pass it as TF_VAR_ambassador_license_key."
   type        = string
   default     = ""
   sensitive   = true
 }
 
+variable "gateway_istio_injection" {
+  description = "Inject Istio's sidecar into the gateway pods (mutual TLS to mesh services)."
+  type        = bool
+  default     = true
+}
+
+variable "emissary_chart_version" {
+  description = "Pinned version of the emissary-ingress chart (and of its CRD chart)."
+  type        = string
+  default     = "4.0.1"
+}
+
+variable "gateway_crds_repository" {
+  description = "Repository of the gateway's CRD chart; null: Emissary's."
+  type        = string
+  default     = null
+}
+
+variable "gateway_crds_chart" {
+  description = "The gateway's CRD chart; null: emissary-crds-chart (Edge Stack needs its own)."
+  type        = string
+  default     = null
+}
+
+variable "gateway_crds_chart_version" {
+  description = "Pinned version of the CRD chart; null: emissary_chart_version."
+  type        = string
+  default     = null
+}
+
 variable "flux_chart_version" {
   description = "Pinned version of the flux2 chart."
   type        = string
-  default     = "2.14.1"
+  default     = "2.18.3"
 }
 
 variable "flux_sync_chart_version" {
   description = "Pinned version of the flux2-sync chart."
   type        = string
-  default     = "1.10.0"
+  default     = "1.14.5"
 }

@@ -27,18 +27,35 @@ module "dns" {
     for name, weight in var.cluster_weighting : name => {
       weight = weight
       target = data.terraform_remote_state.cluster[name].outputs.ingress_dns_name
+      # Older cluster states and stand-ins without the output have an internet-facing ingress.
+      internal = try(data.terraform_remote_state.cluster[name].outputs.ingress_internal, false)
     }
   }
+}
+
+# CloudFront checks the origin's certificate against the origin domain name (the fixed record name):
+# with https-only every cluster's load balancer must terminate TLS with a certificate for it
+# (cluster stack ingress_certificate_arn), or every request would be a 502 (CloudFront developer
+# guide, "Requirements for using SSL/TLS certificates with CloudFront": certificates on a custom
+# origin). States without the output (stand-ins) are not judged.
+locals {
+  clusters_without_origin_tls = [
+    for name in keys(var.cluster_weighting) : name
+    if try(data.terraform_remote_state.cluster[name].outputs.ingress_tls_terminated, true) == false
+  ]
 }
 
 module "edge" {
   source = "../../modules/edge"
   count  = var.edge_enabled ? 1 : 0
 
-  origin_domain_name     = module.dns.record_fqdn
-  origin_protocol_policy = var.edge_origin_protocol_policy
-  aliases                = var.edge_aliases
-  acm_certificate_arn    = var.edge_acm_certificate_arn
-  price_class            = var.edge_price_class
-  wait_for_deployment    = var.edge_wait_for_deployment
+  origin_domain_name          = module.dns.record_fqdn
+  origin_protocol_policy      = var.edge_origin_protocol_policy
+  aliases                     = var.edge_aliases
+  acm_certificate_arn         = var.edge_acm_certificate_arn
+  price_class                 = var.edge_price_class
+  wait_for_deployment         = var.edge_wait_for_deployment
+  cache_policy_id             = var.edge_cache_policy_id
+  origin_request_policy_id    = var.edge_origin_request_policy_id
+  clusters_without_origin_tls = local.clusters_without_origin_tls
 }

@@ -16,6 +16,13 @@ variable "record_name" {
     condition     = can(regex("^([a-z0-9_]([a-z0-9-]{0,61}[a-z0-9])?\\.)*[a-z0-9_]([a-z0-9-]{0,61}[a-z0-9])?\\.?$", lower(var.record_name)))
     error_message = "record_name must be a DNS name like \"api-origin.example.com\" or a label like \"api-origin\"."
   }
+
+  # A CNAME cannot live at the zone apex (Route 53 developer guide, "Choosing between alias and
+  # non-alias records").
+  validation {
+    condition     = trimsuffix(lower(var.record_name), ".") != trimsuffix(lower(var.zone_name), ".")
+    error_message = "record_name must not be the zone apex (the zone name itself): Route 53 refuses a CNAME there. Use a name inside the zone, like \"api-origin\"."
+  }
 }
 
 variable "ttl" {
@@ -81,11 +88,11 @@ variable "health_checks" {
 }
 
 variable "health_check" {
-  description = "Health check settings: type (HTTP, HTTPS, TCP), port, resource_path, request_interval (10 or 30), failure_threshold."
+  description = "Health check settings: type (HTTP, HTTPS, TCP), port, resource_path, request_interval (10 or 30), failure_threshold. Default HTTPS :443 on the gateway's readiness path."
   type = object({
-    type              = optional(string, "TCP")
+    type              = optional(string, "HTTPS")
     port              = optional(number, 443)
-    resource_path     = optional(string, "/")
+    resource_path     = optional(string, "/ambassador/v0/check_ready")
     request_interval  = optional(number, 30)
     failure_threshold = optional(number, 3)
   })
@@ -117,7 +124,7 @@ variable "edge_acm_certificate_arn" {
 }
 
 variable "edge_origin_protocol_policy" {
-  description = "How CloudFront reaches the weighted name: https-only, http-only or match-viewer."
+  description = "How CloudFront reaches the weighted name: https-only (needs every cluster's ingress_certificate_arn), http-only or match-viewer."
   type        = string
   default     = "https-only"
 }
@@ -126,6 +133,18 @@ variable "edge_price_class" {
   description = "CloudFront price class."
   type        = string
   default     = "PriceClass_100"
+}
+
+variable "edge_cache_policy_id" {
+  description = "CloudFront cache policy of the default behaviour; default the managed CachingDisabled policy."
+  type        = string
+  default     = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+}
+
+variable "edge_origin_request_policy_id" {
+  description = "CloudFront origin request policy; default the managed AllViewerExceptHostHeader policy (the origin sees the fixed name as Host, which its certificate covers)."
+  type        = string
+  default     = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
 }
 
 variable "default_tags" {

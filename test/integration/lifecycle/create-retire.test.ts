@@ -66,7 +66,8 @@ describe('cluster create on the real cluster stack', () => {
   it('makes an ACTIVE EKS cluster and node group and an NLB whose DNS name is the record value; the first cluster gets 100', async () => {
     const a = await clusterInventory(emulator, 'cluster-a');
     expect(a.eks).toEqual({ status: 'ACTIVE', version: '1.31' });
-    expect(a.nodegroups).toEqual([{ name: 'cluster-a-default', status: 'ACTIVE' }]);
+    // One ACTIVE node group, named with the prefix "cluster-a-default-" (create_before_destroy needs a unique name).
+    expect(a.nodegroups).toEqual([{ name: expect.stringMatching(/^cluster-a-default-[0-9a-z]+$/), status: 'ACTIVE' }]);
     expect(a.loadBalancers).toHaveLength(1);
     expect(a.loadBalancers[0]).toMatchObject({ name: 'cluster-a-ingress', type: 'network', state: 'active' });
     const dns = a.loadBalancers[0]!.dnsName!;
@@ -91,7 +92,8 @@ describe('cluster create on the real cluster stack', () => {
   it('registers the second cluster at weight 0, pointing at its own NLB', async () => {
     const b = await clusterInventory(emulator, 'cluster-b');
     expect(b.eks?.status).toBe('ACTIVE');
-    expect(b.nodegroups).toEqual([{ name: 'cluster-b-default', status: 'ACTIVE' }]);
+    // One ACTIVE node group, named with the prefix "cluster-b-default-" (create_before_destroy needs a unique name).
+    expect(b.nodegroups).toEqual([{ name: expect.stringMatching(/^cluster-b-default-[0-9a-z]+$/), status: 'ACTIVE' }]);
     const dns = b.loadBalancers[0]?.dnsName;
     expect(dns).toMatch(/^cluster-b-ingress-/);
     expect(await weightedRecords(emulator, ws)).toEqual({

@@ -16,13 +16,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../_helpers/emulator.js';
+import { EMULATOR_CLUSTER_VARIABLES } from '../../_helpers/lifecycle.js';
 import { copyStacks, exists, terraformTestEnv, tf, tfOk, tfOutputs, writeVarFile, type CopiedStacks } from '../../_helpers/terraform-env.js';
 import { clientConfig, weightedRecords } from './aws.js';
 
 const CLUSTER = 'cluster-a';
 // moto has node groups without real Auto Scaling groups and EKS clusters without a cluster security
-// group, so binding the nodes to the target groups is off here (see terraform/README.md).
-const CLUSTER_VARS = ['-var', `cluster_name=${CLUSTER}`, '-var', 'kubernetes_version=1.31', '-var', 'bind_ingress_to_nodes=false'];
+// group, no add-on or access-entry API, and keeps neither access_config, upgrade_policy nor
+// update_config: the emulator variables turn those parts off (see terraform/README.md). They go in a
+// var file because some are null, which -var cannot say.
+const VAR_FILE = 'emulator.tfvars.json';
+const CLUSTER_VARS = ['-var', `cluster_name=${CLUSTER}`, '-var', 'kubernetes_version=1.31', `-var-file=${VAR_FILE}`];
 
 let work: string;
 let emulator: Emulator;
@@ -47,6 +51,7 @@ beforeAll(async () => {
   env = { ...(await terraformTestEnv(work)), ...emulator.env };
   stacks = await copyStacks(work);
   const cwd = stacks.cluster;
+  await writeVarFile(cwd, VAR_FILE, EMULATOR_CLUSTER_VARIABLES);
   await tfOk(['init', '-input=false', '-no-color'], { cwd, env });
   await tfOk(['workspace', 'new', CLUSTER, '-no-color'], { cwd, env });
   await timed('cluster apply', () => tfOk(['apply', '-auto-approve', '-input=false', '-no-color', ...CLUSTER_VARS], { cwd, env }));

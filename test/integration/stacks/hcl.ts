@@ -14,6 +14,8 @@ export interface HclDir {
   module: Record<string, Body>;
   provider: Record<string, Body[]>;
   terraform: Body[];
+  /** Every locals block merged. */
+  locals: Body;
 }
 
 function first(list: unknown): Body {
@@ -22,7 +24,7 @@ function first(list: unknown): Body {
 
 export async function parseDir(dir: string): Promise<HclDir> {
   const files = (await readdir(dir)).filter((f) => f.endsWith('.tf')).sort();
-  const out: HclDir = { files, variable: {}, output: {}, resource: {}, data: {}, module: {}, provider: {}, terraform: [] };
+  const out: HclDir = { files, variable: {}, output: {}, resource: {}, data: {}, module: {}, provider: {}, terraform: [], locals: {} };
   for (const file of files) {
     const json = (await parse(file, await readFile(join(dir, file), 'utf8'))) as Record<string, Record<string, unknown>>;
     for (const [name, bodies] of Object.entries(json.variable ?? {})) out.variable[name] = first(bodies);
@@ -35,6 +37,7 @@ export async function parseDir(dir: string): Promise<HclDir> {
         for (const [name, bodies] of Object.entries(byName)) out[kind][type]![name] = first(bodies);
       }
     }
+    for (const body of (json.locals ?? []) as unknown as Body[]) Object.assign(out.locals, body);
     if (json.terraform) out.terraform.push(...(json.terraform as unknown as Body[]));
   }
   return out;

@@ -70,35 +70,32 @@ describe('terraform validate', () => {
 });
 
 describe('platform stack (helm and kubernetes providers are not available offline: parsed instead)', () => {
-  it('declares the Istio, Ambassador and Flux releases with pinned versions', async () => {
+  it('declares the Istio, gateway (CRDs + chart) and Flux releases with pinned versions', async () => {
     const mod = await parseDir(join(terraformDir, 'modules', 'cluster-platform'));
     const releases = mod.resource.helm_release ?? {};
-    expect(Object.keys(releases).sort()).toEqual(['ambassador', 'fleet_sync', 'flux', 'istio_base', 'istiod']);
+    expect(Object.keys(releases).sort()).toEqual(['ambassador', 'fleet_sync', 'flux', 'gateway_crds', 'istio_base', 'istiod']);
     const chart = (name: string) => releases[name]?.chart;
-    expect([chart('istio_base'), chart('istiod'), chart('ambassador'), chart('flux'), chart('fleet_sync')]).toEqual([
-      'base',
-      'istiod',
-      'edge-stack',
-      'flux2',
-      'flux2-sync',
-    ]);
+    expect([chart('istio_base'), chart('istiod'), chart('flux'), chart('fleet_sync')]).toEqual(['base', 'istiod', 'flux2', 'flux2-sync']);
+    // The gateway chart is edge-stack or emissary-ingress, chosen by var.gateway (see platform-stack.test.ts).
+    expect(chart('ambassador')).toBe('${local.gateway_chart.chart}');
     for (const [name, release] of Object.entries(releases)) {
-      expect(release.version, `${name} is pinned through a variable`).toMatch(/^\$\{var\.[a-z_]+_version\}$/);
+      // Pinned through a validated *_version variable, directly or through a local built from them.
+      expect(release.version, `${name} is pinned through a variable`).toMatch(/^\$\{(var\.[a-z_]+_version|local\.(gateway_chart|crds)\.version)\}$/);
     }
-    // Ambassador listens on the node ports the cluster stack's target groups forward to.
-    expect(String(releases.ambassador?.values)).toContain('var.ingress_node_ports.http');
-    expect(String(releases.ambassador?.values)).toContain('NodePort');
+    // The gateway listens on the node ports the cluster stack's target groups forward to.
+    expect(JSON.stringify(mod.locals)).toContain('var.ingress_node_ports.http');
+    expect(JSON.stringify(mod.locals)).toContain('NodePort');
     // Flux: source, kustomize and helm controllers; GitRepository + Kustomization on the fleet repo.
     expect(String(releases.flux?.values)).toMatch(/sourceController\s*=\s*\{ create = true \}/);
     expect(String(releases.flux?.values)).toMatch(/helmController\s*=\s*\{ create = true \}/);
     const sync = String(releases.fleet_sync?.values);
     for (const v of ['var.fleet_repo_url', 'var.fleet_repo_branch', 'var.fleet_repo_path']) expect(sync).toContain(v);
-    for (const v of ['istio_version', 'ambassador_chart_version', 'flux_chart_version', 'flux_sync_chart_version']) {
+    for (const v of ['istio_version', 'ambassador_chart_version', 'emissary_chart_version', 'flux_chart_version', 'flux_sync_chart_version']) {
       expect(mod.variable[v]?.validation, `${v} is validated`).toBeDefined();
     }
   });
 
-  it('the stack takes the contract variables, reads the cluster state by workspace and authenticates with EKS', async () => {
+  it('the stack takes the contract variables, reads the cluster state by workspace and authenticates with EKS through an exec plugin', async () => {
     const stack = await parseDir(join(terraformDir, 'stacks', 'platform'));
     for (const v of [
       'cluster_name',
@@ -120,9 +117,10 @@ describe('platform stack (helm and kubernetes providers are not available offlin
       config: '${var.cluster_state_config}',
       workspace: '${var.cluster_name}',
     });
-    expect(stack.data.aws_eks_cluster_auth?.this).toBeDefined();
-    expect(JSON.stringify(stack.provider.helm)).toContain('data.aws_eks_cluster_auth.this.token');
-    expect(JSON.stringify(stack.provider.kubernetes)).toContain('data.aws_eks_cluster_auth.this.token');
+    // Authentication is an exec plugin ("aws eks get-token"), not a 15-minute token read at plan time.
+    expect(stack.data.aws_eks_cluster_auth).toBeUndefined();
+    expect(JSON.stringify(stack.provider.helm)).toContain('local.eks_token_args');
+    expect(JSON.stringify(stack.provider.kubernetes)).toContain('local.eks_token_args');
     expect(stack.module.platform?.source).toBe('../../modules/cluster-platform');
     expect(JSON.stringify(stack.terraform)).toContain('"local"');
   });

@@ -25,7 +25,7 @@ describe('completion candidates from the commander tree', () => {
     const opts = await at('shift', '--');
     for (const o of (commandAt(['shift'])?.options ?? []) as Option[]) expect(opts).toContain(o.long);
     expect(opts).toEqual(expect.arrayContaining(['--steps', '--step', '--to', '--output', '--yes', '--help']));
-    expect(await at('retire', '--d')).toEqual(['--drain', '--dry-run']);
+    expect(await at('retire', '--d')).toEqual(['--delete-leftovers', '--drain', '--dry-run']);
   });
 
   it('completes choices, and cluster names where a value is an existing cluster', async () => {
