@@ -71,7 +71,8 @@ describe('shift --steps', () => {
     ]);
     const stepViews = records.filter((r) => r.type === 'view' && r.view.type === 'weights').map((r) => [r.view.title, r.view.weights['cluster-b']]);
     expect(stepViews).toEqual([['Step 1/3', 10], ['Step 2/3', 30], ['Step 3/3', 100]]);
-    expect(records.filter((r) => r.type === 'answer').map((r) => r.answer)).toEqual(['continue', 'continue']);
+    // Under --yes: the question before the first step (yes), then continue after each healthy step.
+    expect(records.filter((r) => r.type === 'answer').map((r) => r.answer)).toEqual([true, 'continue', 'continue']);
     expect(records.some((r) => r.type === 'message' && r.code === 'shift.completed')).toBe(true);
     const last = records.at(-1);
     expect(last).toMatchObject({ type: 'result', exitCode: 0, result: { result: 'completed', weights: { 'cluster-a': 0, 'cluster-b': 100 } } });
