@@ -234,10 +234,13 @@ async function main(): Promise<number> {
     });
     doc.setIn(['shift', 'bake'], '10s');
     doc.setIn(['shift', 'gateInterval'], '1s');
+    // The flow-verified drain looks at the last 10 s of the old load balancer's flows (the fleet
+    // publishes them every 2 s), not the default 5 minutes, which would still hold the shift's traffic.
+    doc.setIn(['retire', 'flowWindow'], '10s');
     // The target's error ratio, from the metrics its ingress puts to CloudWatch (the fleet does, here).
     doc.setIn(['gates'], [{ type: 'eks' }, { type: 'nodegroups' }, METRIC_GATE]);
     await writeFile(configPath, doc.toString());
-    process.stderr.write('curvectl.yaml: platform.enabled false, cluster.variables for the emulator (bind_ingress_to_nodes false, no add-ons, access entries or OIDC provider), shift.bake 10s, gates eks + nodegroups + metric (5xx ratio <= 5% over 10 s)\n');
+    process.stderr.write('curvectl.yaml: platform.enabled false, cluster.variables for the emulator (bind_ingress_to_nodes false, no add-ons, access entries or OIDC provider), shift.bake 10s, retire.flowWindow 10s, gates eks + nodegroups + metric (5xx ratio <= 5% over 10 s)\n');
 
     say('Create cluster-a: the first cluster, so it gets all the traffic (about 2 minutes, most of it the load balancer)');
     await step(['cluster', 'create', 'cluster-a', '--yes'], env, work);

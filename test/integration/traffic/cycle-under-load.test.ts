@@ -32,7 +32,7 @@ let fleet: Fleet | undefined;
 beforeAll(async () => {
   emulator = await startEmulator();
   await emulator.createHostedZone('example.test');
-  ws = await clock.time('create cluster-a, sideload cluster-b', () => realPair(emulator));
+  ws = await clock.time('create cluster-a, sideload cluster-b', () => realPair(emulator, [[['retire', 'flowWindow'], '10s']]));
   fleet = await fleetFor(emulator, { seed: 12 });
 });
 
