@@ -159,13 +159,14 @@ export async function terraformWorkspaces(ws: Workspace, stack: 'cluster' | 'pla
 /**
  * Applies the cluster stack for `name` with plain Terraform, the way curvectl would (same variables,
  * workspace = name), so a suite can build a cluster concurrently with a curvectl run in the same
- * workspace. curvectl must have initialised the stack first (any command that reads clusters, like
- * `cluster list`, does): a second `terraform init` beside a running curvectl would race on
- * .terraform. A later `curvectl cluster create <name>` then finds nothing to change in the stack.
+ * workspace. It waits for curvectl to have initialised the stack (its init stamp, written after a
+ * successful `terraform init`; `cluster create` does it first, `cluster list` no longer runs
+ * Terraform): a second `terraform init` beside a running curvectl would race on .terraform. A later
+ * `curvectl cluster create <name>` then finds nothing to change in the stack.
  */
 export async function sideloadClusterStack(ws: Workspace, name: string, kubernetesVersion = '1.31'): Promise<void> {
   const dir = ws.stacks.cluster;
-  await stat(path.join(dir, '.terraform', 'curvectl-init.json')); // throws when curvectl has not initialised it
+  await initialised(dir);
   const varDir = path.join(dir, '.terraform', 'sideload');
   await mkdir(varDir, { recursive: true });
   const varFile = path.join(varDir, `${name}.tfvars.json`);
@@ -174,6 +175,21 @@ export async function sideloadClusterStack(ws: Workspace, name: string, kubernet
   const workspaces = await terraformWorkspaces(ws, 'cluster');
   if (!workspaces.includes(name)) await tfOk(['workspace', 'new', '-no-color', name], { cwd: dir, env });
   await tfOk(['apply', '-auto-approve', '-input=false', '-no-color', '-lock-timeout=60s', `-var-file=${varFile}`], { cwd: dir, env });
+}
+
+/** Resolves once curvectl's init stamp exists in a stack directory (two minutes at most). */
+async function initialised(dir: string): Promise<void> {
+  const stampFile = path.join(dir, '.terraform', 'curvectl-init.json');
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      await stat(stampFile);
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw new Error(`curvectl did not initialise ${dir} within two minutes`, { cause: error });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 }
 
 /** Journal event types, in order. */

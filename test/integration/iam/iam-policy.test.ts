@@ -109,7 +109,12 @@ beforeAll(async () => {
       { type: 'alarm', alarms: ['{cluster}-5xx'] },
       { type: 'metric', namespace: 'IamTest', errors: { metricName: 'iam-errors-{cluster}' }, total: { metricName: 'iam-total-{cluster}' }, maxRatio: 0.5, window: '10m' },
     ],
-    config: [[['cluster', 'variables'], { ingress_dns_name: ingress['cluster-a'] }]],
+    config: [
+      [['cluster', 'variables'], { ingress_dns_name: ingress['cluster-a'] }],
+      // The stub clusters have no load balancer publishing flows: the flow check still reads
+      // CloudWatch (its actions are in the policy) but warns instead of refusing.
+      [['retire', 'requireFlowData'], false],
+    ],
   });
   // Everything (curvectl and Terraform) through the proxy; they are told apart by user agent.
   ws.env.AWS_ENDPOINT_URL = proxy.url;
