@@ -113,7 +113,17 @@ describe('the installed package, run from an unrelated directory', () => {
     expect(status.code, status.stderr).toBe(0);
     const report = JSON.parse(status.stdout);
     expect(report).toMatchObject({ record: 'api.example.test', ttl: 5, lock: null, operation: null });
-    expect(report.clusters).toEqual([{ name: 'cluster-a', weight: { desired: null, live: 100 }, ingress: 'lb-a.example.net', eks: null }]);
+    expect(report.clusters).toEqual([
+      {
+        name: 'cluster-a',
+        weight: { desired: null, live: 100 },
+        ingress: 'lb-a.example.net',
+        eks: null,
+        // The record points at no real load balancer: no observed share, and status says why.
+        observed: null,
+        observedReason: 'no load balancer in this region has the DNS name lb-a.example.net',
+      },
+    ]);
     expect(report.drift).toEqual([{ cluster: 'cluster-a', desired: null, live: 100 }]);
     const line = nodeSupportLine(process.version);
     expect(status.stderr).not.toContain('NodeVersionSupportWarning');
