@@ -60,7 +60,9 @@ export function spawnCurvectlPty(args: readonly string[], options: SpawnPtyOptio
 }
 
 export function spawnPty(file: string, args: readonly string[], options: SpawnPtyOptions): PtySession {
-  const env = Object.fromEntries(Object.entries(options.env).filter(([, v]) => v !== undefined)) as Record<string, string>;
+  // An operator's terminal: without CI in the environment, which makes ora (through is-interactive)
+  // print each progress line once instead of animating it, so a CI run would never show updates.
+  const env = Object.fromEntries(Object.entries(options.env).filter(([k, v]) => v !== undefined && k !== 'CI')) as Record<string, string>;
   const term = pty.spawn(file, [...args], {
     name: 'xterm-256color',
     cols: options.cols ?? 160,
