@@ -86,7 +86,7 @@ export function buildProgram(): Command {
     .command('create')
     .description('build a cluster (and its platform), wait for its gates, register it in traffic')
     .argument('<name>', 'cluster name, e.g. cluster-b')
-    .option('--kubernetes-version <version>', 'EKS Kubernetes version, e.g. 1.31 (default from configuration)')
+    .option('--kubernetes-version <version>', 'EKS Kubernetes version, e.g. 1.35 (default from configuration)')
     .option('--skip-platform', 'do not apply the platform stack (Istio, Ambassador, Flux)')
     .action(action(() => import('./commands/cluster-create.js')));
   cluster

@@ -4,6 +4,7 @@
  * loadConfig unchanged (a unit test checks that it does, and that the defaults match the schema's).
  */
 import { SCHEMA_COMMENT } from './json-schema.js';
+import { DEFAULT_KUBERNETES_VERSION } from './schema.js';
 
 export interface DefaultConfigOptions {
   /** The public hosted zone, e.g. "example.com". */
@@ -14,7 +15,7 @@ export interface DefaultConfigOptions {
   readonly ttl?: number;
   /** Written only when given; otherwise the AWS environment decides. */
   readonly region?: string;
-  /** Default "1.31". */
+  /** Default DEFAULT_KUBERNETES_VERSION (in EKS standard support; see schema.ts). */
   readonly kubernetesVersion?: string;
   /**
    * A team's shared backends: Terraform state in this S3 bucket (with S3-native locking) and
@@ -28,7 +29,7 @@ const q = (value: string): string => JSON.stringify(value);
 
 export function renderDefaultConfig(options: DefaultConfigOptions): string {
   const ttl = options.ttl ?? 60;
-  const kubernetesVersion = options.kubernetesVersion ?? '1.31';
+  const kubernetesVersion = options.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
   // The first line points editors (YAML language server: VS Code, JetBrains, Neovim) at the JSON
   // Schema that init writes beside this file (curvectl config schema prints it again).
   return `${SCHEMA_COMMENT}

@@ -62,6 +62,15 @@ const metricSelector = z
  * Gates a shift checks on the target cluster before and during each bake. The YAML shape is
  * parsed into the core's GateSpec (durations in ms, placeholders as Templates) right here.
  */
+/**
+ * The Kubernetes minor version a new cluster gets when neither curvectl.yaml nor
+ * --kubernetes-version names one. It must be in EKS *standard* support: past it, EKS bills extended
+ * support per cluster hour (AWS EKS User Guide, "Understand the Kubernetes version lifecycle on EKS":
+ * 14 months of standard support from release). 1.35 is in standard support until 2027-03-27; 1.34's
+ * ended 2026-12-02. Review this at every EKS release.
+ */
+export const DEFAULT_KUBERNETES_VERSION = '1.35';
+
 export const gateSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('eks'),
@@ -213,11 +222,11 @@ export const configSchema = z.strictObject({
     .default({ enabled: true, variables: {} }),
   cluster: z
     .strictObject({
-      kubernetesVersion: z.string().regex(/^1\.\d{2}$/, 'expected a Kubernetes minor version like "1.31"').default('1.31'),
+      kubernetesVersion: z.string().regex(/^1\.\d{2}$/, 'expected a Kubernetes minor version like "1.35"').default(DEFAULT_KUBERNETES_VERSION),
       /** Extra variables for the cluster stack (sizing, existing VPC...). */
       variables: z.record(z.string(), z.unknown()).default({}),
     })
-    .default({ kubernetesVersion: '1.31', variables: {} }),
+    .default({ kubernetesVersion: DEFAULT_KUBERNETES_VERSION, variables: {} }),
   shift: z
     .strictObject({
       step: z.number().int().min(1).max(100).default(10),

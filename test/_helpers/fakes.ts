@@ -548,8 +548,8 @@ export class FakeEks implements EksPort {
   failWith: Error | undefined;
 
   addCluster(name: string, overrides: Partial<EksClusterInfo> = {}, groups?: EksNodegroupInfo[]): this {
-    this.clusters.set(name, { name, status: 'ACTIVE', version: '1.31', healthIssues: [], ...overrides });
-    this.nodegroups.set(name, groups ?? [{ name: `${name}-ng`, status: 'ACTIVE', version: '1.31', healthIssues: [] }]);
+    this.clusters.set(name, { name, status: 'ACTIVE', version: '1.35', healthIssues: [], ...overrides });
+    this.nodegroups.set(name, groups ?? [{ name: `${name}-ng`, status: 'ACTIVE', version: '1.35', healthIssues: [] }]);
     return this;
   }
 

@@ -164,7 +164,7 @@ export async function terraformWorkspaces(ws: Workspace, stack: 'cluster' | 'pla
  * Terraform): a second `terraform init` beside a running curvectl would race on .terraform. A later
  * `curvectl cluster create <name>` then finds nothing to change in the stack.
  */
-export async function sideloadClusterStack(ws: Workspace, name: string, kubernetesVersion = '1.31'): Promise<void> {
+export async function sideloadClusterStack(ws: Workspace, name: string, kubernetesVersion = '1.35'): Promise<void> {
   const dir = ws.stacks.cluster;
   await initialised(dir);
   const varDir = path.join(dir, '.terraform', 'sideload');

@@ -305,7 +305,7 @@ async function benchScaling(emulator: Emulator): Promise<void> {
         const env = { ...ws.env, TF_WORKSPACE: name };
         const made = await tf(['workspace', 'new', name], { cwd: ws.stacks.cluster, env });
         if (made.exitCode !== 0) throw new Error(`workspace ${name}: ${made.stdout}${made.stderr}`);
-        const applied = await tf(['apply', '-auto-approve', '-input=false', '-no-color', `-var=cluster_name=${name}`, '-var=kubernetes_version=1.31'], { cwd: ws.stacks.cluster, env });
+        const applied = await tf(['apply', '-auto-approve', '-input=false', '-no-color', `-var=cluster_name=${name}`, '-var=kubernetes_version=1.35'], { cwd: ws.stacks.cluster, env });
         if (applied.exitCode !== 0) throw new Error(`stub cluster ${name}: ${applied.stdout}${applied.stderr}`);
       }
       // Register the others all at once.

@@ -72,7 +72,7 @@ const CASES: Case[] = [
   { name: 'cluster list with an extra argument', args: ['cluster', 'list', 'extra'], message: /Too many arguments for 'list'/ },
   // Names.
   { name: 'create with an invalid name', args: ['cluster', 'create', 'Bad_Name', '--yes'], message: /"Bad_Name" is not a valid cluster name/ },
-  { name: 'create an existing cluster with another version', args: ['cluster', 'create', 'cluster-b', '--kubernetes-version', '1.30', '--yes'], message: /cluster-b already exists with Kubernetes 1\.31, not 1\.30/ },
+  { name: 'create an existing cluster with another version', args: ['cluster', 'create', 'cluster-b', '--kubernetes-version', '1.34', '--yes'], message: /cluster-b already exists with Kubernetes 1\.35, not 1\.34/ },
   { name: 'create with a malformed --kubernetes-version', args: ['cluster', 'create', 'cluster-c', '--kubernetes-version', '1.3x', '--yes'], message: /"1\.3x" is not a valid --kubernetes-version/ },
   { name: 'retire an unknown cluster', args: ['retire', 'cluster-z', '--yes'], message: /There is no cluster named cluster-z; nothing was changed\.$/ },
   { name: 'retire with an invalid name', args: ['retire', 'Bad_Name', '--yes'], message: /"Bad_Name" is not a valid cluster name/ },

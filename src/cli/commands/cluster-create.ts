@@ -12,7 +12,7 @@ export async function run(ctx: Context, options: Record<string, unknown>, args: 
   const name = String(args[0]);
   const loaded = await ctx.config();
   const version = options.kubernetesVersion === undefined ? loaded.config.cluster.kubernetesVersion : String(options.kubernetesVersion);
-  if (!/^1\.\d{2}$/.test(version)) throw badInput(`"${version}" is not a valid --kubernetes-version: use an EKS minor version like 1.31.`);
+  if (!/^1\.\d{2}$/.test(version)) throw badInput(`"${version}" is not a valid --kubernetes-version: use an EKS minor version like 1.35.`);
   const [stacks, aws, state, clock, gates] = await Promise.all([ctx.stacks(), ctx.aws(), ctx.state(), ctx.clock(), ctx.gates()]);
   const outcome = await createCluster(
     { stacks, dns: aws.dns, eks: aws.eks, state, io: ctx.io, clock, gates, actor: ctx.actor, signal: ctx.interrupts.signal },

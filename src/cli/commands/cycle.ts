@@ -13,7 +13,7 @@ export async function run(ctx: Context, options: Record<string, unknown>): Promi
   const loaded = await ctx.config();
   const c = loaded.config;
   const version = options.kubernetesVersion === undefined ? c.cluster.kubernetesVersion : String(options.kubernetesVersion);
-  if (!/^1\.\d{2}$/.test(version)) throw badInput(`"${version}" is not a valid --kubernetes-version: use an EKS minor version like 1.31.`);
+  if (!/^1\.\d{2}$/.test(version)) throw badInput(`"${version}" is not a valid --kubernetes-version: use an EKS minor version like 1.35.`);
   const request = {
     from: String(options.from),
     to: String(options.to),

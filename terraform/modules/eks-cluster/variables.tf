@@ -16,12 +16,12 @@ variable "cluster_name" {
 }
 
 variable "kubernetes_version" {
-  description = "Kubernetes minor version of the control plane, like \"1.31\". Node groups follow the control plane."
+  description = "Kubernetes minor version of the control plane, like \"1.35\". Node groups follow the control plane."
   type        = string
 
   validation {
     condition     = can(regex("^1\\.[0-9]{2}$", var.kubernetes_version))
-    error_message = "kubernetes_version must be a Kubernetes minor version like \"1.31\" (\"1.\" followed by two digits)."
+    error_message = "kubernetes_version must be a Kubernetes minor version like \"1.35\" (\"1.\" followed by two digits)."
   }
 }
 

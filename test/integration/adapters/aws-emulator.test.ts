@@ -44,7 +44,7 @@ beforeAll(async () => {
     stacksDir: join(copied.root, 'stacks'),
     dns: { zone: ZONE, record: RECORD, ttl: 60 },
     backend: { type: 'local' },
-    clusterDefaults: { kubernetesVersion: '1.31', variables: {} },
+    clusterDefaults: { kubernetesVersion: '1.35', variables: {} },
     platformVariables: {},
   });
   aws = createAwsPorts({ region: 'eu-west-1', dns: { zone: ZONE, record: RECORD } });
@@ -61,12 +61,12 @@ afterAll(async () => {
 
 describe('adapters against real Terraform and the emulator', () => {
   it('creates clusters in their own workspaces and reads their outputs', async () => {
-    const a = await stacks.applyCluster({ name: 'cluster-a', kubernetesVersion: '1.31' });
-    expect(a).toEqual({ clusterName: 'cluster-a', kubernetesVersion: '1.31', ingressDnsName: expect.stringContaining('cluster-a') });
-    const plan = await stacks.planCluster({ name: 'cluster-c', kubernetesVersion: '1.31' });
+    const a = await stacks.applyCluster({ name: 'cluster-a', kubernetesVersion: '1.35' });
+    expect(a).toEqual({ clusterName: 'cluster-a', kubernetesVersion: '1.35', ingressDnsName: expect.stringContaining('cluster-a') });
+    const plan = await stacks.planCluster({ name: 'cluster-c', kubernetesVersion: '1.35' });
     // The stub creates no resources (outputs only), so the plan shows no resource change.
     expect(plan.commands[0]).toMatch(/^TF_WORKSPACE=cluster-c terraform -chdir=.* workspace new cluster-c$/);
-    await stacks.applyCluster({ name: 'cluster-b', kubernetesVersion: '1.31' });
+    await stacks.applyCluster({ name: 'cluster-b', kubernetesVersion: '1.35' });
     // The dry-run plan of cluster-c left no workspace behind.
     expect(await stacks.listClusters()).toEqual(['cluster-a', 'cluster-b']);
     expect(await stacks.clusterOutputs('cluster-b')).toMatchObject({ clusterName: 'cluster-b' });

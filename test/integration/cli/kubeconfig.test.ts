@@ -24,7 +24,7 @@ beforeAll(async () => {
   ws = await createWorkspace({ emulator });
   const eks = new EKSClient({ endpoint: emulator.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
   await eks.send(
-    new CreateClusterCommand({ name: 'cluster-k', version: '1.31', roleArn: 'arn:aws:iam::123456789012:role/eks', resourcesVpcConfig: { subnetIds: ['subnet-1', 'subnet-2'] } }),
+    new CreateClusterCommand({ name: 'cluster-k', version: '1.35', roleArn: 'arn:aws:iam::123456789012:role/eks', resourcesVpcConfig: { subnetIds: ['subnet-1', 'subnet-2'] } }),
   );
   const c = (await eks.send(new DescribeClusterCommand({ name: 'cluster-k' }))).cluster!;
   cluster = { arn: c.arn!, endpoint: c.endpoint!, ca: c.certificateAuthority!.data! };

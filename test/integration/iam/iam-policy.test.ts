@@ -92,7 +92,7 @@ beforeAll(async () => {
     await elb.send(new RegisterTargetsCommand({ TargetGroupArn: tg.TargetGroupArn!, Targets: [{ Id: '10.9.1.10', Port: 443 }] }));
     await elb.send(new CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn!, Protocol: 'TCP', Port: 443, DefaultActions: [{ Type: 'forward', TargetGroupArn: tg.TargetGroupArn! }] }));
     ingress[name] = lb.DNSName!;
-    await eks.send(new CreateClusterCommand({ name, version: '1.31', roleArn: 'arn:aws:iam::123456789012:role/eks', resourcesVpcConfig: { subnetIds: subnets } }));
+    await eks.send(new CreateClusterCommand({ name, version: '1.35', roleArn: 'arn:aws:iam::123456789012:role/eks', resourcesVpcConfig: { subnetIds: subnets } }));
     await eks.send(new CreateNodegroupCommand({ clusterName: name, nodegroupName: 'default', nodeRole: 'arn:aws:iam::123456789012:role/node', subnets }));
     await cw.send(new PutMetricAlarmCommand({ AlarmName: `${name}-5xx`, MetricName: `${name}-5xx`, Namespace: 'IamTest', Statistic: 'Sum', Period: 60, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanThreshold' }));
     await cw.send(new SetAlarmStateCommand({ AlarmName: `${name}-5xx`, StateValue: 'OK', StateReason: 'test' }));

@@ -65,7 +65,7 @@ afterAll(async () => {
 describe('cluster create on the real cluster stack', () => {
   it('makes an ACTIVE EKS cluster and node group and an NLB whose DNS name is the record value; the first cluster gets 100', async () => {
     const a = await clusterInventory(emulator, 'cluster-a');
-    expect(a.eks).toEqual({ status: 'ACTIVE', version: '1.31' });
+    expect(a.eks).toEqual({ status: 'ACTIVE', version: '1.35' });
     // One ACTIVE node group, named with the prefix "cluster-a-default-" (create_before_destroy needs a unique name).
     expect(a.nodegroups).toEqual([{ name: expect.stringMatching(/^cluster-a-default-[0-9a-z]+$/), status: 'ACTIVE' }]);
     expect(a.loadBalancers).toHaveLength(1);
@@ -78,8 +78,8 @@ describe('cluster create on the real cluster stack', () => {
 
     const records = await weightedRecords(emulator, ws);
     expect(records['cluster-a']).toEqual({ weight: 100, value: dns });
-    expect(createdA.stdout).toContain(`Created cluster-a (Kubernetes 1.31), ingress ${dns}.`);
-    expect(createdA.stderr).toMatch(/pass\s+eks \(cluster-a\): ACTIVE, Kubernetes 1\.31/);
+    expect(createdA.stdout).toContain(`Created cluster-a (Kubernetes 1.35), ingress ${dns}.`);
+    expect(createdA.stderr).toMatch(/pass\s+eks \(cluster-a\): ACTIVE, Kubernetes 1\.35/);
     expect(createdA.stderr).toMatch(/pass\s+nodegroups \(cluster-a\)/);
 
     const journal = (await ws.journal()).filter((e) => e.data?.cluster === 'cluster-a').map((e) => e.type);

@@ -47,7 +47,7 @@ describe('refused lifecycle commands: exit 2, nothing changed', () => {
     ['a cluster name too long for the load balancer names', ['cluster', 'create', 'a-very-long-cluster-name-x', '--yes'], /not a valid cluster name/],
     ['an invalid cluster name on retire', ['retire', 'cluster_a', '--yes'], /"cluster_a" is not a valid cluster name/],
     ['an invalid --to on cycle', ['cycle', '--from', 'cluster-a', '--to', '-x', '--yes'], /not a valid --to cluster name|not a valid/],
-    ['an existing name with another --kubernetes-version', ['cluster', 'create', 'cluster-b', '--kubernetes-version', '1.30', '--yes'], /cluster-b already exists with Kubernetes 1\.31, not 1\.30; nothing was changed\./],
+    ['an existing name with another --kubernetes-version', ['cluster', 'create', 'cluster-b', '--kubernetes-version', '1.34', '--yes'], /cluster-b already exists with Kubernetes 1\.35, not 1\.34; nothing was changed\./],
     ['a malformed --kubernetes-version', ['cluster', 'create', 'cluster-c', '--kubernetes-version', '1.3x', '--yes'], /"1\.3x" is not a valid --kubernetes-version/],
     ['retiring a cluster with weight', ['retire', 'cluster-a', '--drain', '0s', '--yes'], /cluster-a still has weight 100; only a cluster with no traffic can be retired, so nothing was changed\./],
     ['retiring an unknown cluster', ['retire', 'cluster-z', '--yes'], /There is no cluster named cluster-z; nothing was changed\./],

@@ -26,7 +26,7 @@ const CLUSTER = 'cluster-a';
 // update_config: the emulator variables turn those parts off (see terraform/README.md). They go in a
 // var file because some are null, which -var cannot say.
 const VAR_FILE = 'emulator.tfvars.json';
-const CLUSTER_VARS = ['-var', `cluster_name=${CLUSTER}`, '-var', 'kubernetes_version=1.31', `-var-file=${VAR_FILE}`];
+const CLUSTER_VARS = ['-var', `cluster_name=${CLUSTER}`, '-var', 'kubernetes_version=1.35', `-var-file=${VAR_FILE}`];
 
 let work: string;
 let emulator: Emulator;
@@ -68,7 +68,7 @@ afterAll(async () => {
 describe('cluster stack applied in workspace cluster-a', () => {
   it('outputs the contract values', () => {
     expect(outputs.cluster_name).toBe(CLUSTER);
-    expect(outputs.kubernetes_version).toBe('1.31');
+    expect(outputs.kubernetes_version).toBe('1.35');
     expect(outputs.ingress_dns_name).toMatch(/^cluster-a-ingress-.+\.elb\.amazonaws\.com$/);
   });
 
@@ -81,7 +81,7 @@ describe('cluster stack applied in workspace cluster-a', () => {
     try {
       const { cluster } = await eks.send(new DescribeClusterCommand({ name: CLUSTER }));
       expect(cluster?.status).toBe('ACTIVE');
-      expect(cluster?.version).toBe('1.31');
+      expect(cluster?.version).toBe('1.35');
       expect(cluster?.endpoint).toBe(outputs.cluster_endpoint);
       const { nodegroups } = await eks.send(new ListNodegroupsCommand({ clusterName: CLUSTER }));
       expect(nodegroups).toEqual([outputs.node_group_name]);

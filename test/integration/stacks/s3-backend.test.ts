@@ -71,7 +71,7 @@ describe('S3 backend through curvectl_override.tf', () => {
     await useS3(stacks.cluster, 'cluster');
     for (const name of ['cluster-a', 'cluster-b']) {
       await tfOk(['workspace', 'new', name, '-no-color'], { cwd: stacks.cluster, env });
-      await tfOk(['apply', '-auto-approve', '-input=false', '-no-color', '-var', `cluster_name=${name}`, '-var', 'kubernetes_version=1.31'], {
+      await tfOk(['apply', '-auto-approve', '-input=false', '-no-color', '-var', `cluster_name=${name}`, '-var', 'kubernetes_version=1.35'], {
         cwd: stacks.cluster,
         env,
       });

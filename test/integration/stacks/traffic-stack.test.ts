@@ -40,7 +40,7 @@ const oneLine = (text: string) => text.replace(/\s+/g, ' ');
 async function applyStubCluster(name: string): Promise<void> {
   const cwd = stacks.cluster;
   await tfOk(['workspace', 'select', '-or-create', name, '-no-color'], { cwd, env });
-  await tfOk(['apply', '-auto-approve', '-input=false', '-no-color', '-var', `cluster_name=${name}`, '-var', 'kubernetes_version=1.31'], {
+  await tfOk(['apply', '-auto-approve', '-input=false', '-no-color', '-var', `cluster_name=${name}`, '-var', 'kubernetes_version=1.35'], {
     cwd,
     env,
   });

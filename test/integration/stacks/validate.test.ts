@@ -189,25 +189,25 @@ describe('variable validation at plan time (nothing is created)', () => {
   }
 
   it('rejects a bad cluster name with the rule', async () => {
-    const result = await planCluster('cluster-a', ['cluster_name=Cluster_A', 'kubernetes_version=1.31']);
+    const result = await planCluster('cluster-a', ['cluster_name=Cluster_A', 'kubernetes_version=1.35']);
     expect(result.exitCode).toBe(1);
     expect(oneLine(result.stderr)).toContain('cluster_name must be 2-24 lowercase letters, digits and hyphens');
   });
 
   it('rejects a bad Kubernetes version', async () => {
-    const result = await planCluster('cluster-a', ['cluster_name=cluster-a', 'kubernetes_version=1.31.2']);
+    const result = await planCluster('cluster-a', ['cluster_name=cluster-a', 'kubernetes_version=1.35.2']);
     expect(result.exitCode).toBe(1);
-    expect(oneLine(result.stderr)).toContain('kubernetes_version must be a Kubernetes minor version like "1.31"');
+    expect(oneLine(result.stderr)).toContain('kubernetes_version must be a Kubernetes minor version like "1.35"');
   });
 
   it('rejects a workspace that is not the cluster name', async () => {
-    const result = await planCluster('cluster-b', ['cluster_name=cluster-a', 'kubernetes_version=1.31']);
+    const result = await planCluster('cluster-b', ['cluster_name=cluster-a', 'kubernetes_version=1.35']);
     expect(result.exitCode).toBe(1);
     expect(oneLine(result.stderr)).toContain('The Terraform workspace must be named after the cluster');
   });
 
   it('rejects node group sizes out of order', async () => {
-    const result = await planCluster('cluster-a', ['cluster_name=cluster-a', 'kubernetes_version=1.31', 'node_min_size=3', 'node_max_size=2']);
+    const result = await planCluster('cluster-a', ['cluster_name=cluster-a', 'kubernetes_version=1.35', 'node_min_size=3', 'node_max_size=2']);
     expect(result.exitCode).toBe(1);
     expect(oneLine(result.stderr)).toContain('node_min_size <= node_desired_size <= node_max_size');
   });

@@ -250,7 +250,7 @@ describe("Terraform's own state lock on S3", () => {
       stacksDir: path.dirname(b.stacks.traffic),
       dns: { zone: b.zone, record: b.record, ttl: 5 },
       backend: { type: 's3', bucket: BUCKET, keyPrefix: 'curvectl', useLockfile: true },
-      clusterDefaults: { kubernetesVersion: '1.31', variables: {} },
+      clusterDefaults: { kubernetesVersion: '1.35', variables: {} },
       platformVariables: {},
     });
     const { overrideFile, backendConfig } = stacksB.backendFiles('traffic');

@@ -54,7 +54,7 @@ describe('loadConfig', () => {
       terraform: { binary: 'terraform', stacksDir: 'terraform/stacks', backend: { type: 'local' } },
       dns: { zone: 'example.com', record: 'api.example.com', ttl: 60 },
       platform: { enabled: true, variables: {} },
-      cluster: { kubernetesVersion: '1.31', variables: {} },
+      cluster: { kubernetesVersion: '1.35', variables: {} },
       shift: { step: 10, bakeMs: 300_000, gateIntervalMs: 10_000, gateErrorLimit: 3 },
       retire: { maxFlows: 0, flowWindowMs: 300_000, requireFlowData: true, flowTimeoutMs: 1_800_000 },
       observed: { windowMs: 300_000, basis: 'bytes' },

@@ -30,7 +30,7 @@ function world(weights: Record<string, number> = {}) {
   stacks.eks = new FakeEks();
   for (const name of Object.keys(weights)) {
     stacks.clusters.push(name);
-    stacks.outputs.set(name, { clusterName: name, kubernetesVersion: '1.31', ingressDnsName: dns.records.find((r) => r.setIdentifier === name)!.value });
+    stacks.outputs.set(name, { clusterName: name, kubernetesVersion: '1.35', ingressDnsName: dns.records.find((r) => r.setIdentifier === name)!.value });
   }
   const state = new FakeStateStore(clock);
   const io = new ScriptedIoHost({ assumeYes: true });
@@ -65,7 +65,7 @@ describe('cleanup on the way out', () => {
     w.stacks.applyCluster = async () => Promise.reject(new CurvectlError('TERRAFORM', 'terraform apply failed: quota exceeded.'));
     brokenCleanup(w.state, { release: true, append: 'cluster.create.failed' });
     const err = await rejection(
-      createCluster(w.deps, { name: 'blue', kubernetesVersion: '1.31', platform: false, dryRun: false, gateTimeoutMs: 1_000, gateIntervalMs: 100 }),
+      createCluster(w.deps, { name: 'blue', kubernetesVersion: '1.35', platform: false, dryRun: false, gateTimeoutMs: 1_000, gateIntervalMs: 100 }),
     );
     expect(err.code).toBe('TERRAFORM');
     expect(err.message).toContain('quota exceeded');

@@ -24,7 +24,7 @@ const journal: JournalEvent[] = [
     total: 2,
     weights: { a: 50, b: 50 },
     bakeMs: 60_000,
-    gates: [{ gate: 'eks', cluster: 'b', outcome: 'pass', reason: 'ACTIVE 1.31' }],
+    gates: [{ gate: 'eks', cluster: 'b', outcome: 'pass', reason: 'ACTIVE 1.35' }],
     observed: { a: 61.5, b: 38.5 },
   }),
   ev('01:10.000', 'shift.held', { index: 1, total: 2, weights: { a: 50, b: 50 }, reason: 'operator' }),
@@ -70,7 +70,7 @@ describe('buildShiftReport', () => {
         doneAt: '2026-12-01T12:00:02.000Z',
         bakedAt: '2026-12-01T12:01:02.000Z',
         bakeMs: 60_000,
-        gates: [{ gate: 'eks', cluster: 'b', outcome: 'pass', reason: 'ACTIVE 1.31' }],
+        gates: [{ gate: 'eks', cluster: 'b', outcome: 'pass', reason: 'ACTIVE 1.35' }],
         observed: { a: 61.5, b: 38.5 },
       },
       {

@@ -16,7 +16,7 @@ function deps(records: Promise<WeightedRecord[]>, described: string[]): StatusDe
     eks: {
       describeCluster: async (name: string): Promise<EksClusterInfo | undefined> => {
         described.push(name);
-        return { name, status: 'ACTIVE', version: '1.31' } as unknown as EksClusterInfo;
+        return { name, status: 'ACTIVE', version: '1.35' } as unknown as EksClusterInfo;
       },
     } as unknown as StatusDeps['eks'],
     state: { readLock: async () => null, readJournal: async () => [] } as unknown as StatusDeps['state'],

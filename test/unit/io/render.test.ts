@@ -41,7 +41,7 @@ describe('status rendering', () => {
     record: 'api.example.test',
     ttl: 60,
     clusters: [
-      { name: 'cluster-a', weight: { desired: 90, live: 80 }, ingress: 'a.elb', eks: { status: 'ACTIVE', version: '1.31' } },
+      { name: 'cluster-a', weight: { desired: 90, live: 80 }, ingress: 'a.elb', eks: { status: 'ACTIVE', version: '1.35' } },
       { name: 'cluster-b', weight: { desired: 10, live: 20 }, ingress: 'b.elb', eks: null },
     ],
     drift: [
@@ -54,7 +54,7 @@ describe('status rendering', () => {
   it('shows live and desired weights, EKS state and drift', () => {
     const text = renderStatus(report).join('\n');
     expect(text).toContain('api.example.test (TTL 60s)');
-    expect(text).toMatch(/cluster-a\s+█+░+\s+80\s+90\s+ACTIVE 1\.31\s+a\.elb/);
+    expect(text).toMatch(/cluster-a\s+█+░+\s+80\s+90\s+ACTIVE 1\.35\s+a\.elb/);
     expect(text).toMatch(/cluster-b\s+█+░+\s+20\s+10\s+not found\s+b\.elb/);
     expect(text).toContain('Drift: live weights differ from the desired weights');
     expect(text).toContain('cluster-a: desired 90, live 80');
@@ -117,7 +117,7 @@ describe('status rendering with the observed share', () => {
           name: 'cluster-a',
           weight: { desired: 90, live: 90 },
           ingress: 'a.elb',
-          eks: { status: 'ACTIVE', version: '1.31' },
+          eks: { status: 'ACTIVE', version: '1.35' },
           observed: { share: 87.5, flows: { new: 12, active: 3 }, bytes: 700, window, loadBalancer: 'net/a/1' },
           observedReason: null,
         },
@@ -129,7 +129,7 @@ describe('status rendering with the observed share', () => {
     };
     const text = renderStatus(report).join('\n');
     expect(text).toMatch(/CLUSTER\s+LIVE WEIGHT\s+DESIRED\s+OBSERVED\s+EKS\s+INGRESS/);
-    expect(text).toMatch(/cluster-a\s+█+░+\s+90\s+90\s+87\.5% \(12 new, 3 active flows\)\s+ACTIVE 1\.31\s+a\.elb/);
+    expect(text).toMatch(/cluster-a\s+█+░+\s+90\s+90\s+87\.5% \(12 new, 3 active flows\)\s+ACTIVE 1\.35\s+a\.elb/);
     expect(text).toMatch(/cluster-b\s+█+░+\s+10\s+10\s+-\s+not found\s+b\.elb/);
     expect(text).toContain('in the last 5m (CloudWatch AWS/NetworkELB)');
     expect(text).toContain('cluster-b: nothing observed: CloudWatch has no data for net/b/1.');

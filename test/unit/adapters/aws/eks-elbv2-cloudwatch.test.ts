@@ -43,7 +43,7 @@ describe('EksAdapter', () => {
       cluster: {
         name: 'cluster-a',
         status: 'ACTIVE',
-        version: '1.31',
+        version: '1.35',
         endpoint: 'https://x.eks.amazonaws.com',
         health: { issues: [{ code: 'Ec2SubnetNotFound', message: 'subnet gone', resourceIds: [] }] },
       },
@@ -51,7 +51,7 @@ describe('EksAdapter', () => {
     expect(await ports().eks.describeCluster('cluster-a')).toEqual({
       name: 'cluster-a',
       status: 'ACTIVE',
-      version: '1.31',
+      version: '1.35',
       endpoint: 'https://x.eks.amazonaws.com',
       healthIssues: ['Ec2SubnetNotFound: subnet gone'],
     });
@@ -68,13 +68,13 @@ describe('EksAdapter', () => {
       .resolvesOnce({ nodegroups: ['ng-1'], nextToken: 't1' })
       .resolvesOnce({ nodegroups: ['ng-2'] });
     eksMock.on(DescribeNodegroupCommand, { clusterName: 'cluster-a', nodegroupName: 'ng-1' }).resolves({
-      nodegroup: { nodegroupName: 'ng-1', status: 'ACTIVE', version: '1.31', health: { issues: [] } },
+      nodegroup: { nodegroupName: 'ng-1', status: 'ACTIVE', version: '1.35', health: { issues: [] } },
     });
     eksMock.on(DescribeNodegroupCommand, { clusterName: 'cluster-a', nodegroupName: 'ng-2' }).resolves({
       nodegroup: { nodegroupName: 'ng-2', status: 'DEGRADED', health: { issues: [{ code: 'AsgInstanceLaunchFailures', message: 'no capacity' }] } },
     });
     expect(await ports().eks.listNodegroups('cluster-a')).toEqual([
-      { name: 'ng-1', status: 'ACTIVE', version: '1.31', healthIssues: [] },
+      { name: 'ng-1', status: 'ACTIVE', version: '1.35', healthIssues: [] },
       { name: 'ng-2', status: 'DEGRADED', healthIssues: ['AsgInstanceLaunchFailures: no capacity'] },
     ]);
     expect(eksMock.commandCalls(ListNodegroupsCommand)[1]?.args[0].input).toEqual({ clusterName: 'cluster-a', nextToken: 't1' });

@@ -91,7 +91,7 @@ function setup(options: { backend?: TerraformBackend; world?: Partial<World>; de
     stacksDir,
     dns: { zone: 'example.test', record: 'api.example.test', ttl: 60 },
     backend: options.backend ?? { type: 'local' },
-    clusterDefaults: { kubernetesVersion: '1.31', variables: { node_desired_size: 3 } },
+    clusterDefaults: { kubernetesVersion: '1.35', variables: { node_desired_size: 3 } },
     platformVariables: { flux_git_url: 'https://git.example.test/fleet' },
     region: 'eu-west-1',
     ...(options.desiredWeights ? { desiredWeights: options.desiredWeights } : {}),
@@ -316,7 +316,7 @@ describe('cluster and platform stacks', () => {
 
   it('planCluster of a new cluster leaves no workspace behind and lists the commands', async () => {
     const { stacks, world } = setup();
-    const plan = await stacks.planCluster({ name: 'cluster-c', kubernetesVersion: '1.31' });
+    const plan = await stacks.planCluster({ name: 'cluster-c', kubernetesVersion: '1.35' });
     expect(world.workspaces.cluster).toEqual(['default']);
     expect(plan.commands[0]).toBe(`TF_WORKSPACE=cluster-c terraform -chdir=${path.join(stacksDir, 'cluster')} workspace new cluster-c`);
     expect(plan.commands[1]).toMatch(/plan .*-var-file=\.terraform\/curvectl\/cluster-cluster-c\.tfvars\.json$/);
@@ -324,13 +324,13 @@ describe('cluster and platform stacks', () => {
     expect(await readJson(path.join(stacksDir, 'cluster', '.terraform', 'curvectl', 'cluster-cluster-c.tfvars.json'))).toEqual({
       node_desired_size: 3,
       cluster_name: 'cluster-c',
-      kubernetes_version: '1.31',
+      kubernetes_version: '1.35',
     });
   });
 
   it('refuses an invalid cluster name before running anything', async () => {
     const { stacks, calls } = setup();
-    await expect(stacks.applyCluster({ name: 'Bad_Name', kubernetesVersion: '1.31' })).rejects.toMatchObject({ code: 'BAD_INPUT' });
+    await expect(stacks.applyCluster({ name: 'Bad_Name', kubernetesVersion: '1.35' })).rejects.toMatchObject({ code: 'BAD_INPUT' });
     expect(calls()).toEqual([]);
   });
 

@@ -16,7 +16,7 @@ import {
 /** Gates as curvectl.yaml would give them (defaults filled in by the schema). */
 const gate = (input: unknown): GateConfig => gateSchema.parse(input);
 
-const target: GateTarget = { cluster: 'cluster-b', ingress: ingressOf('cluster-b'), kubernetesVersion: '1.31' };
+const target: GateTarget = { cluster: 'cluster-b', ingress: ingressOf('cluster-b'), kubernetesVersion: '1.35' };
 
 function runner(gates: unknown[], ports: GatePorts = {}, gateErrorLimit = 3, clock = new FakeClock()): GateRunner {
   return new GateRunner({ gates: gates.map(gate), clock, gateErrorLimit, ...ports });
@@ -33,13 +33,13 @@ async function only(r: GateRunner, t: GateTarget = target) {
 describe('eks gate', () => {
   it('passes on an ACTIVE cluster with the expected version from context', async () => {
     const eks = new FakeEks().addCluster('cluster-b');
-    expect(await only(runner([{ type: 'eks' }], { eks }))).toMatchObject({ outcome: 'pass', gate: 'eks', cluster: 'cluster-b', reason: 'ACTIVE, Kubernetes 1.31' });
+    expect(await only(runner([{ type: 'eks' }], { eks }))).toMatchObject({ outcome: 'pass', gate: 'eks', cluster: 'cluster-b', reason: 'ACTIVE, Kubernetes 1.35' });
   });
 
   it('prefers the configured version', async () => {
-    const eks = new FakeEks().addCluster('cluster-b', { version: '1.31' });
+    const eks = new FakeEks().addCluster('cluster-b', { version: '1.35' });
     const r = await only(runner([{ type: 'eks', version: '1.32' }], { eks }));
-    expect(r).toMatchObject({ outcome: 'fail', reason: 'runs Kubernetes 1.31, expected 1.32' });
+    expect(r).toMatchObject({ outcome: 'fail', reason: 'runs Kubernetes 1.35, expected 1.32' });
   });
 
   it('fails when the cluster is missing, not ACTIVE, or has health issues', async () => {
@@ -60,7 +60,7 @@ describe('eks gate', () => {
 
   it('reports needsKubernetesVersion only for an eks gate without a version', () => {
     expect(runner([{ type: 'eks' }]).needsKubernetesVersion()).toBe(true);
-    expect(runner([{ type: 'eks', version: '1.31' }, { type: 'nodegroups' }]).needsKubernetesVersion()).toBe(false);
+    expect(runner([{ type: 'eks', version: '1.35' }, { type: 'nodegroups' }]).needsKubernetesVersion()).toBe(false);
   });
 });
 

@@ -21,7 +21,7 @@ async function world(a?: ReturnType<typeof stats>, weights: Record<string, numbe
   stacks.eks = eks;
   for (const name of Object.keys(weights)) {
     stacks.clusters.push(name);
-    stacks.outputs.set(name, { clusterName: name, kubernetesVersion: '1.31', ingressDnsName: ingressOf(name) });
+    stacks.outputs.set(name, { clusterName: name, kubernetesVersion: '1.35', ingressDnsName: ingressOf(name) });
     eks.addCluster(name);
   }
   const state = new FakeStateStore(clock);
@@ -163,7 +163,7 @@ describe('cycle waits for the flows to stop', () => {
   const request = (extra: Partial<CycleRequest> = {}): CycleRequest => ({
     from: 'cluster-a',
     to: 'cluster-b',
-    kubernetesVersion: '1.31',
+    kubernetesVersion: '1.35',
     platform: false,
     step: 50,
     bakeMs: 60_000,

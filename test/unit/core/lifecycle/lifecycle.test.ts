@@ -28,7 +28,7 @@ function world(weights: Record<string, number> = {}, options: { assumeYes?: bool
   stacks.eks = eks;
   for (const name of Object.keys(weights)) {
     stacks.clusters.push(name);
-    stacks.outputs.set(name, { clusterName: name, kubernetesVersion: '1.31', ingressDnsName: dns.records.find((r) => r.setIdentifier === name)!.value });
+    stacks.outputs.set(name, { clusterName: name, kubernetesVersion: '1.35', ingressDnsName: dns.records.find((r) => r.setIdentifier === name)!.value });
     eks.addCluster(name);
   }
   const state = new FakeStateStore(clock);
@@ -44,7 +44,7 @@ function world(weights: Record<string, number> = {}, options: { assumeYes?: bool
 
 const createRequest = (name: string, extra: Partial<CreateRequest> = {}): CreateRequest => ({
   name,
-  kubernetesVersion: '1.31',
+  kubernetesVersion: '1.35',
   platform: true,
   dryRun: false,
   gateTimeoutMs: 60_000,
@@ -82,7 +82,7 @@ describe('cluster create', () => {
     const w = world({ 'cluster-a': 100 });
     const err = await rejection(createCluster(w.deps, createRequest('cluster-a', { kubernetesVersion: '1.32' })));
     expect(err.exitCode).toBe(2);
-    expect(err.message).toMatch(/already exists with Kubernetes 1\.31, not 1\.32/);
+    expect(err.message).toMatch(/already exists with Kubernetes 1\.35, not 1\.32/);
     expect(w.stacks.calls.filter((c) => c.startsWith('apply'))).toEqual([]);
   });
 
@@ -251,7 +251,7 @@ describe('cycle', () => {
   const request = (extra: Partial<CycleRequest> = {}): CycleRequest => ({
     from: 'cluster-a',
     to: 'cluster-b',
-    kubernetesVersion: '1.31',
+    kubernetesVersion: '1.35',
     platform: false,
     step: 50,
     bakeMs: 60_000,
