@@ -7,6 +7,7 @@ import type { View } from '../core/io-host.js';
 import type { LockStatus, Weights } from '../core/ports.js';
 import type { StatusReport } from '../core/status.js';
 import { formatDuration } from '../core/duration.js';
+import { formatWeights } from '../core/weights.js';
 
 export interface Paint {
   bold(text: string): string;
@@ -54,15 +55,8 @@ export function renderWeights(weights: Weights, paint: Paint = plain, previous?:
   });
 }
 
-export function formatWeightsInline(weights: Weights): string {
-  return Object.keys(weights)
-    .sort()
-    .map((n) => `${n}=${weights[n]}`)
-    .join(' ');
-}
-
 export function renderPlan(steps: readonly Weights[], paint: Paint = plain): string[] {
-  return steps.map((w, i) => `  ${paint.dim(i === 0 ? 'now ' : `${String(i).padStart(3)}.`)} ${formatWeightsInline(w)}`);
+  return steps.map((w, i) => `  ${paint.dim(i === 0 ? 'now ' : `${String(i).padStart(3)}.`)} ${formatWeights(w, 'compact')}`);
 }
 
 export function renderGates(results: readonly GateResultView[], paint: Paint = plain): string[] {

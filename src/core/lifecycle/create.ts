@@ -10,7 +10,7 @@ import type { GateResultView } from '../gates/types.js';
 import type { IoHost } from '../io-host.js';
 import { assertClusterName } from '../names.js';
 import type { Clock, ClusterOutputs, EksPort, StateStore, Stacks, TrafficDns, Weights } from '../ports.js';
-import { weightsOf } from '../status.js';
+import { weightsFromRecords } from '../weights.js';
 import { registerCluster } from './traffic-membership.js';
 import type { GateChecker } from '../gates/types.js';
 import { clusterLock } from '../lock-scope.js';
@@ -136,7 +136,7 @@ async function isComplete(deps: CreateDeps, name: string, outputs: ClusterOutput
     deps.stacks.readDesiredWeights(),
     deps.dns.readRecords(deps.signal),
   ]);
-  const live = weightsOf(records);
+  const live = weightsFromRecords(records);
   const record = records.find((r) => r.setIdentifier === name);
   return info?.status === 'ACTIVE' && name in desired && name in live && record?.value === outputs.ingressDnsName;
 }

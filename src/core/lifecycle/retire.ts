@@ -11,7 +11,7 @@ import { CurvectlError, refused, toCurvectlError } from '../errors.js';
 import type { IoHost } from '../io-host.js';
 import { assertClusterName } from '../names.js';
 import type { Clock, JournalEvent, StateStore, Stacks, TrafficDns } from '../ports.js';
-import { weightsOf } from '../status.js';
+import { weightsFromRecords } from '../weights.js';
 import { newOperationId } from '../operation-id.js';
 import { drainRemainingMs, drainState } from './drain.js';
 import { assertFlowsDrained, type FlowCheckPolicy } from './flow-drain.js';
@@ -89,7 +89,7 @@ export async function checkRetirable(
   ]);
   // Its own disagreement (a removal that stopped half-way) is judged by the weight check below.
   const { desired } = await assertNoDrift(deps, { except: name });
-  const live = weightsOf(records);
+  const live = weightsFromRecords(records);
   const known = new Set([...workspaces, ...Object.keys(desired), ...Object.keys(live)]);
   if (!known.has(name)) {
     throw refused(`There is no cluster named ${name}; nothing was changed.`, `Run "curvectl cluster list" to see the clusters curvectl knows.`);
