@@ -7,6 +7,7 @@ import { observeShares, type ObservedReport, type ObservedShare, type ObservedSh
 import type { EksClusterInfo, EksPort, LockStatus, StateStore, Stacks, TrafficDns, Weights } from './ports.js';
 import { weightDrift, weightsFromRecords } from './weights.js';
 import { clusterLock, TRAFFIC_LOCK } from './lock-scope.js';
+import { definedOnly } from './defined-only.js';
 
 export interface ClusterStatus {
   readonly name: string;
@@ -110,7 +111,7 @@ export async function collectStatus(deps: StatusDeps, signal?: AbortSignal): Pro
       ? observeShares(
           deps.observed,
           names.map((cluster) => ({ cluster, ingress: ingressByName.get(cluster) ?? null })),
-          { ...(signal ? { signal } : {}), ...(loadBalancers ? { loadBalancers } : {}) },
+          definedOnly({ signal, loadBalancers }),
         )
       : Promise.resolve(undefined),
   ]);

@@ -20,6 +20,7 @@ import { checkLeftovers } from './leftovers-check.js';
 import type { LeftoversPort } from '../ports/leftovers.js';
 import { assertNoDrift, deregisterCluster } from './traffic-membership.js';
 import { clusterLock } from '../lock-scope.js';
+import { definedOnly } from '../defined-only.js';
 
 export interface RetireDeps {
   readonly stacks: Stacks;
@@ -179,18 +180,18 @@ export async function retireCluster(deps: RetireDeps, request: RetireRequest): P
   let part = 'record';
   try {
     await deps.state.append({ op, type: 'retire.started', actor: deps.actor, data: { cluster: name } });
-    const removed = await deregisterCluster({ stacks: deps.stacks, dns: deps.dns, state: deps.state, io: deps.io, ...sig(deps) }, name);
+    const removed = await deregisterCluster({ stacks: deps.stacks, dns: deps.dns, state: deps.state, io: deps.io, ...definedOnly({ signal: deps.signal }) }, name);
     await deps.state.append({ op, type: 'retire.record-removed', actor: deps.actor, data: { cluster: name, weights: removed.weights } });
     if (withPlatform) {
       part = 'platform';
-      await withProgress(deps, `Retiring ${name}: destroying the platform stack`, () => deps.stacks.destroyPlatform(name, sig(deps)));
+      await withProgress(deps, `Retiring ${name}: destroying the platform stack`, () => deps.stacks.destroyPlatform(name, definedOnly({ signal: deps.signal })));
       await deps.state.append({ op, type: 'retire.platform-destroyed', actor: deps.actor, data: { cluster: name } });
     }
     part = 'cluster';
-    await withProgress(deps, `Retiring ${name}: destroying the cluster stack`, () => deps.stacks.destroyCluster(name, sig(deps)));
+    await withProgress(deps, `Retiring ${name}: destroying the cluster stack`, () => deps.stacks.destroyCluster(name, definedOnly({ signal: deps.signal })));
     await deps.state.append({ op, type: 'retire.cluster-destroyed', actor: deps.actor, data: { cluster: name } });
     part = 'workspaces';
-    await deps.stacks.deleteWorkspaces(name, { ...sig(deps), platform: withPlatform });
+    await deps.stacks.deleteWorkspaces(name, { ...definedOnly({ signal: deps.signal }), platform: withPlatform });
     await deps.state.append({ op, type: 'retire.completed', actor: deps.actor, data: { cluster: name } });
     return { kind: 'retired', name, op };
   } catch (err) {
@@ -204,10 +205,6 @@ export async function retireCluster(deps: RetireDeps, request: RetireRequest): P
   } finally {
     await releaseLock(lock, deps.io);
   }
-}
-
-function sig(deps: { signal?: AbortSignal }): { signal?: AbortSignal } {
-  return deps.signal ? { signal: deps.signal } : {};
 }
 
 async function withProgress(deps: RetireDeps, title: string, run: () => Promise<void>): Promise<void> {

@@ -9,6 +9,7 @@ import type { IoHost } from '../io-host.js';
 import type { StateStore, TrafficDns, TrafficStack, Weights } from '../ports.js';
 import { formatWeights, weightDrift, weightsFromRecords, type WeightDrift } from '../weights.js';
 import { TRAFFIC_LOCK } from '../lock-scope.js';
+import { definedOnly } from '../defined-only.js';
 
 export interface MembershipDeps {
   /** Only the traffic stack: joining and leaving it never touches a cluster's workspaces. */
@@ -49,7 +50,7 @@ async function applyWeights(deps: MembershipDeps, next: Weights, what: string): 
   const progress = deps.io.startProgress(`${what}: terraform apply (traffic)`);
   try {
     await deps.stacks.applyTraffic({
-      ...(deps.signal ? { signal: deps.signal } : {}),
+      ...definedOnly({ signal: deps.signal }),
       onProgress: (e) => progress.update(`${what}: ${e.message}`),
     });
   } catch (err) {
