@@ -1,6 +1,6 @@
 import { parseDuration } from '../../core/duration.js';
 import { createCluster } from '../../core/lifecycle/create.js';
-import { formatWeightsInline } from '../../io/render.js';
+import { formatWeights } from '../../core/weights.js';
 import type { CommandResult } from '../command.js';
 import type { Context } from '../context.js';
 import type { ArgsOf, OptionsOf } from '../program.js';
@@ -28,14 +28,14 @@ export async function run(ctx: Context, options: OptionsOf<'clusterCreate'>, [na
       return {
         text: [
           `Created ${outcome.name} (Kubernetes ${outcome.outputs.kubernetesVersion}), ingress ${outcome.outputs.ingressDnsName}.`,
-          `Weights: ${formatWeightsInline(outcome.weights)}`,
+          `Weights: ${formatWeights(outcome.weights, 'compact')}`,
           `kubectl access: curvectl cluster kubeconfig ${outcome.name} --write`,
         ],
         json: { result: 'created', cluster: outcome.name, ingress: outcome.outputs.ingressDnsName, kubernetesVersion: outcome.outputs.kubernetesVersion, weights: outcome.weights, operation: outcome.op },
       };
     case 'exists':
       return {
-        text: [`${outcome.name} already exists and is healthy; nothing changed.`, `Weights: ${formatWeightsInline(outcome.weights)}`],
+        text: [`${outcome.name} already exists and is healthy; nothing changed.`, `Weights: ${formatWeights(outcome.weights, 'compact')}`],
         json: { result: 'exists', cluster: outcome.name, ingress: outcome.outputs.ingressDnsName, kubernetesVersion: outcome.outputs.kubernetesVersion, weights: outcome.weights },
       };
     case 'dry-run':
