@@ -243,6 +243,9 @@ export class FakeStacks implements Stacks {
 
   async writeDesiredWeights(weights: Weights): Promise<void> {
     this.calls.push('writeDesiredWeights');
+    // As TerraformStacks: a weight Route 53 cannot take is a bug, refused before anything is written.
+    const bad = Object.entries(weights).filter(([, w]) => !isRecordWeight(w));
+    if (bad.length > 0) throw new CurvectlError('INTERNAL', `Refusing to write desired weights Route 53 cannot take: ${JSON.stringify(Object.fromEntries(bad))}.`);
     this.desired = { ...weights };
     this.writes.push({ ...weights });
   }

@@ -93,7 +93,8 @@ export function cloudWatchContract(subject: CloudWatchSubject): void {
     });
 
     it('sums a metric over the window; 0 without data points', async () => {
-      const at = new Date(Date.UTC(2026, 0, 1, 12, 0, 0));
+      // Five minutes ago on a whole minute: CloudWatch takes data points up to two weeks old.
+      const at = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 5 * 60_000);
       const metric = { namespace: 'Contract/Test', metricName: 'contract-errors', dimensions: { LoadBalancer: 'net/contract/1' } };
       const cw = await subject.withMetric({ ...metric, values: [3, 4], at });
       const window = { start: new Date(at.getTime() - 5 * 60_000), end: new Date(at.getTime() + 5 * 60_000) };

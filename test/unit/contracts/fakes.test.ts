@@ -13,6 +13,7 @@ import { LocalStateStore } from '../../../src/adapters/state/local.js';
 import { clockContract } from '../../_helpers/contracts/clock.js';
 import { cloudWatchContract, eksContract, elbv2Contract } from '../../_helpers/contracts/aws-reads.js';
 import { desiredWeightsContract } from '../../_helpers/contracts/desired-weights-store.js';
+import { stacksContract } from '../../_helpers/contracts/stacks.js';
 import { stateStoreContract } from '../../_helpers/contracts/state-store.js';
 import { trafficDnsContract } from '../../_helpers/contracts/traffic-dns.js';
 import {
@@ -22,6 +23,7 @@ import {
   FakeDns,
   FakeEks,
   FakeElbv2,
+  FakeStacks,
   FakeStateStore,
   SharedWeightsItem,
   ingressOf,
@@ -121,6 +123,13 @@ cloudWatchContract({
     const cw = new FakeCloudWatch();
     cw.sums.set(metric.metricName, metric.values.reduce((a, b) => a + b, 0));
     return cw;
+  },
+});
+
+stacksContract({
+  name: 'FakeStacks',
+  async fresh() {
+    return new FakeStacks(new FakeDns({}));
   },
 });
 
