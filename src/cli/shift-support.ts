@@ -2,7 +2,7 @@
 import { ExitCode, badInput } from '../core/errors.js';
 import { shareObserver } from '../core/observed-share.js';
 import type { ShiftDeps, ShiftOutcome } from '../core/shift/index.js';
-import { formatWeightsInline } from '../io/render.js';
+import { formatWeights } from '../core/weights.js';
 import { parseSchedule } from '../core/weights.js';
 import type { CommandResult } from './command.js';
 import type { Context } from './context.js';
@@ -58,19 +58,19 @@ export function shiftResult(outcome: ShiftOutcome): CommandResult {
   switch (outcome.kind) {
     case 'completed':
       return {
-        text: [`Shift ${outcome.op} completed: ${formatWeightsInline(outcome.weights)}.`],
+        text: [`Shift ${outcome.op} completed: ${formatWeights(outcome.weights, 'compact')}.`],
         json: { result: 'completed', operation: outcome.op, weights: outcome.weights },
       };
     case 'held':
       return {
-        text: [`Shift ${outcome.op} is held at ${formatWeightsInline(outcome.weights)}.`, 'Continue it with "curvectl shift resume", or roll it back with "curvectl shift abort".'],
+        text: [`Shift ${outcome.op} is held at ${formatWeights(outcome.weights, 'compact')}.`, 'Continue it with "curvectl shift resume", or roll it back with "curvectl shift abort".'],
         json: { result: 'held', operation: outcome.op, weights: outcome.weights },
         exitCode: ExitCode.stopped,
       };
     case 'rolled-back': {
       const exitCode = outcome.cause === 'gate' ? ExitCode.gateFailed : outcome.cause === 'apply' ? ExitCode.failed : ExitCode.stopped;
       return {
-        text: [`Shift ${outcome.op} was rolled back (${outcome.cause}: ${outcome.reason}); traffic is at ${formatWeightsInline(outcome.weights)}.`],
+        text: [`Shift ${outcome.op} was rolled back (${outcome.cause}: ${outcome.reason}); traffic is at ${formatWeights(outcome.weights, 'compact')}.`],
         json: { result: 'rolled-back', operation: outcome.op, cause: outcome.cause, reason: outcome.reason, weights: outcome.weights },
         exitCode,
       };
@@ -87,7 +87,7 @@ export function shiftResult(outcome: ShiftOutcome): CommandResult {
       };
     case 'nothing-to-do':
       return {
-        text: [`Nothing to do: traffic is already at ${formatWeightsInline(outcome.weights)}.`],
+        text: [`Nothing to do: traffic is already at ${formatWeights(outcome.weights, 'compact')}.`],
         json: { result: 'nothing-to-do', weights: outcome.weights },
       };
     default: {

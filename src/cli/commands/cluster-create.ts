@@ -1,7 +1,7 @@
 import { parseDuration } from '../../core/duration.js';
 import { badInput } from '../../core/errors.js';
 import { createCluster } from '../../core/lifecycle/create.js';
-import { formatWeightsInline } from '../../io/render.js';
+import { formatWeights } from '../../core/weights.js';
 import type { CommandResult } from '../command.js';
 import type { Context } from '../context.js';
 
@@ -30,14 +30,14 @@ export async function run(ctx: Context, options: Record<string, unknown>, args: 
       return {
         text: [
           `Created ${outcome.name} (Kubernetes ${outcome.outputs.kubernetesVersion}), ingress ${outcome.outputs.ingressDnsName}.`,
-          `Weights: ${formatWeightsInline(outcome.weights)}`,
+          `Weights: ${formatWeights(outcome.weights, 'compact')}`,
           `kubectl access: curvectl cluster kubeconfig ${outcome.name} --write`,
         ],
         json: { result: 'created', cluster: outcome.name, ingress: outcome.outputs.ingressDnsName, kubernetesVersion: outcome.outputs.kubernetesVersion, weights: outcome.weights, operation: outcome.op },
       };
     case 'exists':
       return {
-        text: [`${outcome.name} already exists and is healthy; nothing changed.`, `Weights: ${formatWeightsInline(outcome.weights)}`],
+        text: [`${outcome.name} already exists and is healthy; nothing changed.`, `Weights: ${formatWeights(outcome.weights, 'compact')}`],
         json: { result: 'exists', cluster: outcome.name, ingress: outcome.outputs.ingressDnsName, kubernetesVersion: outcome.outputs.kubernetesVersion, weights: outcome.weights },
       };
     case 'dry-run':

@@ -16,6 +16,7 @@ import { checkFlows, describeFlows, flowCheckPasses, type FlowCheckPolicy } from
 import { findLeftovers } from './leftovers-check.js';
 import { checkRetirable, retireCluster, type RetireOutcome } from './retire.js';
 import type { FlowMetricsPort } from '../ports/flow-metrics.js';
+import { definedOnly } from '../defined-only.js';
 
 export interface CycleDeps extends CreateDeps, ShiftDeps {
   readonly flows: FlowMetricsPort;
@@ -57,7 +58,7 @@ export async function cycleClusters(deps: CycleDeps, request: CycleRequest): Pro
   if (!records.some((r) => r.setIdentifier === from) && !workspaces.includes(from)) {
     throw refused(`There is no cluster named ${from} to replace; nothing was changed.`, 'Run "curvectl cluster list" to see the clusters curvectl knows.');
   }
-  const exists = (await deps.stacks.clusterOutputs(to, deps.signal ? { signal: deps.signal } : {})) !== undefined;
+  const exists = (await deps.stacks.clusterOutputs(to, definedOnly({ signal: deps.signal }))) !== undefined;
 
   const phases = [
     exists ? `${to} exists: check it is healthy and registered` : `create ${to} (Kubernetes ${request.kubernetesVersion}${request.platform ? ', with platform' : ''})`,

@@ -12,7 +12,7 @@ import { CurvectlError, refused, toCurvectlError } from '../errors.js';
 import type { IoHost } from '../io-host.js';
 import { assertClusterName } from '../names.js';
 import type { Clock, JournalEvent, StateStore, Stacks, TrafficDns } from '../ports.js';
-import { weightsOf } from '../status.js';
+import { weightsFromRecords } from '../weights.js';
 import { newOperationId } from '../operation-id.js';
 import { drainRemainingMs, drainState } from './drain.js';
 import { assertFlowsDrained, type FlowCheckPolicy } from './flow-drain.js';
@@ -21,6 +21,7 @@ import { deleteLeftovers, findLeftovers, leftoversToDelete } from './leftovers-c
 import type { LeftoversPort } from '../ports/leftovers.js';
 import { assertNoDrift, deregisterCluster } from './traffic-membership.js';
 import { clusterLock } from '../lock-scope.js';
+import { definedOnly } from '../defined-only.js';
 
 export interface RetireDeps {
   readonly stacks: Stacks;
@@ -90,7 +91,7 @@ export async function checkRetirable(
   ]);
   // Its own disagreement (a removal that stopped half-way) is judged by the weight check below.
   const { desired } = await assertNoDrift(deps, { except: name });
-  const live = weightsOf(records);
+  const live = weightsFromRecords(records);
   const known = new Set([...workspaces, ...Object.keys(desired), ...Object.keys(live)]);
   if (!known.has(name)) {
     throw refused(`There is no cluster named ${name}; nothing was changed.`, `Run "curvectl cluster list" to see the clusters curvectl knows.`);
@@ -185,18 +186,18 @@ export async function retireCluster(deps: RetireDeps, request: RetireRequest): P
   let part = 'record';
   try {
     await deps.state.append({ op, type: 'retire.started', actor: deps.actor, data: { cluster: name } });
-    const removed = await deregisterCluster({ stacks: deps.stacks, dns: deps.dns, state: deps.state, io: deps.io, ...sig(deps) }, name);
+    const removed = await deregisterCluster({ stacks: deps.stacks, dns: deps.dns, state: deps.state, io: deps.io, ...definedOnly({ signal: deps.signal }) }, name);
     await deps.state.append({ op, type: 'retire.record-removed', actor: deps.actor, data: { cluster: name, weights: removed.weights } });
     if (withPlatform) {
       part = 'platform';
-      await withProgress(deps, `Retiring ${name}: destroying the platform stack`, () => deps.stacks.destroyPlatform(name, sig(deps)));
+      await withProgress(deps, `Retiring ${name}: destroying the platform stack`, () => deps.stacks.destroyPlatform(name, definedOnly({ signal: deps.signal })));
       await deps.state.append({ op, type: 'retire.platform-destroyed', actor: deps.actor, data: { cluster: name } });
     }
     part = 'cluster';
-    await withProgress(deps, `Retiring ${name}: destroying the cluster stack`, () => deps.stacks.destroyCluster(name, sig(deps)));
+    await withProgress(deps, `Retiring ${name}: destroying the cluster stack`, () => deps.stacks.destroyCluster(name, definedOnly({ signal: deps.signal })));
     await deps.state.append({ op, type: 'retire.cluster-destroyed', actor: deps.actor, data: { cluster: name } });
     part = 'workspaces';
-    await deps.stacks.deleteWorkspaces(name, { ...sig(deps), platform: withPlatform });
+    await deps.stacks.deleteWorkspaces(name, { ...definedOnly({ signal: deps.signal }), platform: withPlatform });
     await deps.state.append({ op, type: 'retire.completed', actor: deps.actor, data: { cluster: name } });
     return { kind: 'retired', name, op };
   } catch (err) {
@@ -210,10 +211,6 @@ export async function retireCluster(deps: RetireDeps, request: RetireRequest): P
   } finally {
     await releaseLock(lock, deps.io);
   }
-}
-
-function sig(deps: { signal?: AbortSignal }): { signal?: AbortSignal } {
-  return deps.signal ? { signal: deps.signal } : {};
 }
 
 async function withProgress(deps: RetireDeps, title: string, run: () => Promise<void>): Promise<void> {
