@@ -43,6 +43,7 @@ import os from 'node:os';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { CurvectlError } from '../../core/errors.js';
 import { formatDuration } from '../../core/duration.js';
+import { leaseLeftText, lockedByText } from '../../core/lock-holder.js';
 import { sameLock } from '../../core/lock-scope.js';
 import type { JournalEvent, LockHandle, LockIdentity, LockInfo, LockStatus, StateStore } from '../../core/ports.js';
 import { sdkLoader, type SdkLoader } from '../aws/client-factory.js';
@@ -338,7 +339,7 @@ export class DynamoDbStateStore implements StateStore {
     if (!stored.stale && !options.force) {
       throw new CurvectlError(
         'LOCKED',
-        `${describeHolder(scope, stored)} Its lease is still being renewed (it expires in ${leftText(stored, now)}), so the lock is not stale.`,
+        `${lockedByText(scope, stored)}. Its lease is still being renewed (it expires in ${leaseLeftText(stored, now)}), so the lock is not stale.`,
         {
           hint: `Wait for it to finish. If that process is gone, its lease runs out by ${stored.expiresAt ?? 'its expiry'} and the next command takes over; clear it now only with --force.`,
           details: { lock: withoutToken(stored) },
@@ -369,7 +370,7 @@ export class DynamoDbStateStore implements StateStore {
       const current = await this.readLock(scope);
       throw new CurvectlError(
         'LOCKED',
-        current ? `${describeHolder(scope, current)} It changed while it was being cleared, so it was kept.` : `${scope} was unlocked a moment ago.`,
+        current ? `${lockedByText(scope, current)}. It changed while it was being cleared, so it was kept.` : `${scope} was unlocked a moment ago.`,
         { hint: 'Run the command again.', ...(current ? { details: { lock: current } } : {}) },
       );
     }
@@ -562,22 +563,13 @@ function parseEvent(item: Item): JournalEvent | undefined {
 // -----------------------------------------------------------------------------------------------
 // messages (same wording as the local store where they mean the same)
 
-function describeHolder(scope: string, holder: LockInfo): string {
-  return `${scope} is locked by ${holder.owner}@${holder.host} (pid ${holder.pid}) running "${holder.operation}" since ${holder.startedAt}.`;
-}
-
-function leftText(lock: LockInfo, now: Date): string {
-  const expires = lock.expiresAt === undefined ? Number.NaN : Date.parse(lock.expiresAt);
-  return Number.isNaN(expires) ? 'an unknown time' : formatDuration(Math.max(0, expires - now.getTime()));
-}
-
 function lockedError(scope: string, holder: StoredLock | null, now: Date): CurvectlError {
   if (!holder) {
     // Released between our put and our read: say so rather than guess.
     return new CurvectlError('LOCKED', `${scope} was locked a moment ago.`, { hint: 'Run the command again.' });
   }
   const lock = withoutToken(holder);
-  const since = `${scope} is locked by ${holder.owner}@${holder.host} (pid ${holder.pid}) running "${holder.operation}" since ${holder.startedAt}`;
+  const since = lockedByText(scope, holder);
   if (holder.stale) {
     // Its lease ran out between the holder's last renewal and our put (or our clock is behind theirs).
     return new CurvectlError('LOCKED', `${since}; its lease has just expired.`, {
@@ -585,7 +577,7 @@ function lockedError(scope: string, holder: StoredLock | null, now: Date): Curve
       details: { lock },
     });
   }
-  return new CurvectlError('LOCKED', `${since}; its lease expires in ${leftText(holder, now)}.`, {
+  return new CurvectlError('LOCKED', `${since}; its lease expires in ${leaseLeftText(holder, now)}.`, {
     hint: `Wait for it to finish. If that process is gone, its lease runs out by ${holder.expiresAt ?? 'its expiry'} and the next command takes the lock over.`,
     details: { lock },
   });

@@ -18,6 +18,7 @@ import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { CurvectlError } from '../../core/errors.js';
+import { lockedByText } from '../../core/lock-holder.js';
 import { sameLock } from '../../core/lock-scope.js';
 import type { JournalEvent, LockHandle, LockIdentity, LockInfo, LockStatus, StateStore } from '../../core/ports.js';
 
@@ -159,7 +160,7 @@ export class LocalStateStore implements StateStore {
     // Only the lock the caller read: someone may have taken the scope while it asked for a confirmation.
     if (options.expected && !sameLock(status, options.expected)) return null;
     if (!status.stale && !options.force) {
-      throw new CurvectlError('LOCKED', `${describeHolder(scope, status)} That process is still running, so the lock is not stale.`, {
+      throw new CurvectlError('LOCKED', `${lockedByText(scope, status)}. That process is still running, so the lock is not stale.`, {
         hint: status.host === this.host
           ? 'Wait for it to finish, or stop it first.'
           : `It was taken on another host (${status.host}), which curvectl cannot check; if you are sure that process is gone, clear it with --force.`,
@@ -305,16 +306,12 @@ function isEvent(value: unknown): value is JournalEvent {
   return typeof v === 'object' && v !== null && typeof v.at === 'string' && typeof v.op === 'string' && typeof v.type === 'string';
 }
 
-function describeHolder(scope: string, holder: LockInfo): string {
-  return `${scope} is locked by ${holder.owner}@${holder.host} (pid ${holder.pid}) running "${holder.operation}" since ${holder.startedAt}.`;
-}
-
 function lockedError(scope: string, holder: LockStatus | null): CurvectlError {
   if (!holder) {
     // Released between our create attempt and our read: say so rather than guess.
     return new CurvectlError('LOCKED', `${scope} was locked a moment ago.`, { hint: 'Run the command again.' });
   }
-  return new CurvectlError('LOCKED', describeHolder(scope, holder), {
+  return new CurvectlError('LOCKED', `${lockedByText(scope, holder)}.`, {
     hint: holder.stale
       ? `The lock is stale: process ${holder.pid} is no longer running on ${holder.host}. Run curvectl unlock to clear it.`
       : 'Wait for it to finish; if that process is gone, run curvectl unlock.',
