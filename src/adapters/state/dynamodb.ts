@@ -49,6 +49,7 @@ import type { JournalEvent, LockHandle, LockIdentity, LockInfo, LockStatus, Stat
 import { sdkLoader, type SdkLoader } from '../aws/client-factory.js';
 import { awsErrorName, mapAwsError } from '../aws/errors.js';
 import { DynamoDbDesiredWeights, type HeldLease } from './dynamodb-desired-weights.js';
+import { osUserName } from '../os-user.js';
 
 export type DynamoDbLoader = SdkLoader<typeof DDB, DDB.DynamoDBClient>;
 
@@ -108,14 +109,6 @@ interface StoredLock extends LockStatus {
 
 const CONDITION_FAILED = 'ConditionalCheckFailedException';
 
-function defaultOwner(): string {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return 'unknown';
-  }
-}
-
 export class DynamoDbStateStore implements StateStore {
   readonly table: string;
   readonly leaseMs: number;
@@ -137,7 +130,7 @@ export class DynamoDbStateStore implements StateStore {
     if (!Number.isFinite(this.leaseMs) || this.leaseMs < 1000) {
       throw new CurvectlError('BAD_CONFIG', `A lock lease of ${formatDuration(this.leaseMs)} is too short: use at least 1s (60s is advised).`);
     }
-    this.owner = options.owner ?? defaultOwner();
+    this.owner = options.owner ?? osUserName();
     this.host = options.host ?? os.hostname();
     this.pid = options.pid ?? process.pid;
     this.now = options.now ?? (() => new Date());

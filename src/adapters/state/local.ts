@@ -21,6 +21,7 @@ import { CurvectlError } from '../../core/errors.js';
 import { lockedByText } from '../../core/lock-holder.js';
 import { sameLock } from '../../core/lock-scope.js';
 import type { JournalEvent, LockHandle, LockIdentity, LockInfo, LockStatus, StateStore } from '../../core/ports.js';
+import { osUserName } from '../os-user.js';
 
 export interface LocalStateStoreOptions {
   /** The directory holding locks/ and journal.jsonl; created when needed. */
@@ -59,14 +60,6 @@ export function pidIsAlive(pid: number): boolean {
   }
 }
 
-function defaultOwner(): string {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return 'unknown';
-  }
-}
-
 export class LocalStateStore implements StateStore {
   readonly dir: string;
   private readonly owner: string;
@@ -78,7 +71,7 @@ export class LocalStateStore implements StateStore {
 
   constructor(private readonly options: LocalStateStoreOptions) {
     this.dir = path.resolve(options.dir);
-    this.owner = options.owner ?? defaultOwner();
+    this.owner = options.owner ?? osUserName();
     this.host = options.host ?? os.hostname();
     this.pid = options.pid ?? process.pid;
     this.isAlive = options.isAlive ?? pidIsAlive;
