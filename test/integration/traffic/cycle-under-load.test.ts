@@ -17,12 +17,15 @@
  * planned weight (they have turned over: bake 15 s > TTL + connection age); the observed share
  * curvectl journaled (what `history` shows) is within OBSERVED_TOLERANCE of what the planned weight
  * makes of this load and within MEASURE_TOLERANCE of what all the clients did over the same window;
- * and cluster-a's load balancer had no open connection when retire destroyed it.
+ * and cluster-a's load balancer had no open connection when retire destroyed it. It also holds what
+ * the cycle leaves behind (the former lifecycle/cycle.test.ts): only cluster-b, at 100, in Route 53
+ * and the var file, a converged traffic stack, nothing of cluster-a in AWS or Terraform, and the
+ * journal's order create, steps, shift completed, retire.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Workspace } from '../../_helpers/cli.js';
 import { startEmulator, type Emulator } from '../../_helpers/emulator.js';
-import { stopwatch } from '../../_helpers/lifecycle.js';
+import { clusterInventory, journalTypes, NOTHING_LEFT, stopwatch, terraformWorkspaces, weightedRecords } from '../../_helpers/lifecycle.js';
 import { bakes, describeTotals, fleetFor, realPair, SUITE_LOAD, type Fleet } from '../../_helpers/traffic.js';
 import { drainState } from '../../../src/core/lifecycle/drain.js';
 
@@ -97,6 +100,7 @@ describe('cycle under continuous load', () => {
       return child.output();
     });
     expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Cycle done: all traffic is on cluster-b and cluster-a is retired.');
     // A few more seconds of traffic after the retire, all on cluster-b.
     const retiredAt = Date.now();
     await f.until(() => Object.keys(f.tally.servedBetween(retiredAt, Date.now() + 1)).length > 0 && Date.now() - retiredAt > 3000, 'traffic after the retire', 20_000);
@@ -193,5 +197,27 @@ describe('cycle under continuous load', () => {
     // cluster-a's load balancer went with the retire, with nothing left on it.
     const down = f.events().filter((e) => e.type === 'down');
     expect(down.map((e) => [e.cluster, e.resetConnections])).toEqual([['cluster-a', 0]]);
+
+    // What the cycle leaves behind. The journal tells the story in order: create, shift, retire.
+    const types = (await journalTypes(ws)).slice(before);
+    const at = (t: string) => types.indexOf(t);
+    expect(at('cluster.created')).toBeGreaterThan(-1);
+    expect(at('shift.completed')).toBeGreaterThan(at('cluster.created'));
+    expect(at('retire.started')).toBeGreaterThan(at('shift.completed'));
+    expect(at('retire.completed')).toBeGreaterThan(at('retire.started'));
+
+    // Only cluster-b, at 100, in Route 53 and in the var file; the traffic stack has converged.
+    const records = await weightedRecords(emulator, ws);
+    const b = await clusterInventory(emulator, 'cluster-b');
+    expect(records).toEqual({ 'cluster-b': { weight: 100, value: b.loadBalancers[0]?.dnsName } });
+    expect(b.eks?.status).toBe('ACTIVE');
+    expect(await ws.desiredWeights()).toEqual({ 'cluster-b': 100 });
+    expect((await ws.planTraffic()).exitCode).toBe(0);
+
+    // Nothing of cluster-a is left: not in AWS, not in Terraform.
+    expect(await clusterInventory(emulator, 'cluster-a')).toEqual(NOTHING_LEFT);
+    expect(await terraformWorkspaces(ws, 'cluster')).toEqual(['cluster-b', 'default']);
+    const list = await ws.run(['cluster', 'list', '-o', 'json']);
+    expect(JSON.parse(list.stdout).clusters).toEqual([{ name: 'cluster-b', terraform: true, weight: { desired: 100, live: 100 } }]);
   });
 });
