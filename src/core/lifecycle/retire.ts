@@ -1,7 +1,8 @@
 /**
  * `retire`: the only command that destroys a cluster, so it refuses first and asks second.
  * Refusals (nothing changed, exit 2): unknown cluster, the last cluster, any desired or live weight,
- * not drained long enough. Then the operator types the name (or --yes), and the parts go in the
+ * not drained long enough, AWS resources tagged for it that Terraform does not manage (unless
+ * --delete-leftovers, when the confirmation names them). Then the operator types the name (or --yes), and the parts go in the
  * reverse order of creation: record, platform, cluster, workspaces, each one journaled, so a
  * failure half-way is finished by running the same command again.
  */
@@ -11,15 +12,16 @@ import { CurvectlError, refused, toCurvectlError } from '../errors.js';
 import type { IoHost } from '../io-host.js';
 import { assertClusterName } from '../names.js';
 import type { Clock, JournalEvent, StateStore, Stacks, TrafficDns } from '../ports.js';
-import { weightsOf } from '../status.js';
+import { weightsFromRecords } from '../weights.js';
 import { newOperationId } from '../operation-id.js';
 import { drainRemainingMs, drainState } from './drain.js';
 import { assertFlowsDrained, type FlowCheckPolicy } from './flow-drain.js';
 import type { FlowMetricsPort } from '../ports/flow-metrics.js';
-import { checkLeftovers } from './leftovers-check.js';
+import { deleteLeftovers, findLeftovers, leftoversToDelete } from './leftovers-check.js';
 import type { LeftoversPort } from '../ports/leftovers.js';
 import { assertNoDrift, deregisterCluster } from './traffic-membership.js';
 import { clusterLock } from '../lock-scope.js';
+import { definedOnly } from '../defined-only.js';
 
 export interface RetireDeps {
   readonly stacks: Stacks;
@@ -45,11 +47,11 @@ export interface RetireRequest {
    */
   readonly platform: boolean;
   readonly dryRun: boolean;
-  /** Skips the typed confirmation: cycle has already asked. */
+  /** Skips the typed confirmation: cycle has already asked (and has looked for leftovers first). */
   readonly confirmed?: boolean;
   /** The flow-verified drain (config retire.maxFlows, flowWindow, requireFlowData). */
   readonly flowCheck: FlowCheckPolicy;
-  /** --delete-leftovers: delete what checkLeftovers finds instead of stopping. */
+  /** --delete-leftovers: delete what findLeftovers finds (named in the confirmation) instead of stopping. */
   readonly deleteLeftovers?: boolean;
 }
 
@@ -89,7 +91,7 @@ export async function checkRetirable(
   ]);
   // Its own disagreement (a removal that stopped half-way) is judged by the weight check below.
   const { desired } = await assertNoDrift(deps, { except: name });
-  const live = weightsOf(records);
+  const live = weightsFromRecords(records);
   const known = new Set([...workspaces, ...Object.keys(desired), ...Object.keys(live)]);
   if (!known.has(name)) {
     throw refused(`There is no cluster named ${name}; nothing was changed.`, `Run "curvectl cluster list" to see the clusters curvectl knows.`);
@@ -159,10 +161,16 @@ export async function retireCluster(deps: RetireDeps, request: RetireRequest): P
     deps.io.show({ type: 'plan', title: `Dry run: retiring ${name} would`, steps: [], commands: steps });
     return { kind: 'dry-run', name, steps };
   }
+  // Load balancers, volumes, ... that Terraform does not know would stop the cluster destroy half-way.
+  // Looked for before the typed confirmation: found ones (without --delete-leftovers) refuse the
+  // retire here, before the operator is asked to type the name; with the flag, the confirmation
+  // names them.
+  const leftovers = await findLeftovers(deps, { name, ...(request.deleteLeftovers ? { deleteLeftovers: true } : {}) });
   if (!request.confirmed) {
+    const parts = leftovers.length > 0 ? [...steps.slice(0, 1), leftoversToDelete(name, leftovers), ...steps.slice(1)] : steps;
     const ok = await deps.io.confirmByTyping({
       code: 'retire.confirm',
-      message: `This destroys ${name} and everything in it: ${steps.join(', ')}.`,
+      message: `This destroys ${name} and everything in it: ${parts.join(', ')}.`,
       expected: name,
     });
     if (!ok) throw new CurvectlError('STOPPED', `The typed name did not match ${name}; nothing was destroyed.`);
@@ -170,27 +178,26 @@ export async function retireCluster(deps: RetireDeps, request: RetireRequest): P
   // Besides the drain time, the load balancer's own flows must show that clients have left. After the
   // confirmation, so a retire that cannot be confirmed (no terminal, no --yes) is refused for that first.
   await assertFlowsDrained(deps, name, request.flowCheck);
-
-  // Load balancers, volumes, ... that Terraform does not know would stop the cluster destroy half-way.
-  await checkLeftovers(deps, { name, ...(request.deleteLeftovers ? { deleteLeftovers: true } : {}), ...(request.confirmed ? { confirmed: true } : {}) });
+  // After the flow check: nothing is deleted by a retire that is still refused.
+  await deleteLeftovers(deps, name, leftovers);
 
   const lock = await deps.state.acquireLock(clusterLock(name), `retire ${name}`);
   const op = newOperationId('retire', deps.clock.now());
   let part = 'record';
   try {
     await deps.state.append({ op, type: 'retire.started', actor: deps.actor, data: { cluster: name } });
-    const removed = await deregisterCluster({ stacks: deps.stacks, dns: deps.dns, state: deps.state, io: deps.io, ...sig(deps) }, name);
+    const removed = await deregisterCluster({ stacks: deps.stacks, dns: deps.dns, state: deps.state, io: deps.io, ...definedOnly({ signal: deps.signal }) }, name);
     await deps.state.append({ op, type: 'retire.record-removed', actor: deps.actor, data: { cluster: name, weights: removed.weights } });
     if (withPlatform) {
       part = 'platform';
-      await withProgress(deps, `Retiring ${name}: destroying the platform stack`, () => deps.stacks.destroyPlatform(name, sig(deps)));
+      await withProgress(deps, `Retiring ${name}: destroying the platform stack`, () => deps.stacks.destroyPlatform(name, definedOnly({ signal: deps.signal })));
       await deps.state.append({ op, type: 'retire.platform-destroyed', actor: deps.actor, data: { cluster: name } });
     }
     part = 'cluster';
-    await withProgress(deps, `Retiring ${name}: destroying the cluster stack`, () => deps.stacks.destroyCluster(name, sig(deps)));
+    await withProgress(deps, `Retiring ${name}: destroying the cluster stack`, () => deps.stacks.destroyCluster(name, definedOnly({ signal: deps.signal })));
     await deps.state.append({ op, type: 'retire.cluster-destroyed', actor: deps.actor, data: { cluster: name } });
     part = 'workspaces';
-    await deps.stacks.deleteWorkspaces(name, { ...sig(deps), platform: withPlatform });
+    await deps.stacks.deleteWorkspaces(name, { ...definedOnly({ signal: deps.signal }), platform: withPlatform });
     await deps.state.append({ op, type: 'retire.completed', actor: deps.actor, data: { cluster: name } });
     return { kind: 'retired', name, op };
   } catch (err) {
@@ -204,10 +211,6 @@ export async function retireCluster(deps: RetireDeps, request: RetireRequest): P
   } finally {
     await releaseLock(lock, deps.io);
   }
-}
-
-function sig(deps: { signal?: AbortSignal }): { signal?: AbortSignal } {
-  return deps.signal ? { signal: deps.signal } : {};
 }
 
 async function withProgress(deps: RetireDeps, title: string, run: () => Promise<void>): Promise<void> {
