@@ -224,5 +224,8 @@ describe('cycle under continuous load', () => {
     expect(await terraformWorkspaces(ws, 'cluster')).toEqual(['cluster-b', 'default']);
     const list = await ws.run(['cluster', 'list', '-o', 'json']);
     expect(JSON.parse(list.stdout).clusters).toEqual([{ name: 'cluster-b', terraform: true, weight: { desired: 100, live: 100 } }]);
+    // The drain was waited out, not skipped: at least --drain passed between cluster-a losing its
+    // traffic (the last step) and the retire starting (the flow wait above made it longer).
+    expect(retireStarted - zeroAt).toBeGreaterThanOrEqual(DRAIN_MS);
   });
 });
