@@ -51,7 +51,7 @@ export async function run(ctx: Context, options: Record<string, unknown>): Promi
       };
     }
     case 'dry-run':
-      return { text: [], json: { result: 'dry-run', phases: outcome.phases } };
+      return { text: [], json: { result: 'dry-run', phases: outcome.phases, plan: outcome.plan, plans: outcome.plans, commands: outcome.commands } };
     default: {
       const never: never = outcome;
       return never;
