@@ -7,7 +7,7 @@
  */
 import type { LeftoversPort } from '../ports/leftovers.js';
 import { formatDuration } from '../duration.js';
-import { CurvectlError, badInput, refused } from '../errors.js';
+import { CurvectlError, badInput, isCurvectlError, refused } from '../errors.js';
 import { assertClusterName } from '../names.js';
 import { runShift } from '../shift/run.js';
 import type { ShiftDeps, ShiftOutcome } from '../shift/types.js';
@@ -16,6 +16,7 @@ import type { ChangeSummary, StackName, Weights, WeightedRecord } from '../ports
 import { formatWeights, planShift } from '../weights.js';
 import { weightsOf } from '../status.js';
 import { checkFlows, describeFlows, flowCheckPasses, type FlowCheckPolicy } from './flow-drain.js';
+import { findLeftovers } from './leftovers-check.js';
 import { checkRetirable, platformApplied, retireCluster, type RetireOutcome } from './retire.js';
 import type { FlowMetricsPort } from '../ports/flow-metrics.js';
 
@@ -110,6 +111,17 @@ export async function cycleClusters(deps: CycleDeps, request: CycleRequest): Pro
   const check = await checkRetirable(deps, { name: from, drainMs: request.drainMs });
   await waitForDrain(deps, from, check.drainLeftMs);
   await waitForFlows(deps, from, request);
+  // Leftovers (load balancers, volumes, ... tagged for it outside Terraform) refuse the retire: say
+  // so before asking the operator to type the name. cycle has no --delete-leftovers; the refusal
+  // says to run retire with it (all traffic is on the new cluster by now).
+  try {
+    await findLeftovers(deps, { name: from });
+  } catch (err) {
+    if (isCurvectlError(err) && err.code === 'REFUSED') {
+      throw refused(`All traffic is on ${to}; ${from} was not retired: ${err.message}`, err.hint, err.details);
+    }
+    throw err;
+  }
   const confirmed = await deps.io.confirmByTyping({
     code: 'cycle.retire',
     message: `${from} has drained. Retiring it destroys its record, platform and cluster.`,

@@ -1,7 +1,8 @@
 /**
  * `retire`: the only command that destroys a cluster, so it refuses first and asks second.
  * Refusals (nothing changed, exit 2): unknown cluster, the last cluster, any desired or live weight,
- * not drained long enough. Then the operator types the name (or --yes), and the parts go in the
+ * not drained long enough, AWS resources tagged for it that Terraform does not manage (unless
+ * --delete-leftovers, when the confirmation names them). Then the operator types the name (or --yes), and the parts go in the
  * reverse order of creation: record, platform, cluster, workspaces, each one journaled, so a
  * failure half-way is finished by running the same command again.
  */
@@ -17,7 +18,7 @@ import { newOperationId } from '../operation-id.js';
 import { drainRemainingMs, drainState } from './drain.js';
 import { assertFlowsDrained, checkFlows, describeFlows, type FlowCheck, type FlowCheckPolicy } from './flow-drain.js';
 import type { FlowMetricsPort } from '../ports/flow-metrics.js';
-import { checkLeftovers, describeLeftover } from './leftovers-check.js';
+import { deleteLeftovers, describeLeftover, findLeftovers, leftoversToDelete } from './leftovers-check.js';
 import type { LeftoversPort } from '../ports/leftovers.js';
 import { assertNoDrift, deregisterCluster } from './traffic-membership.js';
 import { clusterLock } from '../lock-scope.js';
@@ -46,11 +47,11 @@ export interface RetireRequest {
    */
   readonly platform: boolean;
   readonly dryRun: boolean;
-  /** Skips the typed confirmation: cycle has already asked. */
+  /** Skips the typed confirmation: cycle has already asked (and has looked for leftovers first). */
   readonly confirmed?: boolean;
   /** The flow-verified drain (config retire.maxFlows, flowWindow, requireFlowData). */
   readonly flowCheck: FlowCheckPolicy;
-  /** --delete-leftovers: delete what checkLeftovers finds instead of stopping. */
+  /** --delete-leftovers: delete what findLeftovers finds (named in the confirmation) instead of stopping. */
   readonly deleteLeftovers?: boolean;
 }
 
@@ -176,10 +177,16 @@ export async function retireCluster(deps: RetireDeps, request: RetireRequest): P
       `Wait ${formatDuration(check.drainLeftMs)} and run it again (resolvers and pooled connections keep using old answers past the TTL).`,
     );
   }
+  // Load balancers, volumes, ... that Terraform does not know would stop the cluster destroy half-way.
+  // Looked for before the typed confirmation: found ones (without --delete-leftovers) refuse the
+  // retire here, before the operator is asked to type the name; with the flag, the confirmation
+  // names them.
+  const leftovers = await findLeftovers(deps, { name, ...(request.deleteLeftovers ? { deleteLeftovers: true } : {}) });
   if (!request.confirmed) {
+    const parts = leftovers.length > 0 ? [...steps.slice(0, 1), leftoversToDelete(name, leftovers), ...steps.slice(1)] : steps;
     const ok = await deps.io.confirmByTyping({
       code: 'retire.confirm',
-      message: `This destroys ${name} and everything in it: ${steps.join(', ')}.`,
+      message: `This destroys ${name} and everything in it: ${parts.join(', ')}.`,
       expected: name,
     });
     if (!ok) throw new CurvectlError('STOPPED', `The typed name did not match ${name}; nothing was destroyed.`);
@@ -187,9 +194,8 @@ export async function retireCluster(deps: RetireDeps, request: RetireRequest): P
   // Besides the drain time, the load balancer's own flows must show that clients have left. After the
   // confirmation, so a retire that cannot be confirmed (no terminal, no --yes) is refused for that first.
   await assertFlowsDrained(deps, name, request.flowCheck);
-
-  // Load balancers, volumes, ... that Terraform does not know would stop the cluster destroy half-way.
-  await checkLeftovers(deps, { name, ...(request.deleteLeftovers ? { deleteLeftovers: true } : {}), ...(request.confirmed ? { confirmed: true } : {}) });
+  // After the flow check: nothing is deleted by a retire that is still refused.
+  await deleteLeftovers(deps, name, leftovers);
 
   const lock = await deps.state.acquireLock(clusterLock(name), `retire ${name}`);
   const op = newOperationId('retire', deps.clock.now());
@@ -236,7 +242,8 @@ async function dryRunRetire(deps: RetireDeps, request: RetireRequest, check: Ret
     deps.dns.readRecords(deps.signal),
     deps.stacks.readDesiredWeights(),
   ]);
-  const checks: GateResultView[] = [drainVerdict(check, request.drainMs), flowVerdict(name, flows, request.flowCheck)];
+  // In retire's order: the drain, the leftovers (before the confirmation), the flows (after it).
+  const checks: GateResultView[] = [drainVerdict(check, request.drainMs)];
   if (leftovers !== undefined) {
     const list = leftovers.map(describeLeftover).join('; ');
     checks.push({
@@ -251,6 +258,7 @@ async function dryRunRetire(deps: RetireDeps, request: RetireRequest, check: Ret
             : `${leftovers.length} tagged for it outside Terraform would stop the VPC's deletion: ${list} (--delete-leftovers deletes them)`,
     });
   }
+  checks.push(flowVerdict(name, flows, request.flowCheck));
   const ready = checks.every((c) => c.outcome !== 'fail');
   deps.io.show({ type: 'gates', results: checks });
 

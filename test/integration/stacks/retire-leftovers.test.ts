@@ -114,6 +114,14 @@ describe('retire and what Terraform does not know', () => {
     expect(await volumeIds()).toEqual([made.volumeId, made.otherVolumeId, made.ownVolumeId].sort());
   });
 
+  it('without --yes and no terminal, the leftovers refuse it first: nobody is asked to type the name only to be refused', async () => {
+    const result = await ws.run(['retire', 'cluster-b', '--drain', '0s']);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain('cluster-b has 4 AWS resources tagged for it that Terraform does not manage');
+    expect(result.stderr).not.toContain('there is no terminal to ask');
+    expect(await terraformWorkspaces(ws, 'cluster')).toEqual(['cluster-a', 'cluster-b', 'default']);
+  });
+
   it('with --delete-leftovers deletes them, then retires, leaving nothing of the cluster', async () => {
     const result = await ws.run(['retire', 'cluster-b', '--drain', '0s', '--yes', '--delete-leftovers']);
     expect(result.code, result.stderr).toBe(0);

@@ -1,23 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isCurvectlError } from '../../../../src/core/errors.js';
-import { checkLeftovers } from '../../../../src/core/lifecycle/leftovers-check.js';
-import type { Leftover, LeftoversPort } from '../../../../src/core/ports/leftovers.js';
+import { deleteLeftovers, findLeftovers, leftoversToDelete } from '../../../../src/core/lifecycle/leftovers-check.js';
+import { FakeLeftovers, LEFTOVER_LB as LB, LEFTOVER_VOLUME as VOL } from '../../../_helpers/fake-leftovers.js';
 import { ScriptedIoHost } from '../../../_helpers/fakes.js';
-
-const LB: Leftover = { kind: 'load-balancer', id: 'arn:aws:elasticloadbalancing:eu-west-1:1:loadbalancer/net/k8s-web/1', name: 'k8s-web', tag: 'elbv2.k8s.aws/cluster=cluster-b' };
-const VOL: Leftover = { kind: 'volume', id: 'vol-0abc', tag: 'kubernetes.io/cluster/cluster-b=owned' };
-
-/** A port whose find answers from a queue of lists (the last one repeats) and that records deletes. */
-class FakeLeftovers implements LeftoversPort {
-  readonly deleted: Leftover[][] = [];
-  constructor(private readonly answers: Leftover[][]) {}
-  async find(): Promise<readonly Leftover[]> {
-    return this.answers.length > 1 ? this.answers.shift()! : this.answers[0]!;
-  }
-  async delete(leftovers: readonly Leftover[]): Promise<void> {
-    this.deleted.push([...leftovers]);
-  }
-}
 
 async function caught(run: () => Promise<unknown>) {
   try {
@@ -29,44 +14,54 @@ async function caught(run: () => Promise<unknown>) {
   throw new Error('expected a CurvectlError');
 }
 
-describe('checkLeftovers', () => {
-  it('passes when nothing is tagged for the cluster, and deletes nothing', async () => {
+describe('findLeftovers', () => {
+  it('passes when nothing is tagged for the cluster', async () => {
     const port = new FakeLeftovers([[]]);
-    expect(await checkLeftovers({ leftovers: port, io: new ScriptedIoHost() }, { name: 'cluster-b' })).toEqual([]);
-    expect(port.deleted).toEqual([]);
+    expect(await findLeftovers({ leftovers: port, io: new ScriptedIoHost() }, { name: 'cluster-b' })).toEqual([]);
+    expect(port.calls).toEqual(['find:cluster-b']);
   });
 
   it('refuses (exit 2) naming every leftover and what to do, deleting nothing', async () => {
     const port = new FakeLeftovers([[LB, VOL]]);
-    const err = await caught(() => checkLeftovers({ leftovers: port, io: new ScriptedIoHost() }, { name: 'cluster-b' }));
+    const err = await caught(() => findLeftovers({ leftovers: port, io: new ScriptedIoHost() }, { name: 'cluster-b' }));
     expect(err.code).toBe('REFUSED');
     expect(err.exitCode).toBe(2);
     expect(err.message).toContain('cluster-b has 2 AWS resources tagged for it that Terraform does not manage');
     expect(err.message).toContain('load-balancer k8s-web (arn:aws:elasticloadbalancing:eu-west-1:1:loadbalancer/net/k8s-web/1)');
     expect(err.message).toContain('volume vol-0abc [kubernetes.io/cluster/cluster-b=owned]');
     expect(err.hint).toContain('--delete-leftovers');
+    expect(err.details).toEqual({ leftovers: [LB, VOL] });
     expect(port.deleted).toEqual([]);
   });
 
-  it('with the flag asks by typed name, deletes them and checks again', async () => {
-    const port = new FakeLeftovers([[LB, VOL], []]);
-    const io = new ScriptedIoHost().answer('retire.leftovers.confirm', 'cluster-b');
-    expect(await checkLeftovers({ leftovers: port, io }, { name: 'cluster-b', deleteLeftovers: true })).toEqual([LB, VOL]);
-    expect(port.deleted).toEqual([[LB, VOL]]);
-    expect(io.prompts[0]?.message).toContain('k8s-web');
+  it('with the flag returns them (to be confirmed), deleting nothing yet', async () => {
+    const port = new FakeLeftovers([[LB, VOL]]);
+    expect(await findLeftovers({ leftovers: port, io: new ScriptedIoHost() }, { name: 'cluster-b', deleteLeftovers: true })).toEqual([LB, VOL]);
+    expect(port.deleted).toEqual([]);
+    expect(leftoversToDelete('cluster-b', [LB, VOL])).toBe(
+      'delete 2 AWS resources tagged for cluster-b that Terraform does not manage (load-balancer k8s-web (arn:aws:elasticloadbalancing:eu-west-1:1:loadbalancer/net/k8s-web/1) [elbv2.k8s.aws/cluster=cluster-b]; volume vol-0abc [kubernetes.io/cluster/cluster-b=owned])',
+    );
+  });
+});
+
+describe('deleteLeftovers', () => {
+  it('deletes them and looks again', async () => {
+    const port = new FakeLeftovers([[]]);
+    const io = new ScriptedIoHost();
+    await deleteLeftovers({ leftovers: port, io }, 'cluster-b', [LB, VOL]);
+    expect(port.calls).toEqual(['delete:2', 'find:cluster-b']);
+    expect(io.codes()).toEqual(['retire.leftovers.deleting', 'retire.leftovers.deleting', 'retire.leftovers.deleted']);
   });
 
-  it('a wrong typed name stops it with nothing deleted', async () => {
+  it('does nothing when there is nothing to delete', async () => {
     const port = new FakeLeftovers([[LB]]);
-    const io = new ScriptedIoHost().answer('retire.leftovers.confirm', 'cluster-x');
-    const err = await caught(() => checkLeftovers({ leftovers: port, io }, { name: 'cluster-b', deleteLeftovers: true }));
-    expect(err.code).toBe('STOPPED');
-    expect(port.deleted).toEqual([]);
+    await deleteLeftovers({ leftovers: port, io: new ScriptedIoHost() }, 'cluster-b', []);
+    expect(port.calls).toEqual([]);
   });
 
   it('fails closed when something is still there after deleting (a controller made it again)', async () => {
-    const port = new FakeLeftovers([[LB], [LB]]);
-    const err = await caught(() => checkLeftovers({ leftovers: port, io: new ScriptedIoHost() }, { name: 'cluster-b', deleteLeftovers: true, confirmed: true }));
+    const port = new FakeLeftovers([[LB]]);
+    const err = await caught(() => deleteLeftovers({ leftovers: port, io: new ScriptedIoHost() }, 'cluster-b', [LB]));
     expect(err.code).toBe('INCONSISTENT');
     expect(err.message).toContain('still there');
   });

@@ -16,6 +16,8 @@ import {
 import { rejection } from '../../../_helpers/rejection.js';
 import { FakeFlowMetrics, stats } from '../../../_helpers/fake-flow-metrics.js';
 import { ingressOf } from '../../../_helpers/fakes.js';
+import { FakeLeftovers } from '../../../_helpers/fake-leftovers.js';
+import type { Leftover } from '../../../../src/core/ports/leftovers.js';
 
 /** The flow check as configured by default: no new or active flows in the last 5 minutes, data required. */
 const FLOWS = { maxFlows: 0, windowMs: 300_000, requireData: true };
@@ -245,6 +247,59 @@ describe('retire', () => {
     expect(outcome.kind).toBe('retired');
     expect(w.stacks.clusters).toEqual(['cluster-b']);
   });
+
+  describe('leftovers (AWS resources tagged for the cluster outside Terraform)', () => {
+    const LB_A: Leftover = { kind: 'load-balancer', id: 'arn:aws:elasticloadbalancing:eu-west-1:1:loadbalancer/net/k8s-web/1', name: 'k8s-web', tag: 'elbv2.k8s.aws/cluster=cluster-a' };
+    const VOL_A: Leftover = { kind: 'volume', id: 'vol-0abc', tag: 'kubernetes.io/cluster/cluster-a=owned' };
+    const destructive = (w: ReturnType<typeof world>) => w.stacks.calls.filter((c) => /^(applyTraffic|destroy|delete|write)/.test(c));
+
+    it('are looked for before the typed confirmation: refused without asking, nothing destroyed', async () => {
+      // No --yes and no scripted answer: a prompt would fail the test with "unexpected prompt".
+      const w = world({ 'cluster-a': 0, 'cluster-b': 100 }, { assumeYes: false });
+      const leftovers = new FakeLeftovers([[LB_A, VOL_A]]);
+      const err = await rejection(retireCluster({ ...w.deps, leftovers }, { name: 'cluster-a', drainMs: 0, platform: false, dryRun: false, flowCheck: FLOWS }));
+      expect(err.code).toBe('REFUSED');
+      expect(err.message).toContain('cluster-a has 2 AWS resources tagged for it that Terraform does not manage');
+      expect(w.io.prompts).toEqual([]);
+      expect(leftovers.deleted).toEqual([]);
+      expect(destructive(w)).toEqual([]);
+      expect(w.dns.weights).toEqual({ 'cluster-a': 0, 'cluster-b': 100 });
+    });
+
+    it('with --delete-leftovers the one typed confirmation names them; deleted after it, then the retire goes on', async () => {
+      const w = world({ 'cluster-a': 0, 'cluster-b': 100 }, { assumeYes: false });
+      w.io.answer('retire.confirm', 'cluster-a');
+      const leftovers = new FakeLeftovers([[LB_A, VOL_A], []]);
+      const outcome = await retireCluster({ ...w.deps, leftovers }, { name: 'cluster-a', drainMs: 0, platform: false, dryRun: false, flowCheck: FLOWS, deleteLeftovers: true });
+      expect(outcome.kind).toBe('retired');
+      expect(w.io.prompts.map((p) => p.code)).toEqual(['retire.confirm']);
+      expect(w.io.prompts[0]!.message).toContain('delete 2 AWS resources tagged for cluster-a that Terraform does not manage (load-balancer k8s-web');
+      expect(leftovers.calls).toEqual(['find:cluster-a', 'delete:2', 'find:cluster-a']);
+      expect(w.stacks.calls).toContain('destroyCluster:cluster-a');
+    });
+
+    it('with --delete-leftovers, a wrong typed name deletes nothing', async () => {
+      const w = world({ 'cluster-a': 0, 'cluster-b': 100 }, { assumeYes: false });
+      w.io.answer('retire.confirm', 'cluster-x');
+      const leftovers = new FakeLeftovers([[LB_A]]);
+      const err = await rejection(retireCluster({ ...w.deps, leftovers }, { name: 'cluster-a', drainMs: 0, platform: false, dryRun: false, flowCheck: FLOWS, deleteLeftovers: true }));
+      expect(err.code).toBe('STOPPED');
+      expect(leftovers.deleted).toEqual([]);
+      expect(destructive(w)).toEqual([]);
+    });
+
+    it('with --delete-leftovers, a retire the flow check refuses deletes nothing', async () => {
+      const w = world({ 'cluster-a': 0, 'cluster-b': 100 });
+      w.flows.byDimension.clear();
+      w.flows.addNlb('cluster-a-ingress', ingressOf('cluster-a'), stats({ newFlows: 7, active: 2, bytes: 100 }));
+      const leftovers = new FakeLeftovers([[LB_A]]);
+      const err = await rejection(retireCluster({ ...w.deps, leftovers }, { name: 'cluster-a', drainMs: 0, platform: false, dryRun: false, flowCheck: FLOWS, deleteLeftovers: true }));
+      expect(err.code).toBe('REFUSED');
+      expect(err.message).toMatch(/flows/);
+      expect(leftovers.deleted).toEqual([]);
+      expect(destructive(w)).toEqual([]);
+    });
+  });
 });
 
 describe('cycle', () => {
@@ -284,6 +339,34 @@ describe('cycle', () => {
     expect(outcome.kind).toBe('shift-stopped');
     expect(w.dns.weights).toEqual({ 'cluster-a': 100, 'cluster-b': 0 });
     expect(w.stacks.calls).not.toContain('destroyCluster:cluster-a');
+  });
+
+  it('stops before asking to retire the old cluster when leftovers are tagged for it; the new one keeps all traffic', async () => {
+    const w = world({ 'cluster-a': 100 });
+    const lb: Leftover = { kind: 'load-balancer', id: 'arn:aws:elasticloadbalancing:eu-west-1:1:loadbalancer/net/k8s-web/1', name: 'k8s-web', tag: 'elbv2.k8s.aws/cluster=cluster-a' };
+    const leftovers = new FakeLeftovers([[lb]]);
+    const err = await rejection(cycleClusters({ ...w.deps, leftovers }, request()));
+    expect(err.code).toBe('REFUSED');
+    expect(err.exitCode).toBe(2);
+    expect(err.message).toMatch(/^All traffic is on cluster-b; cluster-a was not retired: cluster-a has 1 AWS resource tagged for it/);
+    expect(err.message).toContain('load-balancer k8s-web');
+    expect(err.hint).toContain('curvectl retire cluster-a --delete-leftovers');
+    // Refused before the typed confirmation, after the shift; nothing of cluster-a destroyed.
+    expect(w.io.prompts.map((p) => p.code)).not.toContain('cycle.retire');
+    expect(w.dns.weights).toEqual({ 'cluster-a': 0, 'cluster-b': 100 });
+    expect(w.stacks.calls.filter((c) => c.endsWith(':cluster-a') && /^(destroy|delete)/.test(c))).toEqual([]);
+    expect(w.stacks.clusters.sort()).toEqual(['cluster-a', 'cluster-b']);
+    expect(leftovers.deleted).toEqual([]);
+    expect(w.state.types()).not.toContain('retire.started');
+  });
+
+  it('retires the old cluster when nothing is tagged for it outside Terraform', async () => {
+    const w = world({ 'cluster-a': 100 });
+    const leftovers = new FakeLeftovers([[]]);
+    expect((await cycleClusters({ ...w.deps, leftovers }, request())).kind).toBe('completed');
+    // Looked for before the confirmation, and again by the retire itself.
+    expect(leftovers.calls).toEqual(['find:cluster-a', 'find:cluster-a']);
+    expect(w.stacks.clusters).toEqual(['cluster-b']);
   });
 
   it('refuses the same cluster on both sides', async () => {
