@@ -65,7 +65,9 @@ describe('adapters against real Terraform and the emulator', () => {
     expect(a).toEqual({ clusterName: 'cluster-a', kubernetesVersion: '1.35', ingressDnsName: expect.stringContaining('cluster-a') });
     const plan = await stacks.planCluster({ name: 'cluster-c', kubernetesVersion: '1.35' });
     // The stub creates no resources (outputs only), so the plan shows no resource change.
-    expect(plan.commands[0]).toMatch(/^TF_WORKSPACE=cluster-c terraform -chdir=.* workspace new cluster-c$/);
+    // The run var file does not exist yet: the first line says curvectl writes it, then the workspace.
+    expect(plan.commands[0]).toMatch(/^# curvectl writes .*cluster-cluster-c\.tfvars\.json first/);
+    expect(plan.commands[1]).toMatch(/^TF_WORKSPACE=cluster-c terraform -chdir=.* workspace new cluster-c$/);
     await stacks.applyCluster({ name: 'cluster-b', kubernetesVersion: '1.35' });
     // The dry-run plan of cluster-c left no workspace behind.
     expect(await stacks.listClusters()).toEqual(['cluster-a', 'cluster-b']);
