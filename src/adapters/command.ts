@@ -8,6 +8,7 @@ import { CurvectlError } from '../core/errors.js';
 import { formatDuration } from '../core/duration.js';
 import type { CommandPort } from '../core/ports.js';
 import { isProcessError, runProcess, type ProcessRunner } from './process.js';
+import { definedOnly } from '../core/defined-only.js';
 
 /** Exit code reported for a command that ran out of time (the convention of timeout(1)). */
 export const TIMEOUT_EXIT_CODE = 124;
@@ -23,7 +24,7 @@ export class ProcessCommandPort implements CommandPort {
       const result = await this.runner(file, args, {
         reject: false,
         timeoutMs: options.timeoutMs,
-        ...(options.signal ? { signal: options.signal } : {}),
+        ...definedOnly({ signal: options.signal }),
         graceMs: 5_000,
       });
       return { exitCode: result.exitCode, output: tail(joinOutput(result.stdout, result.stderr)) };

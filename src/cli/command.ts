@@ -10,9 +10,13 @@ export interface CommandResult {
   readonly exitCode?: number;
 }
 
-export interface CommandModule {
-  /** `options` are the command's own flags (commander's camelCase names) merged with the globals; `args` are its positional arguments. */
-  run(context: Context, options: Record<string, unknown>, args: readonly unknown[]): Promise<CommandResult>;
+/**
+ * `O` and `A` are the command's options and positional arguments as the tree (src/cli/program.ts)
+ * declares and parses them: `OptionsOf<'shift'>`, `ArgsOf<'retire'>`. The global flags are in
+ * `context.globals`.
+ */
+export interface CommandModule<O = Record<string, unknown>, A extends readonly unknown[] = readonly unknown[]> {
+  run(context: Context, options: O, args: A): Promise<CommandResult>;
   /** Commands that work without curvectl.yaml (init) say so. */
   readonly needsConfig?: boolean;
   /** Commands that change things install the Ctrl-C handling. */

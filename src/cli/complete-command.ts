@@ -4,17 +4,17 @@
  * names come from the configuration's stacks directory, read offline (no AWS, no Terraform).
  */
 import path from 'node:path';
-import type { Command } from 'commander';
+import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { complete } from './completion.js';
 
-export async function runCompletion(program: Command, words: readonly string[]): Promise<void> {
+export async function runCompletion(program: CommandUnknownOpts, words: readonly string[]): Promise<void> {
   const clusterNames = async (): Promise<string[]> => {
     try {
       const [{ loadConfig }, { offlineClusterNames }] = await Promise.all([
         import('../config/load.js'),
         import('../adapters/terraform/offline-cluster-names.js'),
       ]);
-      const loaded = await loadConfig({ path: configFlag(words), env: process.env, cwd: process.cwd() });
+      const loaded = await loadConfig({ path: configFlag(program, words), env: process.env, cwd: process.cwd() });
       return await offlineClusterNames(path.resolve(loaded.dir, loaded.config.terraform.stacksDir));
     } catch {
       return [];
@@ -29,12 +29,18 @@ export async function runCompletion(program: Command, words: readonly string[]):
   process.exitCode = 0;
 }
 
-/** -c / --config on the command line being completed, so names come from the file it names. */
-function configFlag(words: readonly string[]): string | undefined {
-  for (let i = 0; i < words.length - 1; i += 1) {
-    const w = words[i];
-    if (w === '-c' || w === '--config') return words[i + 1];
-    if (w?.startsWith('--config=')) return w.slice('--config='.length);
+/**
+ * -c / --config on the command line being completed, so names come from the file it names. The
+ * root's own parser reads it (commander reads the root's options anywhere on the line and leaves
+ * the rest for the subcommands, which are not parsed here, nor are actions run).
+ */
+function configFlag(program: CommandUnknownOpts, words: readonly string[]): string | undefined {
+  try {
+    program.parseOptions(words.slice(0, -1));
+    const config = program.opts().config;
+    return typeof config === 'string' ? config : undefined;
+  } catch {
+    // A line commander refuses (-o yaml, -c without its value): the default configuration.
+    return undefined;
   }
-  return undefined;
 }

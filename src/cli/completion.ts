@@ -1,25 +1,14 @@
 /**
  * Shell completion. `curvectl completion bash|zsh|fish` prints a small script; on every TAB that
  * script runs the hidden `curvectl __complete -- <words>` and offers what it prints, one candidate a
- * line. The candidates come from commander's command tree (buildProgram, the only command tree), so
- * a new command or option completes without touching this file; cluster names come from local files
- * only (Terraform's local workspace directories and the traffic var file), never from AWS.
+ * line. The candidates come from commander's command tree (src/cli/program.ts, the only command
+ * tree), so a new command or option completes without touching this file. Where a value is an
+ * existing cluster's name, the tree's value parser says so (option-values.ts, clusterName with
+ * existing: true); those names come from local files only (Terraform's local workspace directories
+ * and the traffic var file), never from AWS.
  */
-import type { Argument, Command, Option } from 'commander';
-
-/**
- * Where a value is an existing cluster's name: "<command path> <option or argument>". Commander has
- * no place for this, so it is listed here; a unit test checks every entry against the tree.
- * `cluster create <name>` is deliberately absent: it takes a new name.
- */
-export const CLUSTER_VALUED: ReadonlySet<string> = new Set([
-  'shift --to',
-  'shift --from',
-  'cycle --from',
-  'cycle --to',
-  'retire <name>',
-  'cluster kubeconfig <name>',
-]);
+import type { Argument, CommandUnknownOpts as Command, Option } from '@commander-js/extra-typings';
+import { takesExistingCluster } from './option-values.js';
 
 export type Shell = 'bash' | 'zsh' | 'fish';
 
@@ -28,7 +17,6 @@ export async function complete(program: Command, words: readonly string[], clust
   const current = words.length > 0 ? (words[words.length - 1] ?? '') : '';
   const before = words.slice(0, -1);
   let command = program;
-  const path: string[] = [];
   let positional = 0;
   let pendingOption: Option | undefined;
   for (const word of before) {
@@ -45,16 +33,14 @@ export async function complete(program: Command, words: readonly string[], clust
     const sub = command.commands.find((c) => c.name() === word || c.aliases().includes(word));
     if (sub && positional === 0) {
       command = sub;
-      path.push(sub.name());
       continue;
     }
     positional += 1;
   }
-  const key = path.join(' ');
   let candidates: string[];
   if (pendingOption) {
     const values = pendingOption.argChoices;
-    candidates = values ? [...values] : CLUSTER_VALUED.has(`${key} ${pendingOption.long}`) ? await clusterNames() : [];
+    candidates = values ? [...values] : takesExistingCluster(pendingOption.parseArg) ? await clusterNames() : [];
   } else if (current.startsWith('-')) {
     candidates = optionsOf(command);
   } else {
@@ -62,7 +48,7 @@ export async function complete(program: Command, words: readonly string[], clust
     const argument = (command.registeredArguments as readonly Argument[])[positional];
     const values = argument?.argChoices
       ? [...argument.argChoices]
-      : argument && CLUSTER_VALUED.has(`${key} <${argument.name()}>`)
+      : takesExistingCluster(argument?.parseArg)
         ? await clusterNames()
         : [];
     candidates = [...subs, ...values];

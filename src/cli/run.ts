@@ -3,18 +3,18 @@
  * stdout: the result (text lines, or exactly one JSON document with -o json, or with -o jsonl every
  * event as one JSON line and the result as the last). stderr: everything else.
  */
-import { CommanderError } from 'commander';
+import type { CommanderError, CommandUnknownOpts } from '@commander-js/extra-typings';
 import { CurvectlError, ExitCode, toCurvectlError } from '../core/errors.js';
 import { redact, secretsFromEnv } from '../core/redact.js';
 import type { CommandModule } from './command.js';
-import type { GlobalOptions, OutputFormat } from './context.js';
+import type { GlobalOptions } from './context.js';
 import { createContext } from './context.js';
 
-export async function runCommand(
-  load: () => Promise<CommandModule>,
+export async function runCommand<O, A extends readonly unknown[]>(
+  load: () => Promise<CommandModule<O, A>>,
   globals: GlobalOptions,
-  options: Record<string, unknown>,
-  args: readonly unknown[],
+  options: O,
+  args: A,
 ): Promise<void> {
   const mod = await load();
   const context = createContext(globals, { mutates: mod.mutates ?? false });
@@ -75,54 +75,18 @@ export function reportError(err: unknown, globals: Pick<GlobalOptions, 'output' 
   process.exitCode = error.exitCode;
 }
 
-/** Commander's parse errors (unknown option, missing argument, bad choice): exit 2, one sentence, a pointer to --help. */
-export function reportUsageError(err: CommanderError, argv: readonly string[]): void {
+/**
+ * Commander's parse errors (unknown option, missing argument, bad choice): exit 2, one sentence, a
+ * pointer to the help of the command commander was parsing when it failed (from the tree itself).
+ */
+export function reportUsageError(err: CommanderError, failedAt: CommandUnknownOpts, globals: Pick<GlobalOptions, 'output'>): void {
   const sentence = err.message.replace(/^error:\s*/i, '').replace(/\.?\s*$/, '');
-  const words = commandWords(argv.slice(2));
-  const helpFor = words.length > 0 && !err.code.includes('unknownCommand') ? `curvectl ${words.join(' ')} --help` : 'curvectl --help';
-  const error = new CurvectlError('BAD_INPUT', `${capitalise(sentence)}.`, { hint: `Run "${helpFor}" to see what is accepted.`, cause: err });
-  reportError(error, { output: outputFormatOf(argv), verbose: false });
-}
-
-/** Commands with subcommands, and their subcommands (main.ts). `shift` is also a command itself. */
-const GROUPS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
-  ['cluster', new Set(['list', 'create', 'kubeconfig'])],
-  ['shift', new Set(['resume', 'abort'])],
-  ['state', new Set(['bootstrap'])],
-  ['config', new Set(['schema', 'validate'])],
-]);
-const TAKES_VALUE = new Set(['-o', '--output', '-c', '--config']);
-
-/** The command words of an invocation ("cluster create"), skipping global options and their values. */
-function commandWords(args: readonly string[]): string[] {
   const words: string[] = [];
-  for (let i = 0; i < args.length; i += 1) {
-    const a = args[i]!;
-    if (TAKES_VALUE.has(a)) {
-      i += 1;
-      continue;
-    }
-    if (a.startsWith('-')) continue;
-    const group = words.length === 1 ? GROUPS.get(words[0]!) : undefined;
-    // After a group only a known subcommand is a command word ("shift --to b": b is a value).
-    if (words.length === 1 && !group?.has(a)) break;
-    words.push(a);
-    if (!GROUPS.has(a) || words.length === 2) break;
-  }
-  return words;
+  for (let c: CommandUnknownOpts | null = failedAt; c?.parent; c = c.parent) words.unshift(c.name());
+  const helpFor = words.length > 0 ? `curvectl ${words.join(' ')} --help` : 'curvectl --help';
+  const error = new CurvectlError('BAD_INPUT', `${capitalise(sentence)}.`, { hint: `Run "${helpFor}" to see what is accepted.`, cause: err });
+  reportError(error, { output: globals.output, verbose: false });
 }
-
-/** The -o of an invocation commander could not parse (so its error is still in the format asked for). */
-export function outputFormatOf(argv: readonly string[]): OutputFormat {
-  let format: OutputFormat = 'text';
-  for (let i = 0; i < argv.length; i += 1) {
-    const a = argv[i] ?? '';
-    const value = a === '-o' || a === '--output' ? argv[i + 1] : a.startsWith('--output=') ? a.slice(9) : a.startsWith('-o') && a.length > 2 ? a.slice(2) : undefined;
-    if (value === 'json' || value === 'jsonl') format = value;
-  }
-  return format;
-}
-
 
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);

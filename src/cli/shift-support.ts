@@ -2,8 +2,7 @@
 import { ExitCode, badInput } from '../core/errors.js';
 import { shareObserver } from '../core/observed-share.js';
 import type { ShiftDeps, ShiftOutcome } from '../core/shift/index.js';
-import { formatWeightsInline } from '../io/render.js';
-import { parseSchedule } from '../core/weights.js';
+import { formatWeights } from '../core/weights.js';
 import type { CommandResult } from './command.js';
 import type { Context } from './context.js';
 
@@ -34,43 +33,34 @@ export async function shiftDeps(ctx: Context): Promise<ShiftDeps> {
  * shift.steps). A flag beats the configuration; both flags at once is one clear error.
  */
 export function stepsFrom(
-  options: Record<string, unknown>,
+  options: { readonly step?: number | undefined; readonly steps?: readonly number[] | undefined },
   shift: { readonly step: number; readonly steps?: readonly number[] | undefined },
 ): { step: number; steps?: readonly number[] } {
   if (options.step !== undefined && options.steps !== undefined) {
     throw badInput('--step and --steps cannot be used together: --step moves a fixed number of points per step, --steps lists the percentages to reach.', 'Pass one of them, for example --steps 1,5,25,50,100 or --step 10.');
   }
-  if (options.steps !== undefined) return { step: shift.step, steps: parseSchedule(String(options.steps)) };
-  if (options.step !== undefined) return { step: parseInteger(options.step, '--step', 1, 100, 'percentage points') };
+  if (options.steps !== undefined) return { step: shift.step, steps: options.steps };
+  if (options.step !== undefined) return { step: options.step };
   return shift.steps !== undefined ? { step: shift.step, steps: shift.steps } : { step: shift.step };
-}
-
-/** A whole number within [min, max], or one clear sentence about the flag. */
-export function parseInteger(value: unknown, flag: string, min: number, max: number, meaning: string): number {
-  const text = String(value).trim();
-  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
-    throw badInput(`"${text}" is not a valid ${flag}: use a whole number of ${meaning} from ${min} to ${max}.`);
-  }
-  return Number(text);
 }
 
 export function shiftResult(outcome: ShiftOutcome): CommandResult {
   switch (outcome.kind) {
     case 'completed':
       return {
-        text: [`Shift ${outcome.op} completed: ${formatWeightsInline(outcome.weights)}.`],
+        text: [`Shift ${outcome.op} completed: ${formatWeights(outcome.weights, 'compact')}.`],
         json: { result: 'completed', operation: outcome.op, weights: outcome.weights },
       };
     case 'held':
       return {
-        text: [`Shift ${outcome.op} is held at ${formatWeightsInline(outcome.weights)}.`, 'Continue it with "curvectl shift resume", or roll it back with "curvectl shift abort".'],
+        text: [`Shift ${outcome.op} is held at ${formatWeights(outcome.weights, 'compact')}.`, 'Continue it with "curvectl shift resume", or roll it back with "curvectl shift abort".'],
         json: { result: 'held', operation: outcome.op, weights: outcome.weights },
         exitCode: ExitCode.stopped,
       };
     case 'rolled-back': {
       const exitCode = outcome.cause === 'gate' ? ExitCode.gateFailed : outcome.cause === 'apply' ? ExitCode.failed : ExitCode.stopped;
       return {
-        text: [`Shift ${outcome.op} was rolled back (${outcome.cause}: ${outcome.reason}); traffic is at ${formatWeightsInline(outcome.weights)}.`],
+        text: [`Shift ${outcome.op} was rolled back (${outcome.cause}: ${outcome.reason}); traffic is at ${formatWeights(outcome.weights, 'compact')}.`],
         json: { result: 'rolled-back', operation: outcome.op, cause: outcome.cause, reason: outcome.reason, weights: outcome.weights },
         exitCode,
       };
@@ -87,7 +77,7 @@ export function shiftResult(outcome: ShiftOutcome): CommandResult {
       };
     case 'nothing-to-do':
       return {
-        text: [`Nothing to do: traffic is already at ${formatWeightsInline(outcome.weights)}.`],
+        text: [`Nothing to do: traffic is already at ${formatWeights(outcome.weights, 'compact')}.`],
         json: { result: 'nothing-to-do', weights: outcome.weights },
       };
     default: {

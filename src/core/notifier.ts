@@ -18,6 +18,7 @@ import type { JournalEvent, Weights } from './ports.js';
 import type { WebhookPort } from './ports/webhook.js';
 import { redact, registerSecret } from './redact.js';
 import { formatWeights } from './weights.js';
+import { definedOnly } from './defined-only.js';
 
 /** The moments a webhook can subscribe to (`events:`; default all). */
 export const NOTIFY_EVENTS = ['plan', 'start', 'step', 'hold', 'rollback', 'completed', 'create', 'retire'] as const;
@@ -104,7 +105,7 @@ export class Notifier {
       await this.options.webhooks.post(target.url, body, {
         timeoutMs: target.timeoutMs,
         retries: target.retries,
-        ...(this.options.signal ? { signal: this.options.signal } : {}),
+        ...definedOnly({ signal: this.options.signal }),
       });
     } catch (err) {
       if (this.options.signal?.aborted) return;

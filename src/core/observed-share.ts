@@ -13,6 +13,7 @@ import { formatDuration } from './duration.js';
 import { normaliseDnsName } from './names.js';
 import type { TrafficDns } from './ports.js';
 import type { FlowMetricsPort, FlowStats, LoadBalancerInfo, MetricWindow } from './ports/flow-metrics.js';
+import { definedOnly } from './defined-only.js';
 
 /** What the share is computed from: ProcessedBytes (traffic volume) or NewFlowCount (new connections). */
 export type ShareBasis = 'bytes' | 'flows';
@@ -263,6 +264,6 @@ export function shareObserver(deps: ObservedShareDeps & { readonly dns: Pick<Tra
       setup = undefined;
       throw err;
     }
-    return observeShares(deps, ready.targets, { ...(signal ? { signal } : {}), loadBalancers: Promise.resolve(ready.loadBalancers) });
+    return observeShares(deps, ready.targets, { ...definedOnly({ signal }), loadBalancers: Promise.resolve(ready.loadBalancers) });
   };
 }

@@ -5,6 +5,7 @@
  * observed share on top. src/io/shift-report-html.ts renders it; nothing here knows about HTML.
  */
 import type { JournalEvent, Weights } from './ports.js';
+import { formatWeights, isWeightMap } from './weights.js';
 
 export interface ReportGateResult {
   readonly gate: string;
@@ -63,10 +64,6 @@ export interface ShiftReportView {
   readonly events: readonly { readonly at: string; readonly type: string; readonly actor: string | null; readonly summary: string }[];
 }
 
-function isWeights(value: unknown): value is Weights {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'number');
-}
-
 function isShares(value: unknown): value is Record<string, number | null> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => v === null || typeof v === 'number');
 }
@@ -85,7 +82,7 @@ export function summariseData(data: Readonly<Record<string, unknown>> | undefine
   if (!data) return '';
   const parts: string[] = [];
   for (const [key, value] of Object.entries(data)) {
-    if (isWeights(value)) parts.push(`${key}: ${Object.entries(value).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+    if (isWeightMap(value)) parts.push(`${key}: ${formatWeights(value, 'compact')}`);
     else if (isShares(value)) parts.push(`${key}: ${Object.entries(value).map(([k, v]) => `${k}=${v === null ? '?' : `${v}%`}`).join(' ')}`);
     else if (Array.isArray(value)) parts.push(`${key}: ${value.length} items`);
     else if (typeof value !== 'object' || value === null) parts.push(`${key}=${String(value)}`);
@@ -107,8 +104,8 @@ export function buildShiftReport(op: string, events: readonly JournalEvent[]): S
   const mine = events.filter((e) => e.op === op);
   const planned = mine.find((e) => e.type === 'shift.planned');
   const pd = planned?.data ?? {};
-  const w0 = isWeights(pd.from) ? pd.from : {};
-  const steps: Weights[] = Array.isArray(pd.steps) ? (pd.steps as unknown[]).filter(isWeights) : [];
+  const w0 = isWeightMap(pd.from) ? pd.from : {};
+  const steps: Weights[] = Array.isArray(pd.steps) ? (pd.steps as unknown[]).filter(isWeightMap) : [];
   const plan = planned ? [w0, ...steps] : [];
   const clusters = [...new Set(plan.flatMap((w) => Object.keys(w)))].sort();
 
@@ -141,7 +138,7 @@ export function buildShiftReport(op: string, events: readonly JournalEvent[]): S
       case 'shift.step.done':
         if (index) {
           step(index).doneAt = e.at;
-          if (isWeights(d.weights)) live(e.at, d.weights);
+          if (isWeightMap(d.weights)) live(e.at, d.weights);
         }
         break;
       case 'shift.step.baked':
@@ -166,7 +163,7 @@ export function buildShiftReport(op: string, events: readonly JournalEvent[]): S
         }
         break;
       case 'shift.rollback.dns-done':
-        if (isWeights(d.weights)) live(e.at, d.weights);
+        if (isWeightMap(d.weights)) live(e.at, d.weights);
         break;
       case 'shift.held':
         markers.push({ at: e.at, kind: 'hold', text: `held at step ${String(d.index ?? '?')} (${String(d.reason ?? '')})` });

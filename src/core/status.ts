@@ -4,8 +4,10 @@
  * command-line contract (shared/design/cli-contract.md): change it only by adding fields.
  */
 import { observeShares, type ObservedReport, type ObservedShare, type ObservedShareDeps } from './observed-share.js';
-import type { EksClusterInfo, EksPort, LockStatus, StateStore, Stacks, TrafficDns, Weights, WeightedRecord } from './ports.js';
+import type { EksClusterInfo, EksPort, LockStatus, StateStore, Stacks, TrafficDns, Weights } from './ports.js';
+import { weightDrift, weightsFromRecords } from './weights.js';
 import { clusterLock, TRAFFIC_LOCK } from './lock-scope.js';
+import { definedOnly } from './defined-only.js';
 
 export interface ClusterStatus {
   readonly name: string;
@@ -61,24 +63,6 @@ export interface StatusDeps {
   readonly observed?: ObservedShareDeps;
 }
 
-export function weightsOf(records: readonly WeightedRecord[]): Weights {
-  const out: Record<string, number> = {};
-  for (const r of records) out[r.setIdentifier] = r.weight;
-  return out;
-}
-
-/** Every cluster whose desired and live weights disagree, including one present on only one side. */
-export function findDrift(desired: Weights, live: Weights): Drift[] {
-  const names = [...new Set([...Object.keys(desired), ...Object.keys(live)])].sort();
-  const drift: Drift[] = [];
-  for (const cluster of names) {
-    const d = desired[cluster] ?? null;
-    const l = live[cluster] ?? null;
-    if (d !== l) drift.push({ cluster, desired: d, live: l });
-  }
-  return drift;
-}
-
 export async function collectStatus(deps: StatusDeps, signal?: AbortSignal): Promise<StatusReport> {
   // Status is the command people run most, so nothing waits that need not: every read starts at
   // once, and each cluster's DescribeCluster and lock read start as soon as any source names the
@@ -106,7 +90,7 @@ export async function collectStatus(deps: StatusDeps, signal?: AbortSignal): Pro
     track(deps.state.readLock(TRAFFIC_LOCK)),
     track(deps.currentOperation(deps.state)),
   ]);
-  const live = weightsOf(records);
+  const live = weightsFromRecords(records);
   const names = [...new Set([...workspaces, ...Object.keys(desired), ...Object.keys(live)])].sort();
   const ingressByName = new Map(records.map((r) => [r.setIdentifier, r.value] as const));
 
@@ -127,7 +111,7 @@ export async function collectStatus(deps: StatusDeps, signal?: AbortSignal): Pro
       ? observeShares(
           deps.observed,
           names.map((cluster) => ({ cluster, ingress: ingressByName.get(cluster) ?? null })),
-          { ...(signal ? { signal } : {}), ...(loadBalancers ? { loadBalancers } : {}) },
+          definedOnly({ signal, loadBalancers }),
         )
       : Promise.resolve(undefined),
   ]);
@@ -136,7 +120,8 @@ export async function collectStatus(deps: StatusDeps, signal?: AbortSignal): Pro
     record: deps.dns.recordName,
     ttl: deps.ttl,
     clusters: clusters.map((c): ClusterStatus => ({ ...c, ...observedFields(observed, c.name) })),
-    drift: findDrift(desired, live),
+    // A side the cluster is absent from is null in status's JSON (the contract), not left out.
+    drift: weightDrift(desired, live).map((d) => ({ cluster: d.cluster, desired: d.desired ?? null, live: d.live ?? null })),
     lock: trafficLock ?? clusterLocks.find((l) => l !== null) ?? null,
     operation,
   };

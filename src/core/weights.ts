@@ -68,11 +68,25 @@ export function assertValidWeights(weights: Weights, what = 'current weights', r
   return weights;
 }
 
-/** "cluster-a 90, cluster-b 10"; names sorted, for messages. */
-export function formatWeights(weights: Weights): string {
+/**
+ * How weights are written as text. 'prose' for sentences: "cluster-a 90, cluster-b 10"; 'compact'
+ * where many maps stand one per line or space is short (plans, the history, a Route 53 change
+ * comment): "cluster-a=90 cluster-b=10".
+ */
+export type WeightsStyle = 'prose' | 'compact';
+
+/** The one formatter of a weight map: names sorted and made printable; "no records" when empty. */
+export function formatWeights(weights: Weights, style: WeightsStyle = 'prose'): string {
   const names = Object.keys(weights).sort();
   if (names.length === 0) return 'no records';
-  return names.map((name) => `${printable(name)} ${String(weights[name])}`).join(', ');
+  return style === 'compact'
+    ? names.map((name) => `${printable(name)}=${String(weights[name])}`).join(' ')
+    : names.map((name) => `${printable(name)} ${String(weights[name])}`).join(', ');
+}
+
+/** A weight map as data read back (the journal, a report): an object whose every value is a record weight. */
+export function isWeightMap(value: unknown): value is Weights {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every(isRecordWeight);
 }
 
 /** Same clusters with the same weights (a cluster absent from one map is not the same as weight 0). */

@@ -7,6 +7,8 @@ import type { View } from '../core/io-host.js';
 import type { LockStatus, Weights } from '../core/ports.js';
 import type { StatusReport } from '../core/status.js';
 import { formatDuration } from '../core/duration.js';
+import { formatWeights } from '../core/weights.js';
+import stringWidth from 'string-width';
 
 export interface Paint {
   bold(text: string): string;
@@ -28,6 +30,15 @@ export const plain: Paint = {
 
 const BAR_WIDTH = 20;
 
+/**
+ * `text` padded with spaces to `width` terminal columns. Columns, not UTF-16 units: a colour code
+ * takes none, a CJK character or an emoji two, a combining accent none (string-width), so `.length`
+ * would misalign a table the moment a cell is coloured or not ASCII.
+ */
+export function padColumns(text: string, width: number): string {
+  return text + ' '.repeat(Math.max(0, width - stringWidth(text)));
+}
+
 /** "█████████████████░░░" for 85 out of 100. Rounds so that any weight above 0 shows at least one cell. */
 export function bar(weight: number, total: number, width = BAR_WIDTH): string {
   const share = total > 0 ? weight / total : 0;
@@ -43,26 +54,19 @@ function total(weights: Weights): number {
 
 export function renderWeights(weights: Weights, paint: Paint = plain, previous?: Weights): string[] {
   const names = Object.keys(weights).sort();
-  const width = Math.max(0, ...names.map((n) => n.length));
+  const width = Math.max(0, ...names.map((n) => stringWidth(n)));
   const sum = total(weights);
   return names.map((name) => {
     const w = weights[name] ?? 0;
     const before = previous?.[name];
     const change = before === undefined || before === w ? '' : paint.dim(` (was ${before})`);
     const percent = `${String(w).padStart(3)}`;
-    return `  ${name.padEnd(width)}  ${paint.cyan(bar(w, sum))} ${paint.bold(percent)}${change}`;
+    return `  ${padColumns(name, width)}  ${paint.cyan(bar(w, sum))} ${paint.bold(percent)}${change}`;
   });
 }
 
-export function formatWeightsInline(weights: Weights): string {
-  return Object.keys(weights)
-    .sort()
-    .map((n) => `${n}=${weights[n]}`)
-    .join(' ');
-}
-
 export function renderPlan(steps: readonly Weights[], paint: Paint = plain): string[] {
-  return steps.map((w, i) => `  ${paint.dim(i === 0 ? 'now ' : `${String(i).padStart(3)}.`)} ${formatWeightsInline(w)}`);
+  return steps.map((w, i) => `  ${paint.dim(i === 0 ? 'now ' : `${String(i).padStart(3)}.`)} ${formatWeights(w, 'compact')}`);
 }
 
 export function renderGates(results: readonly GateResultView[], paint: Paint = plain): string[] {
@@ -114,11 +118,10 @@ export function renderView(view: View, paint: Paint = plain, now: Date = new Dat
 
 /** A simple left-aligned table; the last column may be ragged. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[], paint: Paint = plain): string[] {
-  const visible = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '').length;
-  const widths = header.map((h, i) => Math.max(visible(h), ...rows.map((r) => visible(r[i] ?? ''))));
+  const widths = header.map((h, i) => Math.max(stringWidth(h), ...rows.map((r) => stringWidth(r[i] ?? ''))));
   const line = (cells: readonly string[]) =>
     cells
-      .map((c, i) => (i === cells.length - 1 ? c : c + ' '.repeat((widths[i] ?? 0) - visible(c))))
+      .map((c, i) => (i === cells.length - 1 ? c : padColumns(c, widths[i] ?? 0)))
       .join('  ')
       .trimEnd();
   return [paint.bold(line(header)), ...rows.map(line)];

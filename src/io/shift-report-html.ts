@@ -4,7 +4,7 @@
  */
 import { formatDuration } from '../core/duration.js';
 import type { ReportPoint, ShiftReportView } from '../core/shift-report.js';
-import type { Weights } from '../core/ports.js';
+import { formatWeights } from '../core/weights.js';
 
 const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf', '#8c564b', '#e377c2'];
 
@@ -13,13 +13,6 @@ export function escapeHtml(text: string): string {
 }
 
 const e = escapeHtml;
-
-function weightsText(w: Weights): string {
-  return Object.keys(w)
-    .sort()
-    .map((k) => `${k}=${w[k]}`)
-    .join(' ');
-}
 
 const W = 860;
 const H = 320;
@@ -78,7 +71,7 @@ export function renderShiftReportHtml(view: ShiftReportView, generatedAt: Date =
         .map(([k, v]) => `<tr><th>${e(k)}</th><td>${e(k.endsWith('Ms') && typeof v === 'number' ? formatDuration(v) : String(v))}</td></tr>`)
         .join('')
     : '';
-  const plan = view.plan.map((w, i) => `<li>${i === 0 ? 'W0 (start)' : `W${i}`}: ${e(weightsText(w))}</li>`).join('');
+  const plan = view.plan.map((w, i) => `<li>${i === 0 ? 'W0 (start)' : `W${i}`}: ${e(formatWeights(w, 'compact'))}</li>`).join('');
   const steps = view.steps
     .map((s) => {
       const gates = s.gates.length
@@ -87,7 +80,7 @@ export function renderShiftReportHtml(view: ShiftReportView, generatedAt: Date =
       const observed = s.observed
         ? e(Object.entries(s.observed).map(([c, v]) => `${c}=${v === null ? '?' : `${v}%`}`).join(' '))
         : '<span class="none">not recorded</span>';
-      return `<tr class="step" data-step="${s.index}"><td>${s.index}</td><td>${e(weightsText(s.weights))}</td><td>${e(s.doneAt ?? '-')}</td><td>${e(s.bakedAt ?? '-')}${s.bakeMs === null ? '' : ` (${e(formatDuration(s.bakeMs))})`}</td><td>${gates}</td><td>${observed}</td></tr>`;
+      return `<tr class="step" data-step="${s.index}"><td>${s.index}</td><td>${e(formatWeights(s.weights, 'compact'))}</td><td>${e(s.doneAt ?? '-')}</td><td>${e(s.bakedAt ?? '-')}${s.bakeMs === null ? '' : ` (${e(formatDuration(s.bakeMs))})`}</td><td>${gates}</td><td>${observed}</td></tr>`;
     })
     .join('');
   const markers = view.markers.map((m) => `<li class="${m.kind}">${e(m.at)}: ${e(m.text)}</li>`).join('');

@@ -42,6 +42,9 @@ import type {
   LockIdentity,
 } from '../../src/core/ports.js';
 import { sameLock } from '../../src/core/lock-scope.js';
+import { normaliseDnsName } from '../../src/core/names.js';
+import { isRecordWeight } from '../../src/core/weights.js';
+import type { DesiredWeightsStore } from '../../src/core/ports/desired-weights-store.js';
 import type { GateCheck, GateChecker, GateTarget } from '../../src/core/gates/types.js';
 
 export function abortError(): Error {
@@ -157,6 +160,15 @@ export class FakeDns implements TrafficDns {
   async swapWeights(expected: readonly WeightedRecord[], next: Weights, signal?: AbortSignal): Promise<string> {
     this.onSwap?.(this.swaps.length + 1);
     throwIfAborted(signal);
+    // As the adapter: a swap names every record once, each a 0-255 integer, not all 0 (a bug otherwise).
+    const ids = expected.map((r) => r.setIdentifier);
+    const nextIds = Object.keys(next);
+    if (ids.length === 0 || new Set(ids).size !== ids.length || ids.length !== nextIds.length || !ids.every((id) => Object.hasOwn(next, id))) {
+      throw new CurvectlError('INTERNAL', 'swapWeights needs the full set of records and one new weight for each.', { details: { expected: ids, next: nextIds } });
+    }
+    if (!nextIds.every((id) => isRecordWeight(next[id])) || nextIds.every((id) => next[id] === 0)) {
+      throw new CurvectlError('INTERNAL', `swapWeights was given weights Route 53 cannot take: ${JSON.stringify(next)}.`);
+    }
     this.swaps.push({ expected: expected.map((r) => ({ ...r })), next: { ...next } });
     if (this.failSwap) throw this.failSwap;
     if (this.swaps.length === this.failSwapOn) throw new CurvectlError('AWS', 'Route 53 ChangeResourceRecordSets failed: PriorRequestNotComplete');
@@ -236,6 +248,9 @@ export class FakeStacks implements Stacks {
 
   async writeDesiredWeights(weights: Weights): Promise<void> {
     this.calls.push('writeDesiredWeights');
+    // As TerraformStacks: a weight Route 53 cannot take is a bug, refused before anything is written.
+    const bad = Object.entries(weights).filter(([, w]) => !isRecordWeight(w));
+    if (bad.length > 0) throw new CurvectlError('INTERNAL', `Refusing to write desired weights Route 53 cannot take: ${JSON.stringify(Object.fromEntries(bad))}.`);
     this.desired = { ...weights };
     this.writes.push({ ...weights });
   }
@@ -378,6 +393,73 @@ export class FakeStacks implements Stacks {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The team's shared desired weights.
+
+/** The one shared item (DynamoDB's desired#traffic): weights and a version, 0 before the first write. */
+export class SharedWeightsItem {
+  weights: Weights | undefined;
+  version = 0;
+  constructor(weights?: Weights) {
+    if (weights) {
+      this.weights = { ...weights };
+      this.version = 1;
+    }
+  }
+}
+
+/**
+ * DesiredWeightsStore in memory, with the adapter's rules (src/adapters/state/dynamodb-desired-weights.ts):
+ * a write needs the traffic lock (`holdsLock`; default: held) and fails INCONSISTENT over an update
+ * made since this instance last read. Two operators share one `item`. `failWrites` makes writes fail
+ * (e.g. like a lost lease); `log` records the calls.
+ */
+export class FakeDesiredWeights implements DesiredWeightsStore {
+  readonly description = 'memory';
+  log: string[] = [];
+  failWrites: Error | undefined;
+  readonly item: SharedWeightsItem;
+  private readonly holdsLock: () => boolean;
+  /** The version this instance last read or wrote; undefined before any (then a write reads it first). */
+  private seen: number | undefined;
+
+  constructor(initial?: Weights, options: { item?: SharedWeightsItem; holdsLock?: () => boolean } = {}) {
+    this.item = options.item ?? new SharedWeightsItem(initial);
+    this.holdsLock = options.holdsLock ?? (() => true);
+  }
+
+  /** The shared weights now. */
+  get weights(): Weights | undefined {
+    return this.item.weights;
+  }
+
+  /** Sets the shared weights as another operator's write would (a new version). */
+  set weights(weights: Weights | undefined) {
+    this.item.weights = weights === undefined ? undefined : { ...weights };
+    this.item.version += 1;
+  }
+
+  async read(): Promise<Weights | undefined> {
+    this.log.push('read');
+    this.seen = this.item.version;
+    return this.item.weights === undefined ? undefined : { ...this.item.weights };
+  }
+
+  async write(weights: Weights): Promise<void> {
+    this.log.push(`write ${JSON.stringify(weights)}`);
+    if (this.failWrites) throw this.failWrites;
+    if (!this.holdsLock()) throw new CurvectlError('INTERNAL', 'Refusing to write the shared desired weights without holding the traffic lock.');
+    const expected = this.seen ?? this.item.version;
+    if (expected !== this.item.version) {
+      this.seen = undefined;
+      throw new CurvectlError('INCONSISTENT', `The shared desired weights changed after this process read them (version ${expected}; now ${this.item.version}), so they were not overwritten.`);
+    }
+    this.item.weights = { ...weights };
+    this.item.version += 1;
+    this.seen = this.item.version;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Lock and journal.
 
 export class FakeStateStore implements StateStore {
@@ -385,25 +467,41 @@ export class FakeStateStore implements StateStore {
   events: JournalEvent[] = [];
   /** Every lock ever taken, in order (scope + operation). */
   readonly lockLog: string[] = [];
+  /** What a takeover of a stale lock said (the real stores warn too: never a silent takeover). */
+  readonly warnings: string[] = [];
+  /** Which acquisition holds each scope, so an old handle never releases a later holding. */
+  private readonly tokens = new Map<string, number>();
+  private acquisitions = 0;
 
   constructor(private readonly clock: Clock = new FakeClock()) {}
 
   async acquireLock(scope: string, operation: string): Promise<LockHandle> {
     const held = this.locks.get(scope);
-    if (held) {
+    if (held && !held.stale) {
       throw new CurvectlError('LOCKED', `${scope} is locked by ${held.owner}@${held.host} running "${held.operation}".`, {
         hint: 'Wait for it to finish, or run `curvectl unlock` if its process is gone.',
       });
     }
+    // As the local and DynamoDB stores: a provably stale lock is taken over, and they say so.
+    if (held) this.warnings.push(`Took over the ${scope} lock left by ${held.owner}@${held.host} (pid ${held.pid}, "${held.operation}"): that process is gone.`);
     const info: LockInfo = { scope, owner: 'tester', host: 'test-host', pid: 4242, operation, startedAt: this.clock.now().toISOString() };
+    const token = ++this.acquisitions;
     this.locks.set(scope, { ...info, stale: false });
+    this.tokens.set(scope, token);
     this.lockLog.push(`${scope}:${operation}`);
     return {
       info,
       release: async () => {
-        if (this.locks.get(scope)?.startedAt === info.startedAt) this.locks.delete(scope);
+        if (this.tokens.get(scope) !== token) return;
+        this.locks.delete(scope);
+        this.tokens.delete(scope);
       },
     };
+  }
+
+  /** Marks every lock held now as stale (its process died, its lease ran out). */
+  markStale(): void {
+    for (const [scope, lock] of this.locks) this.locks.set(scope, { ...lock, stale: true });
   }
 
   async readLock(scope: string): Promise<LockStatus | null> {
@@ -412,9 +510,14 @@ export class FakeStateStore implements StateStore {
 
   async clearLock(scope: string, options?: { force?: boolean; expected?: LockIdentity }): Promise<LockStatus | null> {
     const held = this.locks.get(scope);
-    if (!held || (!held.stale && !options?.force)) return null;
+    if (!held) return null;
     if (options?.expected && !sameLock(held, options.expected)) return null;
+    // As the real stores: a live lock is not cleared without force, and that is an error, not a no-op.
+    if (!held.stale && !options?.force) {
+      throw new CurvectlError('LOCKED', `${scope} is locked by ${held.owner}@${held.host} running "${held.operation}"; that process is still running, so the lock is not stale.`);
+    }
     this.locks.delete(scope);
+    this.tokens.delete(scope);
     return held;
   }
 
@@ -627,7 +730,15 @@ export class FakeElbv2 implements Elbv2Port {
   async targetHealthForLoadBalancer(dnsName: string, signal?: AbortSignal): Promise<TargetHealth[]> {
     throwIfAborted(signal);
     this.asked.push(dnsName);
-    return this.targets.get(dnsName) ?? [];
+    // As the adapter: found by DNS name in any case, with or without a trailing dot or "dualstack.".
+    const wanted = normaliseDnsName(dnsName).replace(/^dualstack\./, '');
+    const found = [...this.targets.entries()].find(([name]) => normaliseDnsName(name).replace(/^dualstack\./, '') === wanted);
+    if (!found) {
+      throw new CurvectlError('INCONSISTENT', `No load balancer has the DNS name ${dnsName}.`, {
+        hint: "Check the cluster stack's ingress_dns_name output and the AWS region.",
+      });
+    }
+    return found[1].map((t) => ({ ...t }));
   }
 }
 
@@ -648,7 +759,8 @@ export class FakeCloudWatch implements CloudWatchPort {
     throwIfAborted(signal);
     this.alarmQueries.push([...names]);
     if (this.failWith) throw this.failWith;
-    return names.flatMap((n) => {
+    // As the adapter: each alarm once, however often it is named.
+    return [...new Set(names)].flatMap((n) => {
       const alarm = this.alarms.get(n);
       return alarm ? [alarm] : [];
     });

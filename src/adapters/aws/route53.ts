@@ -10,7 +10,7 @@ import type * as R53 from '@aws-sdk/client-route-53';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CurvectlError } from '../../core/errors.js';
 import { normaliseDnsName } from '../../core/names.js';
-import { isRecordWeight } from '../../core/weights.js';
+import { formatWeights, isRecordWeight } from '../../core/weights.js';
 import type { TrafficDns, WeightedRecord, Weights } from '../../core/ports.js';
 import { awsCall, awsErrorName, mapAwsError } from './errors.js';
 
@@ -190,10 +190,7 @@ export class Route53TrafficDns implements TrafficDns {
       changes.push({ Action: 'DELETE', ResourceRecordSet: current });
       changes.push({ Action: 'CREATE', ResourceRecordSet: { ...current, Weight: next[record.setIdentifier] } });
     }
-    const comment = `curvectl: ${Object.keys(next)
-      .sort()
-      .map((id) => `${id}=${next[id]}`)
-      .join(' ')}`.slice(0, 256);
+    const comment = `curvectl: ${formatWeights(next, 'compact')}`.slice(0, 256);
     return { Comment: comment, Changes: changes };
   }
 

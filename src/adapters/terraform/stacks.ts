@@ -51,6 +51,7 @@ import { writeFileAtomic } from '../fs-atomic.js';
 import { applyPlanArgs, destroyArgs, planArgs, workspaceDeleteArgs, workspaceNewArgs } from './argv.js';
 import { CURVECTL_DATA_DIR, MIN_TERRAFORM_VERSION, S3_LOCKFILE_TERRAFORM_VERSION, type Terraform } from './runner.js';
 import { localWorkspaces, s3WorkspacesFromKeys, type ListObjectKeys } from './workspace-listing.js';
+import { definedOnly } from '../../core/defined-only.js';
 
 export type TerraformBackend = z.infer<typeof terraformBackendSchema>;
 
@@ -550,11 +551,9 @@ export function mapClusterOutputs(outputs: Record<string, { value?: unknown }>):
   return { clusterName, ingressDnsName, kubernetesVersion: typeof kubernetesVersion === 'string' ? kubernetesVersion : '' };
 }
 
+/** The part of a port call's options that a Terraform run takes (a wider options object has more). */
 function runOpts(options: RunOptions): { signal?: AbortSignal; onProgress?: RunOptions['onProgress'] } {
-  return {
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-  };
+  return definedOnly({ signal: options.signal, onProgress: options.onProgress });
 }
 
 /** The weights in name order, each checked: an integer from 0 to 255. */

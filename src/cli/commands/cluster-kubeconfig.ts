@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { CurvectlError, refused } from '../../core/errors.js';
 import { kubeconfigDocument, kubeconfigEntry, mergeKubeconfig } from '../../core/kubeconfig.js';
-import { assertClusterName } from '../../core/names.js';
 import type { CommandResult } from '../command.js';
 import type { Context } from '../context.js';
+import type { ArgsOf, OptionsOf } from '../program.js';
 
 export const needsConfig = true;
 
@@ -13,9 +13,7 @@ export const needsConfig = true;
  * `curvectl cluster kubeconfig <name> [--write] [--force]`: a kubeconfig context for the cluster,
  * printed, or merged into the file kubectl reads (the first file of KUBECONFIG, else ~/.kube/config).
  */
-export async function run(ctx: Context, options: Record<string, unknown>, args: readonly unknown[]): Promise<CommandResult> {
-  const name = String(args[0]);
-  assertClusterName(name);
+export async function run(ctx: Context, options: OptionsOf<'clusterKubeconfig'>, [name]: ArgsOf<'clusterKubeconfig'>): Promise<CommandResult> {
   const [loaded, aws] = await Promise.all([ctx.config(), ctx.aws()]);
   const info = await aws.eks.describeCluster(name);
   if (!info) {
@@ -55,7 +53,7 @@ export async function run(ctx: Context, options: Record<string, unknown>, args: 
       });
     }
   }
-  const merged = mergeKubeconfig(existing, entry, { force: Boolean(options.force), file });
+  const merged = mergeKubeconfig(existing, entry, { force: options.force === true, file });
   const json = { file, context: entry.name, changed: merged.changed, ...(ctx.globals.dryRun ? { dryRun: true } : {}) };
   if (!merged.changed) {
     return { text: [`${file} already has the context ${entry.name} (current); nothing changed.`], json };

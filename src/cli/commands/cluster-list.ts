@@ -1,5 +1,5 @@
 import { table } from '../../io/render.js';
-import { weightsOf } from '../../core/status.js';
+import { weightsFromRecords } from '../../core/weights.js';
 import type { CommandResult } from '../command.js';
 import type { Context } from '../context.js';
 
@@ -9,7 +9,7 @@ export const needsConfig = true;
 export async function run(ctx: Context): Promise<CommandResult> {
   const [stacks, aws] = await Promise.all([ctx.stacks(), ctx.aws()]);
   const [workspaces, desired, records] = await Promise.all([stacks.listClusters(), stacks.readDesiredWeights(), aws.dns.readRecords()]);
-  const live = weightsOf(records);
+  const live = weightsFromRecords(records);
   const names = [...new Set([...workspaces, ...Object.keys(desired), ...Object.keys(live)])].sort();
   const clusters = names.map((name) => ({
     name,

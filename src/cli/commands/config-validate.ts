@@ -3,6 +3,7 @@ import path from 'node:path';
 import { CurvectlError, ExitCode } from '../../core/errors.js';
 import type { CommandResult } from '../command.js';
 import type { Context } from '../context.js';
+import type { ArgsOf } from '../program.js';
 
 export const needsConfig = false;
 
@@ -11,9 +12,8 @@ export const needsConfig = false;
  * file:line:column: path: message. Exit 0 when valid, 2 when not. The file defaults to the one every
  * other command would read (--config, CURVECTL_CONFIG, ./curvectl.yaml).
  */
-export async function run(ctx: Context, _options: Record<string, unknown>, args: readonly unknown[]): Promise<CommandResult> {
+export async function run(ctx: Context, _options: unknown, [given]: ArgsOf<'configValidate'>): Promise<CommandResult> {
   const { checkConfigText, formatProblem, resolveConfigPath } = await import('../../config/load.js');
-  const given = args[0] === undefined ? undefined : String(args[0]);
   const file = given ? path.resolve(ctx.cwd, given) : resolveConfigPath({ path: ctx.globals.config, env: ctx.env, cwd: ctx.cwd });
   let text: string;
   try {

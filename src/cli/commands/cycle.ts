@@ -3,28 +3,27 @@ import { badInput } from '../../core/errors.js';
 import { cycleClusters } from '../../core/lifecycle/cycle.js';
 import type { CommandResult } from '../command.js';
 import type { Context } from '../context.js';
+import type { OptionsOf } from '../program.js';
 import { shiftDeps, shiftResult, stepsFrom } from '../shift-support.js';
 import { scheduleProblems } from '../../core/weights.js';
 
 export const needsConfig = true;
 export const mutates = true;
 
-export async function run(ctx: Context, options: Record<string, unknown>): Promise<CommandResult> {
+export async function run(ctx: Context, options: OptionsOf<'cycle'>): Promise<CommandResult> {
   const loaded = await ctx.config();
   const c = loaded.config;
-  const version = options.kubernetesVersion === undefined ? c.cluster.kubernetesVersion : String(options.kubernetesVersion);
-  if (!/^1\.\d{2}$/.test(version)) throw badInput(`"${version}" is not a valid --kubernetes-version: use an EKS minor version like 1.35.`);
   const request = {
-    from: String(options.from),
-    to: String(options.to),
-    kubernetesVersion: version,
-    platform: c.platform.enabled && !options.skipPlatform,
+    from: options.from,
+    to: options.to,
+    kubernetesVersion: options.kubernetesVersion ?? c.cluster.kubernetesVersion,
+    platform: c.platform.enabled && options.skipPlatform !== true,
     ...stepsFrom(options, c.shift),
-    bakeMs: options.bake === undefined ? c.shift.bakeMs : parseDuration(String(options.bake), '--bake'),
-    allowShortBake: Boolean(options.allowShortBake),
+    bakeMs: options.bake ?? c.shift.bakeMs,
+    allowShortBake: options.allowShortBake === true,
     gateIntervalMs: c.shift.gateIntervalMs,
     gateTimeoutMs: parseDuration('20m'),
-    drainMs: options.drain === undefined ? (c.retire.drainMs ?? 2 * c.dns.ttl * 1000) : parseDuration(String(options.drain), '--drain'),
+    drainMs: options.drain ?? c.retire.drainMs ?? 2 * c.dns.ttl * 1000,
     flowCheck: { maxFlows: c.retire.maxFlows, windowMs: c.retire.flowWindowMs, requireData: c.retire.requireFlowData },
     flowTimeoutMs: c.retire.flowTimeoutMs,
     dryRun: ctx.globals.dryRun,

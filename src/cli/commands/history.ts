@@ -5,22 +5,18 @@ import { buildShiftReport, summariseData } from '../../core/shift-report.js';
 import { table } from '../../io/render.js';
 import type { CommandResult } from '../command.js';
 import type { Context } from '../context.js';
+import type { OptionsOf } from '../program.js';
 
 export const needsConfig = true;
 
-export async function run(ctx: Context, options: Record<string, unknown>): Promise<CommandResult> {
-  let limit: number | undefined;
-  if (options.limit !== undefined) {
-    const text = String(options.limit);
-    if (!/^\d+$/.test(text) || Number(text) < 1) throw badInput(`"${text}" is not a valid --limit: use a whole number of events, 1 or more.`);
-    limit = Number(text);
-  }
-  if (options.report !== undefined && options.op === undefined) {
+export async function run(ctx: Context, options: OptionsOf<'history'>): Promise<CommandResult> {
+  const { limit, op, report } = options;
+  if (report !== undefined && op === undefined) {
     throw badInput('--report writes the report of one operation: name it with --op <id>.', 'See the operation ids with "curvectl history".');
   }
   const state = await ctx.state();
-  const all = await state.readJournal(options.op === undefined ? undefined : { op: String(options.op) });
-  if (options.report !== undefined) return writeReport(ctx, String(options.op), String(options.report), all);
+  const all = await state.readJournal(op === undefined ? undefined : { op });
+  if (report !== undefined && op !== undefined) return writeReport(ctx, op, report, all);
   const events = limit === undefined ? all : all.slice(-limit);
   const rows = events.map((e) => [e.at, e.op, e.type, e.actor ?? '-', summariseData(e.data)]);
   return {

@@ -1,8 +1,7 @@
-import { badInput } from '../../core/errors.js';
-import { curvectlPolicy, EXCEPTIONS, IAM_ROLES, terraformPolicy, type IamRole } from '../../core/iam-policy.js';
-import { assertClusterName } from '../../core/names.js';
+import { curvectlPolicy, EXCEPTIONS, terraformPolicy } from '../../core/iam-policy.js';
 import type { CommandResult } from '../command.js';
 import type { Context } from '../context.js';
+import type { OptionsOf } from '../program.js';
 
 export const needsConfig = true;
 
@@ -11,16 +10,10 @@ export const needsConfig = true;
  * the IAM policies, scoped to this configuration's zone, table, state bucket and clusters. Reads
  * the account (STS), the zone id (Route 53) and the known clusters; changes nothing.
  */
-export async function run(ctx: Context, options: Record<string, unknown>): Promise<CommandResult> {
-  const role = String(options.role ?? 'operator') as IamRole;
-  if (!IAM_ROLES.includes(role)) throw badInput(`"${role}" is not a role: use operator, ci or bootstrap.`);
-  const part = options.part === undefined ? undefined : String(options.part);
-  if (part !== undefined && part !== 'curvectl' && part !== 'terraform') throw badInput(`--part is curvectl or terraform, not "${part}".`);
-  const extra = ((options.cluster as string[] | undefined) ?? []).map((n) => {
-    // A trailing * allows future clusters named alike (cluster-*), for roles that outlive a cycle.
-    if (!n.endsWith('*')) assertClusterName(n);
-    return n;
-  });
+export async function run(ctx: Context, options: OptionsOf<'iamPolicy'>): Promise<CommandResult> {
+  // Commander checked --role and --part against their choices, and each --cluster (option-values.ts).
+  const { role, part } = options;
+  const extra = options.cluster ?? [];
 
   const [loaded, aws, stacks, { callerIdentityReader }] = await Promise.all([ctx.config(), ctx.aws(), ctx.stacks(), import('../../adapters/aws/identity.js')]);
   const c = loaded.config;

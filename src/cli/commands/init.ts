@@ -1,26 +1,18 @@
 import path from 'node:path';
 import { badInput } from '../../core/errors.js';
-import { isValidDnsName, normaliseDnsName, printable } from '../../core/names.js';
 import type { CommandResult } from '../command.js';
 import type { Context } from '../context.js';
+import type { ArgsOf, OptionsOf } from '../program.js';
 
 export const needsConfig = false;
 
-export async function run(ctx: Context, options: Record<string, unknown>, args: readonly unknown[]): Promise<CommandResult> {
-  const dir = path.resolve(ctx.cwd, String(args[0] ?? '.'));
-  const zone = String(options.zone);
-  const record = String(options.record);
-  if (!isValidDnsName(zone)) throw badInput(`"${printable(zone)}" is not a valid zone name: use a DNS name like example.com.`);
-  if (!isValidDnsName(record)) throw badInput(`"${printable(record)}" is not a valid record name: use a DNS name like api-origin.example.com.`);
-  const z = normaliseDnsName(zone);
-  const r = normaliseDnsName(record);
+export async function run(ctx: Context, options: OptionsOf<'init'>, [target]: ArgsOf<'init'>): Promise<CommandResult> {
+  const dir = path.resolve(ctx.cwd, target);
+  // Checked and normalised by the tree's parsers (option-values.ts); what needs two flags is here.
+  const { zone: z, record: r, ttl, region } = options;
   if (r === z || !r.endsWith(`.${z}`)) {
     throw badInput(`The record ${r} is not inside the zone ${z}: the weighted name must be a name under the zone, like api.${z}.`);
   }
-  const ttlText = String(options.ttl ?? '60');
-  const ttl = Number(ttlText);
-  if (!/^\d+$/.test(ttlText) || ttl > 86400) throw badInput(`"${printable(ttlText)}" is not a valid TTL: use whole seconds from 0 to 86400 (60 or less is advised).`);
-  const region = options.region === undefined ? undefined : String(options.region);
   const team = teamBackend(options);
 
   const { renderDefaultConfig } = await import('../../config/load.js');
@@ -36,7 +28,7 @@ export async function run(ctx: Context, options: Record<string, unknown>, args: 
       json: { dryRun: true, dir, config: path.join(dir, 'curvectl.yaml'), terraform: path.join(dir, 'terraform') },
     };
   }
-  const result = await scaffold({ dir, configText, force: Boolean(options.force) });
+  const result = await scaffold({ dir, configText, force: options.force === true });
   ctx.io.notify({ level: 'success', code: 'init.done', text: `Wrote ${result.configPath} and ${result.terraformDir}/` });
   const rel = path.relative(ctx.cwd, dir) || '.';
   return {
@@ -62,10 +54,7 @@ export async function run(ctx: Context, options: Record<string, unknown>, args: 
 }
 
 /** --backend s3 --bucket B --table T; undefined for the local default. */
-function teamBackend(options: Record<string, unknown>): { bucket: string; table: string } | undefined {
-  const backend = String(options.backend ?? 'local');
-  const bucket = options.bucket === undefined ? undefined : String(options.bucket);
-  const table = options.table === undefined ? undefined : String(options.table);
+function teamBackend({ backend, bucket, table }: OptionsOf<'init'>): { bucket: string; table: string } | undefined {
   if (backend !== 's3') {
     if (bucket !== undefined || table !== undefined) {
       throw badInput('--bucket and --table go with --backend s3: add --backend s3, or leave them out for local state.');
@@ -77,13 +66,6 @@ function teamBackend(options: Record<string, unknown>): { bucket: string; table:
       '--backend s3 needs --bucket (Terraform state) and --table (lock and journal).',
       'For example: curvectl init --backend s3 --bucket my-team-tf-state --table curvectl --zone example.com --record api-origin.example.com',
     );
-  }
-  // S3's rules for new buckets: 3-63 lowercase letters, digits, dots and hyphens, no "..", not an IP address.
-  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket) || bucket.includes('..') || /^\d+\.\d+\.\d+\.\d+$/.test(bucket)) {
-    throw badInput(`"${printable(bucket)}" is not a valid S3 bucket name: use 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit.`);
-  }
-  if (!/^[A-Za-z0-9_.-]{3,255}$/.test(table)) {
-    throw badInput(`"${printable(table)}" is not a valid DynamoDB table name: use 3-255 letters, digits, underscores, dots and hyphens.`);
   }
   return { bucket, table };
 }

@@ -1,16 +1,14 @@
-import { parseDuration } from '../../core/duration.js';
 import { retireCluster } from '../../core/lifecycle/retire.js';
 import type { CommandResult } from '../command.js';
 import type { Context } from '../context.js';
+import type { ArgsOf, OptionsOf } from '../program.js';
 
 export const needsConfig = true;
 export const mutates = true;
 
-export async function run(ctx: Context, options: Record<string, unknown>, args: readonly unknown[]): Promise<CommandResult> {
-  const name = String(args[0]);
+export async function run(ctx: Context, options: OptionsOf<'retire'>, [name]: ArgsOf<'retire'>): Promise<CommandResult> {
   const loaded = await ctx.config();
-  const drainMs =
-    options.drain === undefined ? (loaded.config.retire.drainMs ?? 2 * loaded.config.dns.ttl * 1000) : parseDuration(String(options.drain), '--drain');
+  const drainMs = options.drain ?? loaded.config.retire.drainMs ?? 2 * loaded.config.dns.ttl * 1000;
   const [stacks, aws, state, clock] = await Promise.all([ctx.stacks(), ctx.aws(), ctx.state(), ctx.clock()]);
   const outcome = await retireCluster(
     { stacks, dns: aws.dns, state, io: ctx.io, clock, actor: ctx.actor, signal: ctx.interrupts.signal, flows: aws.flows, leftovers: aws.leftovers },

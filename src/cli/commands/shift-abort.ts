@@ -1,14 +1,15 @@
 import { CurvectlError } from '../../core/errors.js';
 import type { CommandResult } from '../command.js';
 import type { Context } from '../context.js';
+import type { OptionsOf } from '../program.js';
 import { shiftDeps, shiftResult } from '../shift-support.js';
 
 export const needsConfig = true;
 export const mutates = true;
 
-export async function run(ctx: Context, options: Record<string, unknown> = {}): Promise<CommandResult> {
+export async function run(ctx: Context, options: OptionsOf<'shiftAbort'>): Promise<CommandResult> {
   const { abortShift } = await import('../../core/shift/index.js');
-  const force = Boolean(options.force);
+  const force = options.force === true;
   if (force) {
     // --force writes over weights someone else set (an incident responder, say): typed, never by accident.
     const ok = await ctx.io.confirmByTyping({

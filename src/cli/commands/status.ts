@@ -1,11 +1,15 @@
-import { formatDuration, parseDuration } from '../../core/duration.js';
+import { formatDuration } from '../../core/duration.js';
 import { badInput } from '../../core/errors.js';
 import { collectStatus, type StatusDeps, type StatusReport } from '../../core/status.js';
 import { renderStatus } from '../../io/render.js';
 import type { CommandResult } from '../command.js';
 import type { Context } from '../context.js';
+import type { OptionsOf } from '../program.js';
 
 export const needsConfig = true;
+
+/** --watch reads every 5 s unless --interval says otherwise (the help says so). */
+const DEFAULT_INTERVAL_MS = 5000;
 
 async function statusDeps(ctx: Context): Promise<StatusDeps> {
   // The shift module loads alongside the ports, not after them (status should be quick).
@@ -32,7 +36,7 @@ async function statusDeps(ctx: Context): Promise<StatusDeps> {
   };
 }
 
-export async function run(ctx: Context, options: Record<string, unknown>): Promise<CommandResult> {
+export async function run(ctx: Context, options: OptionsOf<'status'>): Promise<CommandResult> {
   if (options.watch) return watch(ctx, options);
   if (options.interval !== undefined) throw badInput('--interval only applies to status --watch.', 'Add --watch, or drop --interval.');
   const report = await collectStatus(await statusDeps(ctx));
@@ -43,12 +47,11 @@ export async function run(ctx: Context, options: Record<string, unknown>): Promi
  * --watch: the status, then again each time it changes, until Ctrl-C. Text: the whole table under a
  * time stamp. -o jsonl: one `{"type":"status",...}` line per change, the result last.
  */
-async function watch(ctx: Context, options: Record<string, unknown>): Promise<CommandResult> {
+async function watch(ctx: Context, options: OptionsOf<'status'>): Promise<CommandResult> {
   if (ctx.globals.output === 'json') {
     throw badInput('status --watch prints one document per change, which -o json (exactly one document) cannot hold.', 'Use -o jsonl: one JSON object per line for each change.');
   }
-  const intervalMs = parseDuration(String(options.interval ?? '5s'), '--interval');
-  if (intervalMs <= 0) throw badInput('The --interval of status --watch must be longer than 0s.', 'For example: --interval 5s.');
+  const intervalMs = options.interval ?? DEFAULT_INTERVAL_MS;
   const [deps, clock, { watchStatus }] = await Promise.all([statusDeps(ctx), ctx.clock(), import('../../core/status-watch.js')]);
   const stop = new AbortController();
   // Ctrl-C is how a watch ends: stop cleanly (exit 0, the result line last). Once only: a second one exits at once.

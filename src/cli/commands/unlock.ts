@@ -2,6 +2,7 @@ import { CurvectlError } from '../../core/errors.js';
 import { renderView } from '../../io/render.js';
 import type { CommandResult } from '../command.js';
 import type { Context } from '../context.js';
+import type { OptionsOf } from '../program.js';
 
 export const needsConfig = true;
 
@@ -9,9 +10,9 @@ export const needsConfig = true;
  * Clears stale locks: the traffic lock and every cluster lock whose holder is gone. A live holder's
  * lock is never removed without --force (and then only after a typed confirmation).
  */
-export async function run(ctx: Context, options: Record<string, unknown>): Promise<CommandResult> {
+export async function run(ctx: Context, options: OptionsOf<'unlock'>): Promise<CommandResult> {
   const { unlock } = await import('../../core/unlock.js');
-  const { cleared, held, replaced } = await unlock({ state: await ctx.state(), stacks: await ctx.stacks(), io: ctx.io }, { force: Boolean(options.force) });
+  const { cleared, held, replaced } = await unlock({ state: await ctx.state(), stacks: await ctx.stacks(), io: ctx.io }, { force: options.force === true });
   if (cleared.length === 0 && held.length === 0 && replaced.length === 0) {
     return { text: ['No locks are held.'], json: { cleared: [], held: [] } };
   }

@@ -16,6 +16,7 @@ import type { KubernetesList } from '../ports.js';
 import type { Gate } from './spec.js';
 import { oneLine, plural } from './text.js';
 import type { GateEnv, GateTarget, GateVerdict } from './types.js';
+import { definedOnly } from '../defined-only.js';
 
 export const KUSTOMIZATIONS: KubernetesList = { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', plural: 'kustomizations' };
 export const HELM_RELEASES: KubernetesList = { group: 'helm.toolkit.fluxcd.io', version: 'v2', plural: 'helmreleases' };
@@ -48,7 +49,7 @@ export function fluxObjectOf(kind: FluxObject['kind'], raw: unknown): FluxObject
   const o = (raw ?? {}) as RawObject;
   const id = `${String(o.metadata?.namespace ?? '?')}/${String(o.metadata?.name ?? '?')}`;
   const revision = typeof o.status?.lastAppliedRevision === 'string' && o.status.lastAppliedRevision ? o.status.lastAppliedRevision : undefined;
-  const base = { kind, id, ...(revision !== undefined ? { revision } : {}) };
+  const base = { kind, id, ...definedOnly({ revision }) };
   if (o.spec?.suspend === true) return { ...base, notReady: 'suspended' };
   const conditions = Array.isArray(o.status?.conditions) ? (o.status.conditions as RawCondition[]) : [];
   const ready = conditions.find((c) => c.type === 'Ready');
@@ -69,9 +70,8 @@ export function fluxObjectOf(kind: FluxObject['kind'], raw: unknown): FluxObject
 async function readFlux(cluster: string, gate: Gate<'flux'>, env: GateEnv, apiServer: string | undefined): Promise<FluxObject[]> {
   const kubernetes = env.ports.kubernetes!;
   const [kustomizations = [], helmReleases = []] = await kubernetes.listObjects(cluster, [KUSTOMIZATIONS, HELM_RELEASES], {
-    ...(apiServer !== undefined ? { apiServer } : {}),
+    ...definedOnly({ apiServer, signal: env.signal }),
     timeoutMs: gate.timeoutMs,
-    ...(env.signal ? { signal: env.signal } : {}),
   });
   return [...kustomizations.map((k) => fluxObjectOf('Kustomization', k)), ...helmReleases.map((h) => fluxObjectOf('HelmRelease', h))];
 }

@@ -9,6 +9,7 @@ import { resolveHeaders, scrub } from './headers.js';
 import type { Gate } from './spec.js';
 import { displayUrl, oneLine } from './text.js';
 import type { GateEnv, GateTarget, GateVerdict } from './types.js';
+import { definedOnly } from '../defined-only.js';
 
 export async function checkPrometheus(gate: Gate<'prometheus'>, target: GateTarget, env: GateEnv): Promise<GateVerdict> {
   const client = env.ports.httpClient;
@@ -22,7 +23,7 @@ export async function checkPrometheus(gate: Gate<'prometheus'>, target: GateTarg
     url,
     headers: { accept: 'application/json', ...resolved.headers },
     timeoutMs: gate.timeoutMs,
-    ...(env.signal ? { signal: env.signal } : {}),
+    ...definedOnly({ signal: env.signal }),
   });
   const read = readInstantQuery(answer.status, answer.body);
   const where = displayUrl(address);

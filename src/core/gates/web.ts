@@ -9,6 +9,7 @@ import { resolveHeaders, scrub } from './headers.js';
 import type { Gate } from './spec.js';
 import { displayUrl, oneLine } from './text.js';
 import type { GateContext, GateEnv, GateTarget, GateVerdict } from './types.js';
+import { definedOnly } from '../defined-only.js';
 
 /** The JSON body of a POST: what the receiver needs to judge this check. */
 export interface WebGateBody {
@@ -46,7 +47,7 @@ export async function checkWeb(gate: Gate<'web'>, target: GateTarget, env: GateE
     headers: { accept: 'application/json', ...resolved.headers },
     ...(gate.method === 'POST' ? { json: webGateBody(target, env.context) } : {}),
     timeoutMs: gate.timeoutMs,
-    ...(env.signal ? { signal: env.signal } : {}),
+    ...definedOnly({ signal: env.signal }),
   });
   const clean = (text: string) => scrub(oneLine(text), resolved.secrets);
   if (!gate.select) {

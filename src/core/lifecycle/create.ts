@@ -10,12 +10,12 @@ import type { GateResultView } from '../gates/types.js';
 import type { IoHost } from '../io-host.js';
 import { assertClusterName } from '../names.js';
 import type { ChangeSummary, Clock, ClusterOutputs, EksPort, StateStore, Stacks, TrafficDns, Weights } from '../ports.js';
-import { formatWeights } from '../weights.js';
-import { weightsOf } from '../status.js';
+import { formatWeights, weightsFromRecords } from '../weights.js';
 import { registerCluster, registrationWeight } from './traffic-membership.js';
 import type { GateChecker } from '../gates/types.js';
 import { clusterLock } from '../lock-scope.js';
 import { newOperationId } from '../operation-id.js';
+import { definedOnly } from '../defined-only.js';
 
 
 export interface CreateDeps {
@@ -63,7 +63,7 @@ export { newOperationId };
 
 export async function createCluster(deps: CreateDeps, request: CreateRequest): Promise<CreateOutcome> {
   const name = assertClusterName(request.name);
-  const existing = await deps.stacks.clusterOutputs(name, signalOpt(deps));
+  const existing = await deps.stacks.clusterOutputs(name, definedOnly({ signal: deps.signal }));
   if (existing && existing.kubernetesVersion !== request.kubernetesVersion) {
     throw refused(
       `${name} already exists with Kubernetes ${existing.kubernetesVersion}, not ${request.kubernetesVersion}; nothing was changed.`,
@@ -86,13 +86,13 @@ export async function createCluster(deps: CreateDeps, request: CreateRequest): P
     await deps.state.append({ op, type: 'cluster.create.started', actor: deps.actor, data: { cluster: name, kubernetesVersion: request.kubernetesVersion, platform: request.platform } });
 
     const outputs = await runWithProgress(deps, `Creating ${name}: cluster stack`, (onProgress) =>
-      deps.stacks.applyCluster(spec, { ...signalOpt(deps), onProgress }),
+      deps.stacks.applyCluster(spec, { ...definedOnly({ signal: deps.signal }), onProgress }),
     );
     await deps.state.append({ op, type: 'cluster.applied', actor: deps.actor, data: { cluster: name, ingress: outputs.ingressDnsName } });
 
     if (request.platform) {
       phase = 'platform';
-      await runWithProgress(deps, `Creating ${name}: platform stack`, (onProgress) => deps.stacks.applyPlatform(name, { ...signalOpt(deps), onProgress }));
+      await runWithProgress(deps, `Creating ${name}: platform stack`, (onProgress) => deps.stacks.applyPlatform(name, { ...definedOnly({ signal: deps.signal }), onProgress }));
       await deps.state.append({ op, type: 'platform.applied', actor: deps.actor, data: { cluster: name } });
     } else {
       deps.io.notify({ level: 'info', code: 'cluster.create.platform-skipped', text: `Platform stack skipped for ${name}.` });
@@ -103,7 +103,7 @@ export async function createCluster(deps: CreateDeps, request: CreateRequest): P
     await deps.state.append({ op, type: 'cluster.gates.passed', actor: deps.actor, data: { cluster: name } });
 
     phase = 'traffic';
-    const registered = await registerCluster({ stacks: deps.stacks, dns: deps.dns, state: deps.state, io: deps.io, ...signalOpt(deps) }, name);
+    const registered = await registerCluster({ stacks: deps.stacks, dns: deps.dns, state: deps.state, io: deps.io, ...definedOnly({ signal: deps.signal }) }, name);
     await deps.state.append({ op, type: 'cluster.registered', actor: deps.actor, data: { cluster: name, weights: registered.weights } });
     await deps.state.append({ op, type: 'cluster.created', actor: deps.actor, data: { cluster: name } });
     return { kind: 'created', name, outputs, weights: registered.weights, op };
@@ -143,7 +143,7 @@ export async function planCreate(
   first = 1,
 ): Promise<{ summary: ChangeSummary; resources: readonly string[]; commands: readonly string[] }> {
   const name = spec.name;
-  const plan = await deps.stacks.planCluster(spec, signalOpt(deps));
+  const plan = await deps.stacks.planCluster(spec, definedOnly({ signal: deps.signal }));
   deps.io.show({ type: 'changes', title: `cluster stack, workspace ${name}`, summary: plan.summary, resources: plan.resources });
   let n = first;
   const commands = [`# ${n++}. the cluster stack in workspace ${name}:`, ...plan.commands];
@@ -164,17 +164,13 @@ export async function planCreate(
   return { summary: plan.summary, resources: plan.resources, commands };
 }
 
-function signalOpt(deps: { signal?: AbortSignal }): { signal?: AbortSignal } {
-  return deps.signal ? { signal: deps.signal } : {};
-}
-
 async function isComplete(deps: CreateDeps, name: string, outputs: ClusterOutputs): Promise<boolean> {
   const [info, desired, records] = await Promise.all([
     deps.eks.describeCluster(name, deps.signal),
     deps.stacks.readDesiredWeights(),
     deps.dns.readRecords(deps.signal),
   ]);
-  const live = weightsOf(records);
+  const live = weightsFromRecords(records);
   const record = records.find((r) => r.setIdentifier === name);
   return info?.status === 'ACTIVE' && name in desired && name in live && record?.value === outputs.ingressDnsName;
 }

@@ -13,12 +13,12 @@ import { runShift } from '../shift/run.js';
 import type { ShiftDeps, ShiftOutcome } from '../shift/types.js';
 import { createCluster, planCreate, type CreateDeps, type CreateOutcome } from './create.js';
 import type { ChangeSummary, StackName, Weights, WeightedRecord } from '../ports.js';
-import { formatWeights, planShift } from '../weights.js';
-import { weightsOf } from '../status.js';
+import { formatWeights, planShift, weightsFromRecords } from '../weights.js';
 import { checkFlows, describeFlows, flowCheckPasses, type FlowCheckPolicy } from './flow-drain.js';
 import { findLeftovers } from './leftovers-check.js';
 import { checkRetirable, platformApplied, retireCluster, type RetireOutcome } from './retire.js';
 import type { FlowMetricsPort } from '../ports/flow-metrics.js';
+import { definedOnly } from '../defined-only.js';
 
 export interface CycleDeps extends CreateDeps, ShiftDeps {
   readonly flows: FlowMetricsPort;
@@ -71,7 +71,7 @@ export async function cycleClusters(deps: CycleDeps, request: CycleRequest): Pro
   if (!records.some((r) => r.setIdentifier === from) && !workspaces.includes(from)) {
     throw refused(`There is no cluster named ${from} to replace; nothing was changed.`, 'Run "curvectl cluster list" to see the clusters curvectl knows.');
   }
-  const exists = (await deps.stacks.clusterOutputs(to, deps.signal ? { signal: deps.signal } : {})) !== undefined;
+  const exists = (await deps.stacks.clusterOutputs(to, definedOnly({ signal: deps.signal }))) !== undefined;
 
   const phases = [
     exists ? `${to} exists: check it is healthy and registered` : `create ${to} (Kubernetes ${request.kubernetesVersion}${request.platform ? ', with platform' : ''})`,
@@ -152,10 +152,10 @@ async function dryRunCycle(
     commands.push(...created.commands);
   }
 
-  const live = weightsOf(records);
+  const live = weightsFromRecords(records);
   const start: Weights = to in live ? live : { ...live, [to]: 0 };
   const steps = planShift({ current: start, to, step: request.step, until: 100, from, ...(request.steps === undefined ? {} : { schedule: request.steps }) });
-  commands.push(`## phase 2: ${phases[1]}`, `# from ${formatWeights(start)}, ${steps.length} step${steps.length === 1 ? '' : 's'}: ${steps.map(formatWeights).join(' -> ')}`);
+  commands.push(`## phase 2: ${phases[1]}`, `# from ${formatWeights(start)}, ${steps.length} step${steps.length === 1 ? '' : 's'}: ${steps.map((w) => formatWeights(w)).join(' -> ')}`);
   if (to in live && deps.dns.describeSwap && steps[0]) {
     commands.push(`# step 1/${steps.length}: one Route 53 ChangeResourceRecordSets request, as it would be sent:`, ...JSON.stringify(await deps.dns.describeSwap(records, steps[0], deps.signal), null, 2).split('\n'));
   } else {
@@ -171,7 +171,7 @@ async function dryRunCycle(
   commands.push(`# remove ${from}'s weighted record: the desired weights become ${formatWeights(withoutOld)}, then:`, ...(deps.stacks.trafficApplyCommands?.() ?? []));
   if (deps.stacks.planDestroy) {
     const withPlatform = platformApplied(await deps.state.readJournal(), from) ?? request.platform;
-    const destroy = await deps.stacks.planDestroy(from, { ...(deps.signal ? { signal: deps.signal } : {}), platform: withPlatform });
+    const destroy = await deps.stacks.planDestroy(from, { ...definedOnly({ signal: deps.signal }), platform: withPlatform });
     plans.push(...destroy.plans);
     commands.push(`# destroy ${withPlatform ? 'the platform stack, then ' : ''}the cluster stack, then delete the workspaces:`, ...destroy.commands);
   }

@@ -17,6 +17,7 @@ import { matchLoadBalancers, windowEndingAt } from '../observed-share.js';
 import { drainState } from './drain.js';
 import type { Clock, JournalEvent, StateStore, Stacks, TrafficDns } from '../ports.js';
 import type { FlowMetricsPort } from '../ports/flow-metrics.js';
+import { definedOnly } from '../defined-only.js';
 
 export interface FlowCheckPolicy {
   /** retire.maxFlows: new flows tolerated in the window (default 0). */
@@ -68,7 +69,7 @@ async function ingressOf(deps: FlowDrainDeps, name: string): Promise<string | nu
   const records = await deps.dns.readRecords(deps.signal);
   const record = records.find((r) => r.setIdentifier === name);
   if (record) return record.value;
-  const outputs = await deps.stacks.clusterOutputs(name, deps.signal ? { signal: deps.signal } : {});
+  const outputs = await deps.stacks.clusterOutputs(name, definedOnly({ signal: deps.signal }));
   return outputs?.ingressDnsName ?? null;
 }
 

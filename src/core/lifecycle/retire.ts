@@ -13,7 +13,7 @@ import type { IoHost } from '../io-host.js';
 import { assertClusterName } from '../names.js';
 import type { ChangeSummary, Clock, JournalEvent, StackName, StateStore, Stacks, TrafficDns } from '../ports.js';
 import type { GateResultView } from '../gates/types.js';
-import { weightsOf } from '../status.js';
+import { weightsFromRecords } from '../weights.js';
 import { newOperationId } from '../operation-id.js';
 import { drainRemainingMs, drainState } from './drain.js';
 import { assertFlowsDrained, checkFlows, describeFlows, type FlowCheck, type FlowCheckPolicy } from './flow-drain.js';
@@ -22,6 +22,7 @@ import { deleteLeftovers, describeLeftover, findLeftovers, leftoversToDelete } f
 import type { LeftoversPort } from '../ports/leftovers.js';
 import { assertNoDrift, deregisterCluster } from './traffic-membership.js';
 import { clusterLock } from '../lock-scope.js';
+import { definedOnly } from '../defined-only.js';
 
 export interface RetireDeps {
   readonly stacks: Stacks;
@@ -108,7 +109,7 @@ export async function checkRetirable(
   ]);
   // Its own disagreement (a removal that stopped half-way) is judged by the weight check below.
   const { desired } = await assertNoDrift(deps, { except: name });
-  const live = weightsOf(records);
+  const live = weightsFromRecords(records);
   const known = new Set([...workspaces, ...Object.keys(desired), ...Object.keys(live)]);
   if (!known.has(name)) {
     throw refused(`There is no cluster named ${name}; nothing was changed.`, `Run "curvectl cluster list" to see the clusters curvectl knows.`);
@@ -202,18 +203,18 @@ export async function retireCluster(deps: RetireDeps, request: RetireRequest): P
   let part = 'record';
   try {
     await deps.state.append({ op, type: 'retire.started', actor: deps.actor, data: { cluster: name } });
-    const removed = await deregisterCluster({ stacks: deps.stacks, dns: deps.dns, state: deps.state, io: deps.io, ...sig(deps) }, name);
+    const removed = await deregisterCluster({ stacks: deps.stacks, dns: deps.dns, state: deps.state, io: deps.io, ...definedOnly({ signal: deps.signal }) }, name);
     await deps.state.append({ op, type: 'retire.record-removed', actor: deps.actor, data: { cluster: name, weights: removed.weights } });
     if (withPlatform) {
       part = 'platform';
-      await withProgress(deps, `Retiring ${name}: destroying the platform stack`, () => deps.stacks.destroyPlatform(name, sig(deps)));
+      await withProgress(deps, `Retiring ${name}: destroying the platform stack`, () => deps.stacks.destroyPlatform(name, definedOnly({ signal: deps.signal })));
       await deps.state.append({ op, type: 'retire.platform-destroyed', actor: deps.actor, data: { cluster: name } });
     }
     part = 'cluster';
-    await withProgress(deps, `Retiring ${name}: destroying the cluster stack`, () => deps.stacks.destroyCluster(name, sig(deps)));
+    await withProgress(deps, `Retiring ${name}: destroying the cluster stack`, () => deps.stacks.destroyCluster(name, definedOnly({ signal: deps.signal })));
     await deps.state.append({ op, type: 'retire.cluster-destroyed', actor: deps.actor, data: { cluster: name } });
     part = 'workspaces';
-    await deps.stacks.deleteWorkspaces(name, { ...sig(deps), platform: withPlatform });
+    await deps.stacks.deleteWorkspaces(name, { ...definedOnly({ signal: deps.signal }), platform: withPlatform });
     await deps.state.append({ op, type: 'retire.completed', actor: deps.actor, data: { cluster: name } });
     return { kind: 'retired', name, op };
   } catch (err) {
@@ -270,7 +271,7 @@ async function dryRunRetire(deps: RetireDeps, request: RetireRequest, check: Ret
     const next = Object.fromEntries(Object.entries(desired).filter(([n]) => n !== name));
     commands.push(`# 1. remove ${name}'s weighted record (traffic stack):`);
     if (deps.stacks.planTrafficWeights) {
-      const traffic = await deps.stacks.planTrafficWeights(next, sig(deps));
+      const traffic = await deps.stacks.planTrafficWeights(next, definedOnly({ signal: deps.signal }));
       plans.push({ stack: 'traffic', workspace: 'default', summary: traffic.summary, resources: traffic.resources });
       commands.push(...traffic.commands);
     } else {
@@ -281,7 +282,7 @@ async function dryRunRetire(deps: RetireDeps, request: RetireRequest, check: Ret
     commands.push(`# 1. ${name} has no weighted record and no desired weight: nothing to remove from the traffic stack.`);
   }
   if (deps.stacks.planDestroy) {
-    const destroy = await deps.stacks.planDestroy(name, { ...sig(deps), platform: withPlatform });
+    const destroy = await deps.stacks.planDestroy(name, { ...definedOnly({ signal: deps.signal }), platform: withPlatform });
     plans.push(...destroy.plans);
     commands.push(`# 2. destroy ${withPlatform ? 'the platform stack, then ' : ''}the cluster stack, then delete the workspaces:`, ...destroy.commands);
   }
@@ -324,10 +325,6 @@ function flowVerdict(name: string, flows: FlowCheck, policy: FlowCheckPolicy): G
       return never;
     }
   }
-}
-
-function sig(deps: { signal?: AbortSignal }): { signal?: AbortSignal } {
-  return deps.signal ? { signal: deps.signal } : {};
 }
 
 async function withProgress(deps: RetireDeps, title: string, run: () => Promise<void>): Promise<void> {

@@ -7,8 +7,9 @@ import { releaseLock } from '../cleanup.js';
 import { CurvectlError, refused } from '../errors.js';
 import type { IoHost } from '../io-host.js';
 import type { StateStore, TrafficDns, TrafficStack, Weights } from '../ports.js';
-import { findDrift, weightsOf } from '../status.js';
+import { formatWeights, weightDrift, weightsFromRecords, type WeightDrift } from '../weights.js';
 import { TRAFFIC_LOCK } from '../lock-scope.js';
+import { definedOnly } from '../defined-only.js';
 
 export interface MembershipDeps {
   /** Only the traffic stack: joining and leaving it never touches a cluster's workspaces. */
@@ -17,11 +18,6 @@ export interface MembershipDeps {
   readonly state: StateStore;
   readonly io: IoHost;
   readonly signal?: AbortSignal;
-}
-
-function describe(weights: Weights): string {
-  const names = Object.keys(weights).sort();
-  return names.length === 0 ? 'none' : names.map((n) => `${n}=${weights[n]}`).join(', ');
 }
 
 /**
@@ -35,15 +31,15 @@ export async function assertNoDrift(
   options: { except?: string } = {},
 ): Promise<{ desired: Weights; live: Weights }> {
   const [desired, records] = await Promise.all([deps.stacks.readDesiredWeights(), deps.dns.readRecords(deps.signal)]);
-  const live = weightsOf(records);
-  const drift = findDrift(desired, live).filter((d) => d.cluster !== options.except);
-  if (drift.length > 0) throw driftRefusal(desired, live, findDrift(desired, live));
+  const live = weightsFromRecords(records);
+  const drift = weightDrift(desired, live).filter((d) => d.cluster !== options.except);
+  if (drift.length > 0) throw driftRefusal(desired, live, weightDrift(desired, live));
   return { desired, live };
 }
 
-function driftRefusal(desired: Weights, live: Weights, drift: ReturnType<typeof findDrift>): CurvectlError {
+function driftRefusal(desired: Weights, live: Weights, drift: readonly WeightDrift[]): CurvectlError {
   return refused(
-    `Live weights in Route 53 (${describe(live)}) differ from the desired weights (${describe(desired)}); nothing was changed.`,
+    `Live weights in Route 53 (${formatWeights(live)}) differ from the desired weights (${formatWeights(desired)}); nothing was changed.`,
     'Run "curvectl status" to see the drift; finish or abort an interrupted shift with "curvectl shift resume" or "curvectl shift abort", or run an interrupted "curvectl cluster create" or "curvectl retire" again.',
     { drift },
   );
@@ -54,23 +50,23 @@ async function applyWeights(deps: MembershipDeps, next: Weights, what: string): 
   const progress = deps.io.startProgress(`${what}: terraform apply (traffic)`);
   try {
     await deps.stacks.applyTraffic({
-      ...(deps.signal ? { signal: deps.signal } : {}),
+      ...definedOnly({ signal: deps.signal }),
       onProgress: (e) => progress.update(`${what}: ${e.message}`),
     });
   } catch (err) {
     progress.fail(`${what}: terraform apply failed`);
     throw err;
   }
-  const live = weightsOf(await deps.dns.readRecords(deps.signal));
-  const drift = findDrift(next, live);
+  const live = weightsFromRecords(await deps.dns.readRecords(deps.signal));
+  const drift = weightDrift(next, live);
   if (drift.length > 0) {
     progress.fail(`${what}: Route 53 does not match`);
-    throw new CurvectlError('INCONSISTENT', `After ${what}, Route 53 shows ${describe(live)} instead of ${describe(next)}.`, {
+    throw new CurvectlError('INCONSISTENT', `After ${what}, Route 53 shows ${formatWeights(live)} instead of ${formatWeights(next)}.`, {
       hint: 'Run "curvectl status"; re-running the same command re-applies the desired weights.',
       details: { drift },
     });
   }
-  progress.succeed(`${what}: Route 53 is ${describe(live)}`);
+  progress.succeed(`${what}: Route 53 is ${formatWeights(live)}`);
 }
 
 export type RegisterOutcome = { readonly weights: Weights; readonly changed: boolean };
@@ -93,7 +89,7 @@ export async function registerCluster(deps: MembershipDeps, name: string): Promi
     if (name in desired && desired[name] === live[name]) return { weights: desired, changed: false };
     const weight = registrationWeight(desired, name);
     if ([desired[name], live[name]].some((w) => w !== undefined && w !== weight)) {
-      throw driftRefusal(desired, live, findDrift(desired, live));
+      throw driftRefusal(desired, live, weightDrift(desired, live));
     }
     const next: Weights = { ...desired, [name]: weight };
     await applyWeights(deps, next, `registering ${name} at weight ${weight}`);

@@ -11,6 +11,7 @@ import { CurvectlError } from '../errors.js';
 import type { JournalEvent, LockStatus, Weights } from '../ports.js';
 import type { RollbackCause } from './types.js';
 import { TRAFFIC_LOCK } from '../lock-scope.js';
+import { isWeightMap } from '../weights.js';
 
 export const ShiftEvent = {
   /** data: PlannedData */
@@ -182,24 +183,15 @@ function stepIndex(event: JournalEvent, value: unknown, total: number): number {
   throw malformed(event, `step index ${JSON.stringify(value)} is not in 1..${total}`);
 }
 
-function isWeights(value: unknown): value is Weights {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    !Array.isArray(value) &&
-    Object.values(value).every((w) => typeof w === 'number' && Number.isInteger(w))
-  );
-}
-
 export function parsePlanned(event: JournalEvent): PlannedData {
   const d = event.data ?? {};
   const request = d.request as Record<string, unknown> | undefined;
   if (
     typeof d.to !== 'string' ||
-    !isWeights(d.from) ||
+    !isWeightMap(d.from) ||
     !Array.isArray(d.steps) ||
     d.steps.length === 0 ||
-    !d.steps.every(isWeights) ||
+    !d.steps.every(isWeightMap) ||
     typeof request !== 'object' ||
     request === null ||
     typeof request.bakeMs !== 'number' ||

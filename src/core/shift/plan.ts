@@ -5,6 +5,7 @@ import type { WeightedRecord, Weights } from '../ports.js';
 import { formatDrift, formatWeights, planShift, weightDrift, weightsFromRecords } from '../weights.js';
 import { findUnfinishedShift } from './journal.js';
 import type { ShiftDeps, ShiftOutcome, ShiftRequest } from './types.js';
+import { definedOnly } from '../defined-only.js';
 
 export function checkTiming(deps: ShiftDeps, bakeMs: number, allowShortBake: boolean, gateIntervalMs: number): void {
   if (!Number.isFinite(bakeMs) || bakeMs < 0) throw badInput(`The bake must be a duration of 0s or more, not ${bakeMs} ms.`, 'For example: --bake 5m.');
@@ -89,7 +90,7 @@ export async function askToStart(deps: ShiftDeps, steps: readonly Weights[]): Pr
 export async function dryRun(deps: ShiftDeps, request: ShiftRequest): Promise<ShiftOutcome> {
   await refuseUnfinished(deps);
   const { records, weights: w0 } = await readAgreedWeights(deps);
-  const steps = planShift({ current: w0, to: request.to, step: request.step, until: request.until, ...fromOf(request), ...scheduleOf(request) });
+  const steps = planShift({ current: w0, to: request.to, step: request.step, until: request.until, ...definedOnly({ from: request.from, schedule: request.steps }) });
   if (steps.length === 0) return nothingToDo(deps, request.to, w0);
   const firstChange = deps.dns.describeSwap ? await deps.dns.describeSwap(records, steps[0]!, deps.interrupts.signal) : undefined;
   const terraform = deps.stacks.trafficApplyCommands?.() ?? [];
@@ -123,11 +124,3 @@ export function planTitle(request: Pick<ShiftRequest, 'to' | 'steps'>, w0: Weigh
   return `Shift towards ${request.to} in ${steps} step${steps === 1 ? '' : 's'}${schedule} from ${formatWeights(w0)}`;
 }
 
-/** The step schedule (--steps, shift.steps) for planShift, when one was given. */
-export function scheduleOf(request: Pick<ShiftRequest, 'steps'>): { schedule?: readonly number[] } {
-  return request.steps !== undefined ? { schedule: request.steps } : {};
-}
-
-export function fromOf(request: Pick<ShiftRequest, 'from'>): { from?: string } {
-  return request.from !== undefined ? { from: request.from } : {};
-}

@@ -19,6 +19,7 @@ import { ShiftEvent } from './journal.js';
 import { holdOutOfBand, holdsMap } from './out-of-band.js';
 import { errorMessage, isAbort, journal } from './support.js';
 import type { RollbackCause } from './types.js';
+import { definedOnly } from '../defined-only.js';
 
 export interface RollbackDeps {
   readonly dns: TrafficDns;
@@ -141,7 +142,7 @@ export async function rollbackToStart(deps: RollbackDeps, request: RollbackReque
       changeId = await dns.swapWeights(records, target, signal);
       acceptedMs = since();
       progress.update(`Route 53 accepted the rollback after ${acceptedMs} ms; waiting until it is in sync`);
-      await dns.waitInSync(changeId, signal ? { signal } : {});
+      await dns.waitInSync(changeId, definedOnly({ signal }));
       inSyncMs = since();
       await journal(deps, op, ShiftEvent.rollbackDnsDone, { weights: target, skipped: false, changeId, ms: acceptedMs, inSyncMs });
     }
@@ -165,10 +166,10 @@ export async function rollbackToStart(deps: RollbackDeps, request: RollbackReque
     try {
       await stacks.writeDesiredWeights(target);
       await stacks.applyTraffic({
-        ...(signal ? { signal } : {}),
+        ...definedOnly({ signal }),
         onProgress: (event) => progress.update(`Reconciling the traffic stack: ${event.message}`),
       });
-      const plan = await stacks.planTraffic(signal ? { signal } : {});
+      const plan = await stacks.planTraffic(definedOnly({ signal }));
       planClean = !plan.changes;
     } catch (err) {
       if (isAbort(err, signal)) throw err;

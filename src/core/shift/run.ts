@@ -19,10 +19,11 @@ import { operationIds } from '../operation-id.js';
 import { planShift } from '../weights.js';
 import { type PlannedData, ShiftEvent } from './journal.js';
 import { drive, release } from './machine.js';
-import { askToStart, checkTiming, dryRun, fromOf, nothingToDo, planTitle, readAgreedWeights, refuseUnfinished, requireSomeoneToAnswer, scheduleOf, warnShortBake } from './plan.js';
+import { askToStart, checkTiming, dryRun, nothingToDo, planTitle, readAgreedWeights, refuseUnfinished, requireSomeoneToAnswer, warnShortBake } from './plan.js';
 import { gateTarget, preflight } from './preflight.js';
 import { asInterrupted, journal } from './support.js';
 import type { ShiftDeps, ShiftOutcome, ShiftRequest } from './types.js';
+import { definedOnly } from '../defined-only.js';
 
 export async function runShift(deps: ShiftDeps, request: ShiftRequest): Promise<ShiftOutcome> {
   const signal = deps.interrupts.signal;
@@ -35,7 +36,7 @@ export async function runShift(deps: ShiftDeps, request: ShiftRequest): Promise<
   try {
     await refuseUnfinished(deps);
     const { records, weights: w0 } = await readAgreedWeights(deps);
-    const steps = planShift({ current: w0, to: request.to, step: request.step, until: request.until, ...fromOf(request), ...scheduleOf(request) });
+    const steps = planShift({ current: w0, to: request.to, step: request.step, until: request.until, ...definedOnly({ from: request.from, schedule: request.steps }) });
     if (steps.length === 0) return nothingToDo(deps, request.to, w0);
     deps.io.show({ type: 'plan', title: planTitle(request, w0, steps.length), steps: [w0, ...steps] });
     if (request.allowShortBake && request.bakeMs < deps.ttl * 1000) warnShortBake(deps, request.bakeMs);
@@ -61,7 +62,7 @@ export async function runShift(deps: ShiftDeps, request: ShiftRequest): Promise<
         step: request.step,
         ...(request.steps === undefined ? {} : { steps: request.steps }),
         until: request.until,
-        ...fromOf(request),
+        ...definedOnly({ from: request.from }),
         bakeMs: request.bakeMs,
         allowShortBake: request.allowShortBake,
         gateIntervalMs: request.gateIntervalMs,

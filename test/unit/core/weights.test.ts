@@ -5,7 +5,9 @@ import type { Weights } from '../../../src/core/ports.js';
 import {
   assertValidWeights,
   formatDrift,
+  formatWeights,
   isValidWeights,
+  isWeightMap,
   planShift,
   sameWeights,
   weightDrift,
@@ -335,6 +337,27 @@ describe('weight validation and helpers', () => {
       { cluster: 'c1', desired: undefined, live: 10 },
     ]);
     expect(formatDrift(drift)).toBe('a1 desired 90 live 80; c1 desired none live 10');
+  });
+
+  it('formatWeights is the one way weights become text: sorted, printable, in prose or compact', () => {
+    const weights = { 'cluster-b': 10, 'cluster-a': 90 };
+    expect(formatWeights(weights)).toBe('cluster-a 90, cluster-b 10');
+    expect(formatWeights(weights, 'prose')).toBe('cluster-a 90, cluster-b 10');
+    expect(formatWeights(weights, 'compact')).toBe('cluster-a=90 cluster-b=10');
+    expect(formatWeights({})).toBe('no records');
+    expect(formatWeights({}, 'compact')).toBe('no records');
+    // A name read from state is shown escaped, never as raw control characters.
+    expect(formatWeights({ 'a\u001b[2J': 1 }, 'compact')).not.toContain('\u001b');
+  });
+
+  it('isWeightMap accepts only an object of record weights', () => {
+    expect(isWeightMap({ a1: 0, b1: 255 })).toBe(true);
+    expect(isWeightMap({})).toBe(true);
+    expect(isWeightMap({ a1: 1.5 })).toBe(false);
+    expect(isWeightMap({ a1: 256 })).toBe(false);
+    expect(isWeightMap({ a1: null })).toBe(false);
+    expect(isWeightMap([1, 2])).toBe(false);
+    expect(isWeightMap(null)).toBe(false);
   });
 
   it('weightsFromRecords keys by set identifier', () => {

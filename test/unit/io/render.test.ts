@@ -1,5 +1,6 @@
+import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
-import { bar, lockLiveness, renderStatus, renderView, renderWeights, table } from '../../../src/io/render.js';
+import { bar, lockLiveness, padColumns, renderStatus, renderView, renderWeights, table } from '../../../src/io/render.js';
 import type { LockStatus } from '../../../src/core/ports.js';
 import type { StatusReport } from '../../../src/core/status.js';
 
@@ -33,6 +34,25 @@ describe('views', () => {
 describe('table', () => {
   it('aligns columns', () => {
     expect(table(['A', 'BB'], [['xxx', 'y'], ['z', 'w']])).toEqual(['A    BB', 'xxx  y', 'z    w']);
+  });
+  it('aligns by terminal columns, not string length: wide, combining and coloured cells', () => {
+    const red = (t: string) => `\u001b[31m${t}\u001b[39m`;
+    // 日本 is 2 characters and 4 columns; "e" + U+0301 is 2 characters and 1 column; a colour code takes none.
+    const lines = table(['NAME', 'X'], [['日本', 'a'], ['e\u0301', 'b'], [red('ok'), 'c']]);
+    const stripped = lines.map((l) => l.replace(/\u001b\[[0-9;]*m/g, ''));
+    expect(stripped).toEqual(['NAME  X', '日本  a', 'e\u0301     b', 'ok    c']);
+    // The negative control: padding by .length leaves the wide cell two columns wider than its header.
+    expect(stringWidth('日本'.padEnd('NAME'.length))).toBe(stringWidth('NAME') + 2);
+  });
+  it('padColumns pads to columns and never truncates', () => {
+    expect(padColumns('日本', 6)).toBe('日本  ');
+    expect(padColumns('abc', 2)).toBe('abc');
+  });
+  it('lines up a weight bar whose cluster names differ in width', () => {
+    const lines = renderWeights({ 日本: 50, abcd: 50 });
+    const barColumn = (line: string) => stringWidth(line.slice(0, line.indexOf('█')));
+    expect(lines).toHaveLength(2);
+    expect(barColumn(lines[0]!)).toBe(barColumn(lines[1]!));
   });
 });
 

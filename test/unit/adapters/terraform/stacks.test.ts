@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CurvectlError } from '../../../../src/core/errors.js';
 import { Terraform } from '../../../../src/adapters/terraform/runner.js';
 import { TerraformStacks, mapClusterOutputs, minimumTerraformVersion, type TerraformBackend } from '../../../../src/adapters/terraform/stacks.js';
+import { FakeDesiredWeights } from '../../../_helpers/fakes.js';
 import type { DesiredWeightsStore } from '../../../../src/core/ports/desired-weights-store.js';
 import type { Weights } from '../../../../src/core/ports.js';
 import { fakeRunner, type RecordedCall } from '../../../_helpers/fake-process.js';
@@ -155,43 +156,26 @@ describe('desired weights file', () => {
   });
 });
 
-/** A team's shared store in memory; `failWrites` makes writes fail like a lost lease. */
-class MemoryWeights implements DesiredWeightsStore {
-  readonly description = 'memory';
-  log: string[] = [];
-  failWrites: Error | undefined;
-  constructor(public weights: Weights | undefined = undefined) {}
-  async read(): Promise<Weights | undefined> {
-    this.log.push('read');
-    return this.weights;
-  }
-  async write(weights: Weights): Promise<void> {
-    this.log.push(`write ${JSON.stringify(weights)}`);
-    if (this.failWrites) throw this.failWrites;
-    this.weights = weights;
-  }
-}
-
 const weightsFile = () => path.join(stacksDir, 'traffic', 'cluster_weighting.auto.tfvars.json');
 const fileOf = (weights: Weights) => `${JSON.stringify({ cluster_weighting: weights }, null, 2)}\n`;
 
 describe('desired weights shared by a team', () => {
   it('reads the shared weights, not this checkout\'s file', async () => {
-    const shared = new MemoryWeights({ 'cluster-a': 50, 'cluster-b': 50 });
+    const shared = new FakeDesiredWeights({ 'cluster-a': 50, 'cluster-b': 50 });
     const { stacks } = setup({ desiredWeights: shared });
     await writeFile(weightsFile(), fileOf({ 'cluster-a': 100 }));
     expect(await stacks.readDesiredWeights()).toEqual({ 'cluster-a': 50, 'cluster-b': 50 });
   });
 
   it('first use: nothing shared yet, so the file is the truth (or {} without one)', async () => {
-    const { stacks } = setup({ desiredWeights: new MemoryWeights() });
+    const { stacks } = setup({ desiredWeights: new FakeDesiredWeights() });
     expect(await stacks.readDesiredWeights()).toEqual({});
     await writeFile(weightsFile(), fileOf({ 'cluster-a': 100 }));
     expect(await stacks.readDesiredWeights()).toEqual({ 'cluster-a': 100 });
   });
 
   it('writes the shared copy first (sorted), then the file atomically', async () => {
-    const shared = new MemoryWeights();
+    const shared = new FakeDesiredWeights();
     const { stacks } = setup({ desiredWeights: shared });
     await stacks.writeDesiredWeights({ 'cluster-b': 10, 'cluster-a': 90 });
     expect(shared.log).toEqual(['write {"cluster-a":90,"cluster-b":10}']);
@@ -200,7 +184,7 @@ describe('desired weights shared by a team', () => {
   });
 
   it('a shared write that fails leaves the file alone; an invalid weight is refused before either', async () => {
-    const shared = new MemoryWeights({ 'cluster-a': 100 });
+    const shared = new FakeDesiredWeights({ 'cluster-a': 100 });
     const { stacks } = setup({ desiredWeights: shared });
     await writeFile(weightsFile(), fileOf({ 'cluster-a': 100 }));
     shared.failWrites = new CurvectlError('LOCKED', 'lost the lock');
@@ -212,7 +196,7 @@ describe('desired weights shared by a team', () => {
   });
 
   it('rewrites the file from the shared weights before every traffic run (fresh checkout, or a write cut short)', async () => {
-    const shared = new MemoryWeights({ 'cluster-a': 50, 'cluster-b': 50 });
+    const shared = new FakeDesiredWeights({ 'cluster-a': 50, 'cluster-b': 50 });
     const { stacks, world } = setup({ desiredWeights: shared });
     // A fresh checkout has no file: terraform must still see the team's weights.
     await stacks.planTraffic();
@@ -223,14 +207,14 @@ describe('desired weights shared by a team', () => {
   });
 
   it('leaves the file alone before a traffic run when nothing is shared yet', async () => {
-    const { stacks, world } = setup({ desiredWeights: new MemoryWeights() });
+    const { stacks, world } = setup({ desiredWeights: new FakeDesiredWeights() });
     await writeFile(weightsFile(), fileOf({ 'cluster-a': 100 }));
     await stacks.applyTraffic();
     expect(world.varFileAtPlan).toEqual([fileOf({ 'cluster-a': 100 })]);
   });
 
   it('runs no terraform when the shared weights cannot be read', async () => {
-    const shared = new MemoryWeights();
+    const shared = new FakeDesiredWeights();
     shared.read = async () => {
       throw new CurvectlError('AWS', 'throttled');
     };

@@ -96,7 +96,8 @@ describe('target-health gate', () => {
   });
 
   it('fails with zero targets', async () => {
-    const elbv2 = new FakeElbv2();
+    // A load balancer that exists with nothing registered (an unknown one is INCONSISTENT, as ELBv2's adapter says).
+    const elbv2 = new FakeElbv2().set(ingressOf('cluster-b'), []);
     expect(await only(runner([{ type: 'target-health', minHealthy: 0 }], { elbv2 }))).toMatchObject({ outcome: 'fail', reason: expect.stringMatching(/no targets registered/) });
   });
 
