@@ -18,6 +18,7 @@ import { TerminalHost } from '../io/terminal-host.js';
 import { JsonlHost } from '../io/jsonl-host.js';
 import { secretsFromEnv } from '../core/redact.js';
 import { SignalInterrupts } from './interrupts.js';
+import { osUserName } from '../adapters/os-user.js';
 
 /** text (default), json (one document), jsonl (every event as a line, the result last). */
 export type OutputFormat = 'text' | 'json' | 'jsonl';
@@ -84,7 +85,7 @@ export function createContext(globals: GlobalOptions, options: { mutates: boolea
     });
   });
   if (options.mutates) interrupts.install();
-  const user = env.USER ?? env.LOGNAME ?? safeUsername();
+  const user = env.USER ?? env.LOGNAME ?? osUserName();
   const actor = `${user}@${os.hostname()}`;
 
   const config = once(async (): Promise<LoadedConfig> => {
@@ -261,10 +262,3 @@ export function createContext(globals: GlobalOptions, options: { mutates: boolea
   };
 }
 
-function safeUsername(): string {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return 'unknown';
-  }
-}

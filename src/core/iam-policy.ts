@@ -9,14 +9,20 @@
  * (https://docs.aws.amazon.com/service-authorization/latest/reference/): Route 53 record changes
  * and listings are scoped to the hosted zone, GetChange to change/*, ListHostedZonesByName and the
  * ELBv2 / CloudWatch metric reads support no resource ("*"), EKS reads are scoped to the clusters and
- * their node groups, DynamoDB to the table, S3 to the state bucket.
+ * their node groups, DynamoDB to the table, S3 to the state bucket. The deletes of `retire
+ * --delete-leftovers` are scoped by the cluster tags the leftovers check looks for: each of them
+ * (ELBv2 DeleteLoadBalancer and DeleteTargetGroup on loadbalancer/targetgroup; EC2 DeleteVolume,
+ * DeleteSecurityGroup, DeleteNetworkInterface on volume, security-group, network-interface) has a
+ * required resource type whose condition keys include aws:ResourceTag/${TagKey} (Service
+ * Authorization Reference, "Actions, resources, and condition keys for AWS Elastic Load Balancing
+ * V2" and "... for Amazon EC2").
  */
 
 export type IamRole = 'operator' | 'ci' | 'bootstrap';
 export const IAM_ROLES: readonly IamRole[] = ['operator', 'ci', 'bootstrap'];
 
 /** What a resource pattern is built from. */
-export type ResourceKind = 'any' | 'zone' | 'change' | 'cluster' | 'nodegroup' | 'alarm' | 'table' | 'stateBucket';
+export type ResourceKind = 'any' | 'zone' | 'change' | 'cluster' | 'nodegroup' | 'alarm' | 'table' | 'stateBucket' | 'leftover';
 
 export interface CurvectlAction {
   readonly action: string;
@@ -49,6 +55,13 @@ export const CURVECTL_ACTIONS: readonly CurvectlAction[] = [
   { action: 'ec2:DescribeSecurityGroups', resource: 'any', roles: both, why: 'retire: security groups tagged for the cluster outside Terraform (Describe* supports no resource scoping)' },
   { action: 'ec2:DescribeVolumes', resource: 'any', roles: both, why: 'retire: EBS volumes tagged for the cluster outside Terraform' },
   { action: 'ec2:DescribeNetworkInterfaces', resource: 'any', roles: both, why: 'retire: network interfaces tagged for the cluster outside Terraform' },
+  // retire --delete-leftovers only; the operator's (CI applies only the traffic stack, so it never
+  // retires). Its own statements, conditioned on the cluster tags (LEFTOVER_DELETE_SID).
+  { action: 'elasticloadbalancing:DeleteLoadBalancer', resource: 'leftover', roles: ['operator'], why: 'retire --delete-leftovers: load balancers of LoadBalancer Services tagged for the cluster' },
+  { action: 'elasticloadbalancing:DeleteTargetGroup', resource: 'leftover', roles: ['operator'], why: 'retire --delete-leftovers: their target groups' },
+  { action: 'ec2:DeleteVolume', resource: 'leftover', roles: ['operator'], why: 'retire --delete-leftovers: EBS volumes of PersistentVolumes tagged for the cluster' },
+  { action: 'ec2:DeleteSecurityGroup', resource: 'leftover', roles: ['operator'], why: 'retire --delete-leftovers: security groups the load balancer controller made' },
+  { action: 'ec2:DeleteNetworkInterface', resource: 'leftover', roles: ['operator'], why: 'retire --delete-leftovers: detached network interfaces tagged for the cluster' },
   { action: 'dynamodb:GetItem', resource: 'table', roles: both, when: 'dynamodbState', why: 'locks and the shared desired weights' },
   { action: 'dynamodb:PutItem', resource: 'table', roles: both, when: 'dynamodbState', why: 'locks, journal events' },
   { action: 'dynamodb:UpdateItem', resource: 'table', roles: both, when: 'dynamodbState', why: 'lease renewal, desired weights (in a transaction)' },
@@ -119,7 +132,20 @@ export interface PolicyStatement {
   readonly Effect: 'Allow';
   readonly Action: readonly string[];
   readonly Resource: string | readonly string[];
+  readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
 }
+
+/** The Sid prefix of the statements only `retire --delete-leftovers` needs. */
+export const LEFTOVER_DELETE_SID = 'CurvectlRetireDeleteLeftovers';
+
+/** Statements that are needed only sometimes, and when: printed with the policy. */
+export const STATEMENT_NOTES: readonly { readonly sid: string; readonly when: string }[] = [
+  {
+    sid: `${LEFTOVER_DELETE_SID}*`,
+    when:
+      'needed only by "curvectl retire --delete-leftovers" (deletes load balancers, target groups, volumes, security groups and network interfaces tagged for the cluster outside Terraform); leave these statements out if nobody passes the flag. They allow a delete only on resources tagged elbv2.k8s.aws/cluster=<cluster>, or carrying the tag key kubernetes.io/cluster/<cluster> of a cluster named exactly (a condition key cannot hold a pattern, so for --cluster name-* only the first form is allowed)',
+  },
+];
 
 export interface PolicyDocument {
   readonly Version: '2012-10-17';
@@ -144,6 +170,14 @@ function resources(kind: ResourceKind, c: PolicyContext): string[] {
       return c.table ? [`arn:${p}:dynamodb:${c.region}:${c.account}:table/${c.table}`] : [];
     case 'stateBucket':
       return c.stateBucket ? [`arn:${p}:s3:::${c.stateBucket}`] : [];
+    case 'leftover':
+      return [
+        `arn:${p}:elasticloadbalancing:${c.region}:${c.account}:loadbalancer/*`,
+        `arn:${p}:elasticloadbalancing:${c.region}:${c.account}:targetgroup/*`,
+        `arn:${p}:ec2:${c.region}:${c.account}:volume/*`,
+        `arn:${p}:ec2:${c.region}:${c.account}:security-group/*`,
+        `arn:${p}:ec2:${c.region}:${c.account}:network-interface/*`,
+      ];
     default: {
       const never: never = kind;
       throw new Error(`unknown resource kind ${String(never)}`);
@@ -175,9 +209,42 @@ export function curvectlPolicy(role: IamRole, c: PolicyContext): PolicyDocument 
   for (const [key, { kind, actions }] of byScope) {
     const res = resources(kind, c);
     if (res.length === 0) continue;
+    if (kind === 'leftover') {
+      statements.push(...leftoverStatements([...actions].sort(), res, c));
+      continue;
+    }
     statements.push({ Sid: sid(`Curvectl ${key}`), Effect: 'Allow', Action: [...actions].sort(), Resource: res.length === 1 ? res[0]! : res });
   }
   return { Version: '2012-10-17', Statement: statements };
+}
+
+/**
+ * The leftover deletes, allowed only on what the leftovers check finds: resources tagged
+ * elbv2.k8s.aws/cluster=<cluster> (one statement; StringLike takes the names and their patterns),
+ * or carrying the tag key kubernetes.io/cluster/<cluster> (one statement per exactly named cluster:
+ * the cluster is in the key, and condition keys take no wildcard). Conditions in one statement are
+ * ANDed, so the two forms cannot share one (IAM user guide, "Condition element": evaluation logic).
+ */
+function leftoverStatements(actions: string[], res: string[], c: PolicyContext): PolicyStatement[] {
+  const statements: PolicyStatement[] = [
+    {
+      Sid: `${LEFTOVER_DELETE_SID}Elbv2Tag`,
+      Effect: 'Allow',
+      Action: actions,
+      Resource: res,
+      Condition: { StringLike: { 'aws:ResourceTag/elbv2.k8s.aws/cluster': [...c.clusters] } },
+    },
+  ];
+  for (const name of c.clusters.filter((n) => !n.includes('*'))) {
+    statements.push({
+      Sid: sid(`${LEFTOVER_DELETE_SID} ${name}`),
+      Effect: 'Allow',
+      Action: actions,
+      Resource: res,
+      Condition: { Null: { [`aws:ResourceTag/kubernetes.io/cluster/${name}`]: 'false' } },
+    });
+  }
+  return statements;
 }
 
 /** What Terraform needs for the stacks this role applies (operator: all three; ci: traffic; bootstrap: none). */

@@ -4,6 +4,7 @@
  * rollbacks and holds, and the series for a chart of planned weight per cluster over time with the
  * observed share on top. src/io/shift-report-html.ts renders it; nothing here knows about HTML.
  */
+import { refused } from './errors.js';
 import type { JournalEvent, Weights } from './ports.js';
 import { formatWeights, isWeightMap } from './weights.js';
 
@@ -99,6 +100,14 @@ const OUTCOMES: Record<string, string> = {
   'cluster.created': 'completed',
   'cluster.create.failed': 'failed',
 };
+
+/** The report of operation `op` for `history --report`; REFUSED when the journal has nothing of it (no empty report is written). */
+export function reportOfOperation(op: string, events: readonly JournalEvent[]): ShiftReportView {
+  if (!events.some((e) => e.op === op)) {
+    throw refused(`The journal has no operation ${op}; no report was written.`, 'See the operation ids with "curvectl history".');
+  }
+  return buildShiftReport(op, events);
+}
 
 export function buildShiftReport(op: string, events: readonly JournalEvent[]): ShiftReportView {
   const mine = events.filter((e) => e.op === op);

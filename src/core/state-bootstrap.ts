@@ -15,6 +15,7 @@
  * default encryption (SSE-KMS, say) is left as it is. A table whose keys are not the ones curvectl
  * needs is refused rather than used.
  */
+import { definedOnly } from './defined-only.js';
 import { CurvectlError, isCurvectlError } from './errors.js';
 
 /** What a table is for: curvectl's lock and journal (pk + sk), or Terraform's own S3-backend lock table (LockID). */
@@ -88,6 +89,59 @@ export interface BootstrapTargets {
   readonly bucket?: BucketTarget;
   /** state.table (curvectl's lock and journal) and terraform.backend.dynamodbTable (Terraform's lock table). */
   readonly tables: readonly TableTarget[];
+}
+
+/**
+ * The parts of curvectl.yaml that name what the bootstrap creates; the loaded configuration is one
+ * (the core does not import src/config, so it says what it reads).
+ */
+export interface BootstrapSettings {
+  readonly region?: string | undefined;
+  readonly state: { readonly backend: string; readonly table?: string; readonly region?: string | undefined };
+  readonly terraform: {
+    readonly backend: { readonly type: string; readonly bucket?: string; readonly region?: string | undefined; readonly dynamodbTable?: string | undefined };
+  };
+}
+
+/**
+ * What the configuration asks the bootstrap to create: the DynamoDB state table (state.backend
+ * dynamodb), the S3 state bucket (terraform.backend type s3) and Terraform's lock table when
+ * dynamodbTable is set. Each in its own region, else the top-level one.
+ */
+export function bootstrapTargets(settings: BootstrapSettings): BootstrapTargets {
+  const tables: TableTarget[] = [];
+  const { state } = settings;
+  if (state.backend === 'dynamodb' && state.table !== undefined) {
+    tables.push({ name: state.table, purpose: 'state', ...definedOnly({ region: state.region ?? settings.region }) });
+  }
+  const backend = settings.terraform.backend;
+  if (backend.type !== 's3' || backend.bucket === undefined) return { tables };
+  const region = definedOnly({ region: backend.region ?? settings.region });
+  if (backend.dynamodbTable) tables.push({ name: backend.dynamodbTable, purpose: 'terraform-lock', ...region });
+  return { bucket: { name: backend.bucket, ...region }, tables };
+}
+
+/** The `-o json` shape of a report (part of the command-line contract: add fields, never change them). */
+export function bootstrapJson(report: BootstrapReport, command: (argv: readonly string[]) => string): Record<string, unknown> {
+  return {
+    dryRun: report.dryRun,
+    resources: report.resources.map((r) => ({
+      type: r.type,
+      name: r.name,
+      region: r.region,
+      ...(r.purpose ? { purpose: r.purpose } : {}),
+      existed: r.existed,
+      settings: r.settings,
+      actions: r.actions.map((a) => ({
+        kind: a.action.kind,
+        description: a.description,
+        outcome: a.outcome,
+        command: command(a.command),
+        ...(a.warning ? { warning: a.warning } : {}),
+      })),
+    })),
+    warnings: report.warnings,
+  };
 }
 
 export type BootstrapAction =

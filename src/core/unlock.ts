@@ -2,16 +2,21 @@
  * `curvectl unlock`: clears stale locks (the traffic lock and every cluster lock whose holder is
  * gone). A live holder's lock is removed only with `force` and a typed confirmation, and only the
  * lock that was read and confirmed: if another process takes the scope meanwhile, its lock stays.
+ * When nothing could be cleared because every lock's holder is alive, that is LOCKED (exit 4), not
+ * success: the operator's next command would meet the same lock.
  */
 import { CurvectlError } from './errors.js';
 import type { IoHost } from './io-host.js';
+import { lockedByText, livenessText } from './lock-holder.js';
 import { clusterLock, TRAFFIC_LOCK } from './lock-scope.js';
-import type { LockStatus, Stacks, StateStore } from './ports.js';
+import type { Clock, LockStatus, Stacks, StateStore } from './ports.js';
 
 export interface UnlockDeps {
   readonly state: Pick<StateStore, 'readLock' | 'clearLock'>;
   readonly stacks: Pick<Stacks, 'listClusters' | 'readDesiredWeights'>;
   readonly io: Pick<IoHost, 'confirmByTyping'>;
+  /** For how long a held lease has left, in the refusal; default the system clock. */
+  readonly clock?: Pick<Clock, 'now'>;
 }
 
 export interface UnlockOutcome {
@@ -47,5 +52,17 @@ export async function unlock(deps: UnlockDeps, options: { readonly force?: boole
     if (removed) cleared.push(removed);
     else replaced.push(lock);
   }
+  if (cleared.length === 0 && held.length > 0) throw stillHeld(held, deps.clock?.now() ?? new Date());
   return { cleared, held, replaced };
+}
+
+function stillHeld(held: readonly LockStatus[], now: Date): CurvectlError {
+  const described = held.map((lock) => {
+    const liveness = livenessText(lock, now);
+    return `${lockedByText(lock.scope, lock)}${liveness === undefined ? '' : ` (${liveness})`}`;
+  });
+  return new CurvectlError('LOCKED', `${described.join('; ')}.`, {
+    hint: 'That process is still running: wait for it to finish. Only a lock whose holder is gone can be cleared.',
+    details: { held },
+  });
 }

@@ -6,7 +6,10 @@ import type { GateResultView } from '../core/gates/types.js';
 import type { View } from '../core/io-host.js';
 import type { LockStatus, Weights } from '../core/ports.js';
 import type { StatusReport } from '../core/status.js';
+import type { UnlockOutcome } from '../core/unlock.js';
+import { TRAFFIC_LOCK } from '../core/lock-scope.js';
 import { formatDuration } from '../core/duration.js';
+import { holderText, livenessText } from '../core/lock-holder.js';
 import { formatWeights } from '../core/weights.js';
 import stringWidth from 'string-width';
 
@@ -77,15 +80,11 @@ export function renderGates(results: readonly GateResultView[], paint: Paint = p
   });
 }
 
-/**
- * What is known about a lock's holder being alive: a local lock is stale when its process is gone;
- * a leased (DynamoDB) lock when its lease has run out, and otherwise says how long it has left.
- */
+/** The holder's liveness (core/lock-holder.ts) as a coloured suffix: a stale lock in yellow. */
 export function lockLiveness(lock: LockStatus, paint: Paint = plain, now: Date = new Date()): string {
-  if (lock.expiresAt === undefined) return lock.stale ? paint.yellow(' (stale: its process is gone)') : '';
-  if (lock.stale) return paint.yellow(` (stale: its lease expired at ${lock.expiresAt})`);
-  const left = Date.parse(lock.expiresAt) - now.getTime();
-  return paint.dim(` (lease expires in ${Number.isNaN(left) ? 'an unknown time' : formatDuration(Math.max(0, left))})`);
+  const text = livenessText(lock, now);
+  if (text === undefined) return '';
+  return lock.stale ? paint.yellow(` (${text})`) : paint.dim(` (${text})`);
 }
 
 export function renderView(view: View, paint: Paint = plain, now: Date = new Date()): string[] {
@@ -107,13 +106,25 @@ export function renderView(view: View, paint: Paint = plain, now: Date = new Dat
       ];
     case 'lock':
       return [
-        `${view.lock.scope} locked by ${view.lock.owner}@${view.lock.host} (pid ${view.lock.pid}) running "${view.lock.operation}" since ${view.lock.startedAt}${lockLiveness(view.lock, paint, now)}`,
+        `${view.lock.scope} locked by ${holderText(view.lock)}${lockLiveness(view.lock, paint, now)}`,
       ];
     default: {
       const never: never = view;
       return [String(never)];
     }
   }
+}
+
+/** What `unlock` did, one line a lock. */
+export function renderUnlock(outcome: UnlockOutcome): string[] {
+  const { cleared, held, replaced } = outcome;
+  if (cleared.length === 0 && held.length === 0 && replaced.length === 0) return ['No locks are held.'];
+  return [
+    ...cleared.map((l) => `Cleared ${l.scope} (was ${l.owner}@${l.host}, pid ${l.pid}, "${l.operation}").`),
+    ...held.map((l) => `Kept ${l.scope}: its holder (pid ${l.pid} on ${l.host}) is still running.`),
+    ...replaced.map((l) => `Kept ${l.scope}: another process took it after it was read (it was pid ${l.pid} on ${l.host}).`),
+    ...(cleared.some((l) => l.scope === TRAFFIC_LOCK) ? ['Run "curvectl status" to see whether a shift was left unfinished.'] : []),
+  ];
 }
 
 /** A simple left-aligned table; the last column may be ragged. */

@@ -43,11 +43,13 @@ import os from 'node:os';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { CurvectlError } from '../../core/errors.js';
 import { formatDuration } from '../../core/duration.js';
+import { leaseLeftText, lockedByText } from '../../core/lock-holder.js';
 import { sameLock } from '../../core/lock-scope.js';
 import type { JournalEvent, LockHandle, LockIdentity, LockInfo, LockStatus, StateStore } from '../../core/ports.js';
 import { sdkLoader, type SdkLoader } from '../aws/client-factory.js';
 import { awsErrorName, mapAwsError } from '../aws/errors.js';
 import { DynamoDbDesiredWeights, type HeldLease } from './dynamodb-desired-weights.js';
+import { osUserName } from '../os-user.js';
 
 export type DynamoDbLoader = SdkLoader<typeof DDB, DDB.DynamoDBClient>;
 
@@ -107,14 +109,6 @@ interface StoredLock extends LockStatus {
 
 const CONDITION_FAILED = 'ConditionalCheckFailedException';
 
-function defaultOwner(): string {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return 'unknown';
-  }
-}
-
 export class DynamoDbStateStore implements StateStore {
   readonly table: string;
   readonly leaseMs: number;
@@ -136,7 +130,7 @@ export class DynamoDbStateStore implements StateStore {
     if (!Number.isFinite(this.leaseMs) || this.leaseMs < 1000) {
       throw new CurvectlError('BAD_CONFIG', `A lock lease of ${formatDuration(this.leaseMs)} is too short: use at least 1s (60s is advised).`);
     }
-    this.owner = options.owner ?? defaultOwner();
+    this.owner = options.owner ?? osUserName();
     this.host = options.host ?? os.hostname();
     this.pid = options.pid ?? process.pid;
     this.now = options.now ?? (() => new Date());
@@ -338,7 +332,7 @@ export class DynamoDbStateStore implements StateStore {
     if (!stored.stale && !options.force) {
       throw new CurvectlError(
         'LOCKED',
-        `${describeHolder(scope, stored)} Its lease is still being renewed (it expires in ${leftText(stored, now)}), so the lock is not stale.`,
+        `${lockedByText(scope, stored)}. Its lease is still being renewed (it expires in ${leaseLeftText(stored, now)}), so the lock is not stale.`,
         {
           hint: `Wait for it to finish. If that process is gone, its lease runs out by ${stored.expiresAt ?? 'its expiry'} and the next command takes over; clear it now only with --force.`,
           details: { lock: withoutToken(stored) },
@@ -369,7 +363,7 @@ export class DynamoDbStateStore implements StateStore {
       const current = await this.readLock(scope);
       throw new CurvectlError(
         'LOCKED',
-        current ? `${describeHolder(scope, current)} It changed while it was being cleared, so it was kept.` : `${scope} was unlocked a moment ago.`,
+        current ? `${lockedByText(scope, current)}. It changed while it was being cleared, so it was kept.` : `${scope} was unlocked a moment ago.`,
         { hint: 'Run the command again.', ...(current ? { details: { lock: current } } : {}) },
       );
     }
@@ -562,22 +556,13 @@ function parseEvent(item: Item): JournalEvent | undefined {
 // -----------------------------------------------------------------------------------------------
 // messages (same wording as the local store where they mean the same)
 
-function describeHolder(scope: string, holder: LockInfo): string {
-  return `${scope} is locked by ${holder.owner}@${holder.host} (pid ${holder.pid}) running "${holder.operation}" since ${holder.startedAt}.`;
-}
-
-function leftText(lock: LockInfo, now: Date): string {
-  const expires = lock.expiresAt === undefined ? Number.NaN : Date.parse(lock.expiresAt);
-  return Number.isNaN(expires) ? 'an unknown time' : formatDuration(Math.max(0, expires - now.getTime()));
-}
-
 function lockedError(scope: string, holder: StoredLock | null, now: Date): CurvectlError {
   if (!holder) {
     // Released between our put and our read: say so rather than guess.
     return new CurvectlError('LOCKED', `${scope} was locked a moment ago.`, { hint: 'Run the command again.' });
   }
   const lock = withoutToken(holder);
-  const since = `${scope} is locked by ${holder.owner}@${holder.host} (pid ${holder.pid}) running "${holder.operation}" since ${holder.startedAt}`;
+  const since = lockedByText(scope, holder);
   if (holder.stale) {
     // Its lease ran out between the holder's last renewal and our put (or our clock is behind theirs).
     return new CurvectlError('LOCKED', `${since}; its lease has just expired.`, {
@@ -585,7 +570,7 @@ function lockedError(scope: string, holder: StoredLock | null, now: Date): Curve
       details: { lock },
     });
   }
-  return new CurvectlError('LOCKED', `${since}; its lease expires in ${leftText(holder, now)}.`, {
+  return new CurvectlError('LOCKED', `${since}; its lease expires in ${leaseLeftText(holder, now)}.`, {
     hint: `Wait for it to finish. If that process is gone, its lease runs out by ${holder.expiresAt ?? 'its expiry'} and the next command takes the lock over.`,
     details: { lock },
   });

@@ -18,8 +18,10 @@ import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { CurvectlError } from '../../core/errors.js';
+import { lockedByText } from '../../core/lock-holder.js';
 import { sameLock } from '../../core/lock-scope.js';
 import type { JournalEvent, LockHandle, LockIdentity, LockInfo, LockStatus, StateStore } from '../../core/ports.js';
+import { osUserName } from '../os-user.js';
 
 export interface LocalStateStoreOptions {
   /** The directory holding locks/ and journal.jsonl; created when needed. */
@@ -58,14 +60,6 @@ export function pidIsAlive(pid: number): boolean {
   }
 }
 
-function defaultOwner(): string {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return 'unknown';
-  }
-}
-
 export class LocalStateStore implements StateStore {
   readonly dir: string;
   private readonly owner: string;
@@ -77,7 +71,7 @@ export class LocalStateStore implements StateStore {
 
   constructor(private readonly options: LocalStateStoreOptions) {
     this.dir = path.resolve(options.dir);
-    this.owner = options.owner ?? defaultOwner();
+    this.owner = options.owner ?? osUserName();
     this.host = options.host ?? os.hostname();
     this.pid = options.pid ?? process.pid;
     this.isAlive = options.isAlive ?? pidIsAlive;
@@ -159,7 +153,7 @@ export class LocalStateStore implements StateStore {
     // Only the lock the caller read: someone may have taken the scope while it asked for a confirmation.
     if (options.expected && !sameLock(status, options.expected)) return null;
     if (!status.stale && !options.force) {
-      throw new CurvectlError('LOCKED', `${describeHolder(scope, status)} That process is still running, so the lock is not stale.`, {
+      throw new CurvectlError('LOCKED', `${lockedByText(scope, status)}. That process is still running, so the lock is not stale.`, {
         hint: status.host === this.host
           ? 'Wait for it to finish, or stop it first.'
           : `It was taken on another host (${status.host}), which curvectl cannot check; if you are sure that process is gone, clear it with --force.`,
@@ -305,16 +299,12 @@ function isEvent(value: unknown): value is JournalEvent {
   return typeof v === 'object' && v !== null && typeof v.at === 'string' && typeof v.op === 'string' && typeof v.type === 'string';
 }
 
-function describeHolder(scope: string, holder: LockInfo): string {
-  return `${scope} is locked by ${holder.owner}@${holder.host} (pid ${holder.pid}) running "${holder.operation}" since ${holder.startedAt}.`;
-}
-
 function lockedError(scope: string, holder: LockStatus | null): CurvectlError {
   if (!holder) {
     // Released between our create attempt and our read: say so rather than guess.
     return new CurvectlError('LOCKED', `${scope} was locked a moment ago.`, { hint: 'Run the command again.' });
   }
-  return new CurvectlError('LOCKED', describeHolder(scope, holder), {
+  return new CurvectlError('LOCKED', `${lockedByText(scope, holder)}.`, {
     hint: holder.stale
       ? `The lock is stale: process ${holder.pid} is no longer running on ${holder.host}. Run curvectl unlock to clear it.`
       : 'Wait for it to finish; if that process is gone, run curvectl unlock.',

@@ -1,7 +1,7 @@
-import { writeFile, rename } from 'node:fs/promises';
 import path from 'node:path';
-import { badInput, refused } from '../../core/errors.js';
-import { buildShiftReport, summariseData } from '../../core/shift-report.js';
+import { badInput } from '../../core/errors.js';
+import type { JournalEvent } from '../../core/ports.js';
+import { reportOfOperation, summariseData } from '../../core/shift-report.js';
 import { table } from '../../io/render.js';
 import type { CommandResult } from '../command.js';
 import type { Context } from '../context.js';
@@ -26,15 +26,11 @@ export async function run(ctx: Context, options: OptionsOf<'history'>): Promise<
 }
 
 /** `--report FILE.html`: the operation's change record as one self-contained HTML page. */
-async function writeReport(ctx: Context, op: string, file: string, events: Parameters<typeof buildShiftReport>[1]): Promise<CommandResult> {
-  if (events.length === 0) throw refused(`The journal has no operation ${op}; no report was written.`, 'See the operation ids with "curvectl history".');
-  const { renderShiftReportHtml } = await import('../../io/shift-report-html.js');
-  const view = buildShiftReport(op, events);
+async function writeReport(ctx: Context, op: string, file: string, events: readonly JournalEvent[]): Promise<CommandResult> {
+  const view = reportOfOperation(op, events);
+  const [{ renderShiftReportHtml }, { writeFileAtomic }] = await Promise.all([import('../../io/shift-report-html.js'), import('../../adapters/fs-atomic.js')]);
   const target = path.resolve(ctx.cwd, file);
-  // Temp file + rename: a reader never sees half a report.
-  const temp = `${target}.${process.pid}.tmp`;
-  await writeFile(temp, renderShiftReportHtml(view), 'utf8');
-  await rename(temp, target);
+  await writeFileAtomic(target, renderShiftReportHtml(view));
   return {
     text: [`Report of ${op} (${view.outcome}, ${view.steps.length} steps) written to ${target}`],
     json: { report: target, op, outcome: view.outcome, steps: view.steps.length },

@@ -1,4 +1,4 @@
-import { curvectlPolicy, EXCEPTIONS, terraformPolicy } from '../../core/iam-policy.js';
+import { curvectlPolicy, EXCEPTIONS, STATEMENT_NOTES, terraformPolicy } from '../../core/iam-policy.js';
 import type { CommandResult } from '../command.js';
 import type { Context } from '../context.js';
 import type { OptionsOf } from '../program.js';
@@ -39,6 +39,8 @@ export async function run(ctx: Context, options: OptionsOf<'iamPolicy'>): Promis
     ctx.io.notify({ level: 'warn', code: 'iam.no-clusters', text: 'No clusters known yet: EKS reads are allowed on every cluster; pass --cluster NAME (or a prefix like cluster-*) to scope them.' });
   }
   const own = curvectlPolicy(role, context);
+  // Only the notes of statements this role's policy has.
+  const notes = STATEMENT_NOTES.filter((n) => own.Statement.some((st) => st.Sid.startsWith(n.sid.replace(/\*$/, ''))));
   const terraform = terraformPolicy(role, context);
   if (part === 'curvectl') return { text: [JSON.stringify(own, null, 2)], json: own };
   if (part === 'terraform') return { text: [JSON.stringify(terraform, null, 2)], json: terraform };
@@ -51,7 +53,8 @@ export async function run(ctx: Context, options: OptionsOf<'iamPolicy'>): Promis
       JSON.stringify(terraform, null, 2),
       '',
       ...EXCEPTIONS.map((e) => `# ${e.action}: ${e.reason}.`),
+      ...notes.map((n) => `# ${n.sid}: ${n.when}.`),
     ],
-    json: { role, scope: context, curvectl: own, terraform, exceptions: EXCEPTIONS },
+    json: { role, scope: context, curvectl: own, terraform, exceptions: EXCEPTIONS, notes },
   };
 }

@@ -3,7 +3,8 @@
  * workspace's files) and `status --watch -o jsonl` against the emulator: a change made in Route 53
  * with the SDK (not through curvectl) produces exactly one new line.
  */
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,7 +32,7 @@ afterAll(async () => {
 
 describe('completion bash', () => {
   /** Runs the completion function for `words` (the last one under the cursor) in a real bash. */
-  let complete: (words: string[]) => string[];
+  let complete: (words: string[], cwd?: string) => string[];
 
   beforeAll(async () => {
     const script = await ws.run(['completion', 'bash']);
@@ -42,16 +43,16 @@ describe('completion bash', () => {
     // What `npm install -g` puts on PATH.
     await writeFile(path.join(bin, 'curvectl'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(binPath)} "$@"\n`);
     await chmod(path.join(bin, 'curvectl'), 0o755);
-    complete = (words) => {
+    complete = (words, cwd = ws.dir) => {
       const program = [
-        'source ./curvectl.bash',
+        `source ${JSON.stringify(path.join(ws.dir, 'curvectl.bash'))}`,
         `COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')})`,
         `COMP_CWORD=${words.length - 1}`,
         `COMP_LINE='${words.join(' ')}'`,
         '_curvectl_complete',
         'printf "%s\\n" "${COMPREPLY[@]}"',
       ].join('\n');
-      const run = spawnSync('bash', ['--norc', '--noprofile', '-c', program], { cwd: ws.dir, env: { ...ws.env, AWS_ENDPOINT_URL: proxy.url, PATH: `${bin}:${process.env.PATH}` }, encoding: 'utf8' });
+      const run = spawnSync('bash', ['--norc', '--noprofile', '-c', program], { cwd, env: { ...ws.env, AWS_ENDPOINT_URL: proxy.url, PATH: `${bin}:${process.env.PATH}` }, encoding: 'utf8' });
       expect(run.status, run.stderr).toBe(0);
       return run.stdout.split('\n').filter((l) => l.length > 0);
     };
@@ -76,6 +77,17 @@ describe('completion bash', () => {
     expect(complete(['curvectl', 'shift', '--st'])).toEqual(['--step', '--steps']);
     // Every AWS call of the completions would have gone through the proxy (AWS_ENDPOINT_URL): none did.
     expect(proxy.requests.length).toBe(before);
+  });
+
+  it('takes the cluster names from the file -c names, read by the root command\'s own parser', async () => {
+    // A directory with no curvectl.yaml of its own.
+    const elsewhere = await mkdtemp(path.join(os.tmpdir(), 'curvectl-complete-'));
+    const config = path.join(ws.dir, 'curvectl.yaml');
+    expect(complete(['curvectl', '-c', config, 'retire', ''], elsewhere)).toEqual(['cluster-a', 'cluster-b']);
+    expect(complete(['curvectl', 'cycle', `--config=${config}`, '--from', ''], elsewhere)).toEqual(['cluster-a', 'cluster-b']);
+    // Negative control: without -c there is no configuration there, so no names.
+    expect(complete(['curvectl', 'retire', ''], elsewhere)).toEqual([]);
+    await rm(elsewhere, { recursive: true, force: true });
   });
 });
 

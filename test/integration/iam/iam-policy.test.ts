@@ -1,6 +1,7 @@
 /**
  * The IAM policy holds exactly what curvectl calls. Every command of a full cycle (create, status,
- * list, cycle = create + shift + drain + retire, history, kubeconfig, iam-policy) runs against the
+ * list, cycle = create + shift + drain, stopped before its retire by leftovers tagged for the old
+ * cluster, then retire --delete-leftovers, history, kubeconfig, iam-policy) runs against the
  * emulator through the recording proxy with every gate type that talks to AWS configured and
  * passing; each request is turned into its IAM action (the SigV4 signing service plus the
  * operation), and curvectl's own (user agent curvectl/...) must equal the operator policy's actions
@@ -9,7 +10,7 @@
  * ignoring calls); a negative control shows that an action missing from the list is caught.
  */
 import { CreateClusterCommand, CreateNodegroupCommand, EKSClient } from '@aws-sdk/client-eks';
-import { CreateSubnetCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { CreateNetworkInterfaceCommand, CreateSecurityGroupCommand, CreateSubnetCommand, CreateVolumeCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
 import {
   CreateListenerCommand,
   CreateLoadBalancerCommand,
@@ -98,6 +99,16 @@ beforeAll(async () => {
     await cw.send(new SetAlarmStateCommand({ AlarmName: `${name}-5xx`, StateValue: 'OK', StateReason: 'test' }));
     await cw.send(new PutMetricDataCommand({ Namespace: 'IamTest', MetricData: [{ MetricName: `iam-total-${name}`, Value: 100, Unit: 'Count' }] }));
   }
+  // What a LoadBalancer Service and a PersistentVolume of cluster-a would leave outside Terraform,
+  // one of each kind the leftovers check finds, in both tag forms: the cycle stops before retiring
+  // it, and retire --delete-leftovers calls every delete action of the operator policy.
+  const k8sTag = [{ Key: 'kubernetes.io/cluster/cluster-a', Value: 'owned' }];
+  const elbv2Tag = [{ Key: 'elbv2.k8s.aws/cluster', Value: 'cluster-a' }];
+  await elb.send(new CreateLoadBalancerCommand({ Name: 'k8s-apps-web', Type: 'network', Subnets: subnets, Tags: elbv2Tag }));
+  await elb.send(new CreateTargetGroupCommand({ Name: 'k8s-apps-web-tg', Protocol: 'TCP', Port: 8080, VpcId: vpc, TargetType: 'ip', Tags: elbv2Tag }));
+  await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'k8s-apps-web', Description: 'load balancer controller', VpcId: vpc, TagSpecifications: [{ ResourceType: 'security-group', Tags: elbv2Tag }] }));
+  await ec2.send(new CreateVolumeCommand({ AvailabilityZone: 'eu-west-1a', Size: 10, TagSpecifications: [{ ResourceType: 'volume', Tags: k8sTag }] }));
+  await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: subnets[0]!, TagSpecifications: [{ ResourceType: 'network-interface', Tags: k8sTag }] }));
   for (const c of [ec2, elb, eks, cw]) c.destroy();
 
   ws = await createWorkspace({
@@ -124,7 +135,11 @@ beforeAll(async () => {
   expect((await cli(['cluster', 'list'])).code).toBe(0);
   await ws.configure([[['cluster', 'variables'], { ingress_dns_name: ingress['cluster-b'] }]]);
   const cycle = await cli(['cycle', '--from', 'cluster-a', '--to', 'cluster-b', '--step', '50', '--bake', '0s', '--allow-short-bake', '--drain', '0s', '--skip-platform', '--yes']);
-  expect(cycle.code, cycle.stderr).toBe(0);
+  expect(cycle.code, cycle.stderr).toBe(2);
+  expect(cycle.stderr).toContain('All traffic is on cluster-b; cluster-a was not retired: cluster-a has 5 AWS resources tagged for it');
+  const retire = await cli(['retire', 'cluster-a', '--drain', '0s', '--delete-leftovers', '--yes']);
+  expect(retire.code, retire.stderr).toBe(0);
+  expect(retire.stderr).toContain('Deleted 5 leftover resources of cluster-a');
   expect((await cli(['history'])).code).toBe(0);
   expect((await cli(['cluster', 'kubeconfig', 'cluster-b'])).code, ran.at(-1)!.stderr).toBe(0);
   expect((await cli(['iam-policy'])).code, ran.at(-1)!.stderr).toBe(0);

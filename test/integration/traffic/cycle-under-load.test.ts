@@ -6,12 +6,16 @@
  * Proves: 0 failed requests through create, shift, drain and retire; every cluster served requests;
  * at the end of each bake the share the TTL-honouring clients saw is within SHARE_TOLERANCE of the
  * planned weight (they have turned over: bake 15 s > TTL + connection age); and cluster-a's load
- * balancer had no open connection when retire destroyed it.
+ * balancer had no open connection when retire destroyed it. It is also the suite of `cycle` itself
+ * on the real cluster stack (it replaced lifecycle/cycle.test.ts, which ran the same cycle without
+ * load and cost CI another cluster apply): at the end only cluster-b is left, at 100, in Route 53,
+ * the var file and Terraform, nothing of cluster-a is left in the emulator, and the journal tells
+ * the story in order with the drain waited out.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Workspace } from '../../_helpers/cli.js';
 import { startEmulator, type Emulator } from '../../_helpers/emulator.js';
-import { stopwatch } from '../../_helpers/lifecycle.js';
+import { clusterInventory, journalTypes, NOTHING_LEFT, stopwatch, terraformWorkspaces, weightedRecords } from '../../_helpers/lifecycle.js';
 import { bakes, describeTotals, fleetFor, realPair, SUITE_LOAD, type Fleet } from '../../_helpers/traffic.js';
 
 /** Absolute difference allowed between planned weight / 100 and the TTL-honouring clients' share. */
@@ -83,5 +87,32 @@ describe('cycle under continuous load', () => {
     // cluster-a's load balancer went with the retire, with nothing left on it.
     const down = f.events().filter((e) => e.type === 'down');
     expect(down.map((e) => [e.cluster, e.resetConnections])).toEqual([['cluster-a', 0]]);
+
+    // What the cycle leaves: only cluster-b, at 100, in Route 53 and in the var file; the traffic
+    // stack has converged; nothing of cluster-a in AWS or in Terraform.
+    expect(result.stdout).toContain('Cycle done: all traffic is on cluster-b and cluster-a is retired.');
+    const b = await clusterInventory(emulator, 'cluster-b');
+    expect(await weightedRecords(emulator, ws)).toEqual({ 'cluster-b': { weight: 100, value: b.loadBalancers[0]?.dnsName } });
+    expect(b.eks?.status).toBe('ACTIVE');
+    expect(await ws.desiredWeights()).toEqual({ 'cluster-b': 100 });
+    expect((await ws.planTraffic()).exitCode).toBe(0);
+    expect(await clusterInventory(emulator, 'cluster-a')).toEqual(NOTHING_LEFT);
+    expect(await terraformWorkspaces(ws, 'cluster')).toEqual(['cluster-b', 'default']);
+    const list = await ws.run(['cluster', 'list', '-o', 'json']);
+    expect(JSON.parse(list.stdout).clusters).toEqual([{ name: 'cluster-b', terraform: true, weight: { desired: 100, live: 100 } }]);
+
+    // The journal tells the story in order: create, the shift's steps, the drain, the retire.
+    const types = (await journalTypes(ws)).slice(before);
+    const at = (t: string) => types.indexOf(t);
+    expect(at('cluster.created')).toBeGreaterThan(-1);
+    expect(at('shift.completed')).toBeGreaterThan(at('cluster.created'));
+    expect(at('retire.started')).toBeGreaterThan(at('shift.completed'));
+    expect(at('retire.completed')).toBeGreaterThan(at('retire.started'));
+    // The drain was waited out, not skipped: at least --drain passed between cluster-a losing its
+    // last traffic (the last step) and the retire starting.
+    const journal = (await ws.journal()).slice(before);
+    const lastStep = Date.parse(journal.filter((e) => e.type === 'shift.step.done').at(-1)!.at);
+    const retireStarted = Date.parse(journal.find((e) => e.type === 'retire.started')!.at);
+    expect(retireStarted - lastStep).toBeGreaterThanOrEqual(40_000);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actionsFor, curvectlPolicy, terraformPolicy } from '../../../src/core/iam-policy.js';
+import { actionsFor, curvectlPolicy, LEFTOVER_DELETE_SID, terraformPolicy } from '../../../src/core/iam-policy.js';
 
 const scope = { partition: 'aws', region: 'eu-west-1', account: '123456789012', zoneId: 'Z123', clusters: ['cluster-a', 'cluster-b'] };
 
@@ -32,5 +32,28 @@ describe('iam policies', () => {
     expect(JSON.stringify(doc)).not.toContain('eks:CreateCluster');
     expect(JSON.stringify(doc)).toContain('route53:ChangeResourceRecordSets');
     expect(JSON.stringify(terraformPolicy('operator', scope))).toContain('eks:CreateCluster');
+  });
+
+  it("retire --delete-leftovers: the operator's deletes in statements of their own, conditioned on the cluster tags", () => {
+    const doc = curvectlPolicy('operator', { ...scope, clusters: ['cluster-a', 'team-*'] });
+    const deletes = ['ec2:DeleteNetworkInterface', 'ec2:DeleteSecurityGroup', 'ec2:DeleteVolume', 'elasticloadbalancing:DeleteLoadBalancer', 'elasticloadbalancing:DeleteTargetGroup'];
+    const leftover = doc.Statement.filter((st) => st.Sid.startsWith(LEFTOVER_DELETE_SID));
+    expect(leftover.map((st) => st.Sid)).toEqual([`${LEFTOVER_DELETE_SID}Elbv2Tag`, `${LEFTOVER_DELETE_SID}ClusterA`]);
+    for (const st of leftover) {
+      expect(st.Action).toEqual(deletes);
+      expect(st.Resource).toEqual([
+        'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/*',
+        'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/*',
+        'arn:aws:ec2:eu-west-1:123456789012:volume/*',
+        'arn:aws:ec2:eu-west-1:123456789012:security-group/*',
+        'arn:aws:ec2:eu-west-1:123456789012:network-interface/*',
+      ]);
+    }
+    expect(leftover[0]!.Condition).toEqual({ StringLike: { 'aws:ResourceTag/elbv2.k8s.aws/cluster': ['cluster-a', 'team-*'] } });
+    // The tag key names the cluster; a pattern cannot be a condition key, so team-* gets no such statement.
+    expect(leftover[1]!.Condition).toEqual({ Null: { 'aws:ResourceTag/kubernetes.io/cluster/cluster-a': 'false' } });
+    // No delete anywhere without a tag condition, and none for CI (it never retires).
+    expect(doc.Statement.filter((st) => !st.Condition).flatMap((st) => st.Action).filter((a) => /:Delete/.test(a))).toEqual([]);
+    expect(actionsFor('ci', { dynamodbState: true, s3Backend: true }).filter((a) => deletes.includes(a))).toEqual([]);
   });
 });

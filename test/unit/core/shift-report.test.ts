@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildShiftReport } from '../../../src/core/shift-report.js';
+import { buildShiftReport, reportOfOperation, summariseData } from '../../../src/core/shift-report.js';
+import { rejection } from '../../_helpers/rejection.js';
 import type { JournalEvent } from '../../../src/core/ports.js';
 import { renderShiftReportHtml } from '../../../src/io/shift-report-html.js';
 
@@ -131,5 +132,22 @@ describe('renderShiftReportHtml', () => {
     const retire = renderShiftReportHtml(buildShiftReport('retire-1', [{ at: '2026-12-01T12:00:00Z', op: 'retire-1', type: 'retire.completed', data: { cluster: 'a' } }]));
     expect(retire).toContain('nothing to chart');
     expect(retire).toContain('data-step-count="0"');
+  });
+});
+
+describe('reportOfOperation (history --report)', () => {
+  it('is the report of an operation the journal has', () => {
+    expect(reportOfOperation(op, journal)).toEqual(buildShiftReport(op, journal));
+  });
+  it('refuses an operation the journal does not have, so no empty report is written', async () => {
+    const err = await rejection(Promise.resolve().then(() => reportOfOperation('shift-nope', journal)));
+    expect(err.code).toBe('REFUSED');
+    expect(err.message).toBe('The journal has no operation shift-nope; no report was written.');
+  });
+});
+
+describe('summariseData', () => {
+  it('writes weights with the one formatter (compact, sorted) and shares with a percent sign', () => {
+    expect(summariseData({ weights: { b: 10, a: 90 }, observed: { a: 48.5, b: null }, step: 2 })).toBe('weights: a=90 b=10, observed: a=48.5% b=?, step=2');
   });
 });
