@@ -5,7 +5,11 @@
  *
  *   npm run bench                 everything (about 15 minutes)
  *   npm run bench -- --quick      fewer repetitions (about 6 minutes)
- *   npm run bench -- startup      only some sections: startup, status, step, rollback, scaling
+ *   npm run bench -- startup      only some sections: startup, status, step, critical, shift, rollback, scaling
+ *
+ * `critical` and `shift` are issue 10's: a step's critical path against the same change made
+ * directly with the SDK (test/bench/sdk-step.mjs), and a whole 4-step shift with 30 s bakes against
+ * the sum of its bakes (Terraform's catch-up runs during the bake, off both).
  */
 import { spawnSync } from 'node:child_process';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -250,6 +254,69 @@ async function benchStep(emulator: Emulator): Promise<void> {
   }
 }
 
+/** Runs test/bench/sdk-step.mjs: `rounds` changes of two weighted records, each timed to INSYNC. */
+async function sdkSteps(emulator: Emulator, zone: string, record: string, rounds: number): Promise<number[]> {
+  const zoneId = await emulator.createHostedZone(zone);
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'test', 'bench', 'sdk-step.mjs'), emulator.endpoint, zoneId, record, String(rounds)], { encoding: 'utf8', cwd: repoRoot });
+  if (r.status !== 0) throw new Error(`sdk-step.mjs exited ${r.status}: ${r.stderr}`);
+  return (JSON.parse(r.stdout) as { samples: number[] }).samples;
+}
+
+/**
+ * (a) A step's critical path, from the decision to move to Route 53 INSYNC and read back: the
+ * journal's `shift.step.baked.route53Ms` (measured inside curvectl, like the SDK's own timing), against
+ * one ChangeResourceRecordSets + GetChange made directly with the SDK, before and after the shift.
+ */
+async function benchCriticalPath(emulator: Emulator): Promise<void> {
+  process.stderr.write("\n== a step's critical path: curvectl against the same Route 53 change made directly with the SDK\n");
+  const step = quick ? 25 : 10;
+  const rounds = Math.ceil(100 / step);
+  const ws = await workspace(emulator, 'critical');
+  try {
+    await ok(ws, ['cluster', 'create', 'cluster-a', '--yes']);
+    await ok(ws, ['cluster', 'create', 'cluster-b', '--yes']);
+    const sdk = await sdkSteps(emulator, 'sdk-before.bench.test', 'api.sdk-before.bench.test', rounds);
+    const before = (await ws.journal()).length;
+    await ok(ws, ['shift', '--to', 'cluster-b', '--step', String(step), '--bake', '0s', '--allow-short-bake', '--yes']);
+    const baked = (await ws.journal()).slice(before).filter((e) => e.type === 'shift.step.baked');
+    const curvectl = baked.map((e) => Number(e.data?.route53Ms));
+    const catchUp = baked.map((e) => Number(e.data?.catchUpMs));
+    if (curvectl.length !== rounds || curvectl.some((ms) => !Number.isFinite(ms))) throw new Error(`expected ${rounds} steps with route53Ms: ${JSON.stringify(baked.map((e) => e.data))}`);
+    sdk.push(...(await sdkSteps(emulator, 'sdk-after.bench.test', 'api.sdk-after.bench.test', rounds)));
+    const c = stats("step critical path via curvectl (decision to Route 53 INSYNC and read back)", curvectl);
+    const d = stats('the same change directly with the SDK (ChangeResourceRecordSets + GetChange)', sdk);
+    stats("the step's Terraform catch-up (during the bake, off the critical path)", catchUp);
+    figures.push({ name: 'step critical path / SDK', unit: 'ratio', median: c.median / d.median, min: c.min / d.max, max: c.max / d.min, runs: curvectl.length, note: 'target <= 1.50' });
+    process.stderr.write(`  step critical path / SDK: ${(c.median / d.median).toFixed(2)}x\n`);
+  } finally {
+    await ws.cleanup();
+  }
+}
+
+/** (b) A whole 4-step shift with 30 s bakes, from the command's start to its exit, against the sum of its bakes. */
+async function benchShift(emulator: Emulator): Promise<void> {
+  process.stderr.write('\n== a whole 4-step shift with 30 s bakes against the sum of its bakes\n');
+  const runs = quick ? 1 : 2;
+  const bakeMs = 30_000;
+  const wall: number[] = [];
+  const ratios: number[] = [];
+  for (let r = 0; r < runs; r += 1) {
+    // A zone of its own per run: moto refuses a CREATE of a weight it has seen before (README, emulator notes).
+    const ws = await workspace(emulator, `shift-${r}`);
+    try {
+      await ok(ws, ['cluster', 'create', 'cluster-a', '--yes']);
+      await ok(ws, ['cluster', 'create', 'cluster-b', '--yes']);
+      const ms = await timeAsync(() => ok(ws, ['shift', '--to', 'cluster-b', '--step', '25', '--bake', '30s', '--yes']));
+      wall.push(ms);
+      ratios.push(ms / (4 * bakeMs));
+    } finally {
+      await ws.cleanup();
+    }
+  }
+  stats('4-step shift, 30 s bakes, start to exit', wall);
+  stats('4-step shift / sum of its bakes (4 x 30 s)', ratios, 'target <= 1.10', 'ratio');
+}
+
 async function benchRollback(emulator: Emulator): Promise<void> {
   process.stderr.write('\n== rollback: gate failure to Route 53 accepting the change, against the same change through Terraform\n');
   const rounds = quick ? 2 : 3;
@@ -328,6 +395,8 @@ async function main(): Promise<void> {
     if (wants('startup')) await benchStartup(emulator);
     if (wants('status')) await benchStatus(emulator);
     if (wants('step')) await benchStep(emulator);
+    if (wants('critical')) await benchCriticalPath(emulator);
+    if (wants('shift')) await benchShift(emulator);
     if (wants('rollback')) await benchRollback(emulator);
     if (wants('scaling')) await benchScaling(emulator);
   } finally {

@@ -1,4 +1,8 @@
-/** The bake: gates polled every gateInterval, and Route 53 watched at every poll, for max(bake, TTL). */
+/**
+ * The bake: gates polled every gateInterval, and Route 53 watched at every poll, for max(bake, TTL).
+ * The step's Terraform catch-up (catch-up.ts) runs meanwhile: the bake ends only once it caught up,
+ * and a catch-up that fails ends the bake at once (the shift rolls back as after a failed apply).
+ */
 import { formatDuration } from '../duration.js';
 import { summarizeCheck } from '../gates/runner.js';
 import type { Progress } from '../io-host.js';
@@ -6,6 +10,7 @@ import type { GateCheck } from '../gates/types.js';
 import { formatObserved, type ObservedReport } from '../observed-share.js';
 import type { Weights } from '../ports.js';
 import { formatWeights, sameWeights, weightsFromRecords } from '../weights.js';
+import type { CatchUp, CatchUpFailure } from './catch-up.js';
 import { askAfterInterrupt } from './decide.js';
 import { weightsAtStep } from './journal.js';
 import type { Run } from './state.js';
@@ -19,6 +24,7 @@ const MAX_BAKE_READ_FAILURES = 3;
 type BakeResult =
   | { readonly kind: 'passed'; readonly gates: GateCheck['results']; readonly observed: ObservedReport | undefined }
   | { readonly kind: 'gate-failed'; readonly reason: string; readonly decidedAt: Date }
+  | { readonly kind: 'catch-up-failed'; readonly failure: CatchUpFailure }
   | { readonly kind: 'hold' }
   | { readonly kind: 'rollback' };
 
@@ -32,7 +38,7 @@ export function effectiveBakeMs(deps: ShiftDeps, run: Pick<Run, 'bakeMs' | 'allo
  * is up AND the last check passed: a check that only errored proves nothing, so it keeps polling
  * until a pass, or until the error limit turns the errors into a failure.
  */
-export async function bakeStep(deps: ShiftDeps, run: Run, index: number): Promise<BakeResult> {
+export async function bakeStep(deps: ShiftDeps, run: Run, index: number, catchUp: CatchUp): Promise<BakeResult> {
   const { io, clock, gates } = deps;
   const signal = deps.interrupts.signal;
   const total = run.steps.length;
@@ -41,6 +47,14 @@ export async function bakeStep(deps: ShiftDeps, run: Run, index: number): Promis
   const started = clock.now().getTime();
   const here = weightsAtStep(run, index);
   let progress: Progress | undefined = io.startProgress(`${label}: baking for ${formatDuration(bakeMs)}`);
+  let status = '';
+  // Terraform's progress lines show on the bake's line while the catch-up runs.
+  catchUp.report((message) => progress?.update(`${status}; traffic stack catching up: ${message}`));
+  const failedCatchUp = (failure: CatchUpFailure): BakeResult => {
+    progress?.fail(failure.text);
+    progress = undefined;
+    return { kind: 'catch-up-failed', failure };
+  };
   try {
     let readFailures = 0;
     for (;;) {
@@ -52,7 +66,16 @@ export async function bakeStep(deps: ShiftDeps, run: Run, index: number): Promis
         observeQuietly(deps, signal),
       ]);
       const versus = observed ? `; observed ${formatObserved(observed)}` : '';
+      const failure = catchUp.takeFailure();
+      if (failure) return failedCatchUp(failure);
       if (watched.kind === 'read') {
+        if (!sameWeights(watched.weights, here) && catchUp.pending) {
+          // Not someone else's change until this step's own Terraform apply has finished and read back.
+          const wasRunning = catchUp.running;
+          const failed = await catchUp.wait(deps, label, 'Route 53 changed during the bake', progress);
+          if (failed) return failedCatchUp(failed);
+          if (wasRunning) continue;
+        }
         if (!sameWeights(watched.weights, here)) {
           progress?.fail(`${label}: Route 53 no longer has the step's weights`);
           progress = undefined;
@@ -74,6 +97,13 @@ export async function bakeStep(deps: ShiftDeps, run: Run, index: number): Promis
       }
       const left = bakeMs - (clock.now().getTime() - started);
       if (left <= 0 && check.verdict === 'pass' && watched.kind === 'read') {
+        if (catchUp.pending) {
+          // The bake is over; the step is not done until Terraform caught up (then its gates are checked again).
+          const wasRunning = catchUp.running;
+          const failed = await catchUp.wait(deps, label, 'baked', progress);
+          if (failed) return failedCatchUp(failed);
+          if (wasRunning) continue;
+        }
         progress?.succeed(
           `${label} baked ${formatDuration(bakeMs)}: ${summarizeCheck(check)}${observed ? `; planned ${formatWeights(here)} vs observed ${formatObserved(observed)}` : ''}`,
         );
@@ -81,12 +111,18 @@ export async function bakeStep(deps: ShiftDeps, run: Run, index: number): Promis
         io.show({ type: 'gates', results: check.results });
         return { kind: 'passed', gates: check.results, observed };
       }
-      const status = `${label} at ${formatWeights(weightsAtStep(run, index))}: ${
+      status = `${label} at ${formatWeights(weightsAtStep(run, index))}: ${
         left > 0 ? `${formatDuration(left)} left` : 'waiting for gates'
       }; ${summarizeCheck(check)}${versus}`;
-      if (progress) progress.update(status);
-      else progress = io.startProgress(status);
-      await pause(deps, left > 0 ? Math.min(run.gateIntervalMs, left) : run.gateIntervalMs);
+      const line = catchUp.status !== undefined ? `${status}; traffic stack catching up: ${catchUp.status}` : catchUp.running ? `${status}; traffic stack catching up` : status;
+      if (progress) progress.update(line);
+      else progress = io.startProgress(line);
+      // A catch-up that fails wakes the bake: the rollback must not wait for the next poll.
+      await pause(deps, left > 0 ? Math.min(run.gateIntervalMs, left) : run.gateIntervalMs, (wake) =>
+        catchUp.onSettle(() => {
+          if (catchUp.failed) wake();
+        }),
+      );
       if (deps.interrupts.requested) {
         progress.stop();
         progress = undefined;
@@ -96,6 +132,7 @@ export async function bakeStep(deps: ShiftDeps, run: Run, index: number): Promis
       }
     }
   } finally {
+    catchUp.report(undefined);
     progress?.stop();
   }
 }
@@ -116,13 +153,14 @@ async function watchRoute53(
  * Sleeps, waking early on the first Ctrl-C (the caller then asks) and failing on the second. The
  * clock is a port, so tests bake instantly.
  */
-export async function pause(deps: ShiftDeps, ms: number): Promise<void> {
+export async function pause(deps: ShiftDeps, ms: number, wakeOn?: (wake: () => void) => () => void): Promise<void> {
   const { interrupts, clock } = deps;
   const hard = interrupts.signal;
   throwIfAborted(hard);
   if (interrupts.requested) return;
   const wake = new AbortController();
   const stopListening = interrupts.onRequest(() => wake.abort());
+  const stopOther = wakeOn?.(() => wake.abort()) ?? (() => undefined);
   const onHard = (): void => wake.abort();
   hard.addEventListener('abort', onHard, { once: true });
   try {
@@ -131,6 +169,7 @@ export async function pause(deps: ShiftDeps, ms: number): Promise<void> {
     if (!wake.signal.aborted) throw err;
   } finally {
     stopListening();
+    stopOther();
     hard.removeEventListener('abort', onHard);
   }
   throwIfAborted(hard);

@@ -18,9 +18,17 @@ export const ShiftEvent = {
   planned: 'shift.planned',
   /** data: { index, total, target: Wi } (before the var file is written) */
   stepIntent: 'shift.step.intent',
-  /** data: { index, total, weights: Wi, recovered?: true } (Route 53 read back and equal to Wi) */
+  /**
+   * data: { index, total, weights: Wi, recovered?: true } (Route 53 read back and equal to Wi, and the
+   * traffic stack's Terraform catch-up, which runs during the bake, finished: catch-up.ts). An intent
+   * without done while Route 53 holds Wi is a step applied whose catch-up did not finish.
+   */
   stepDone: 'shift.step.done',
-  /** data: { index, total, weights: Wi, bakeMs } (the bake ended with gates passing) */
+  /**
+   * data: { index, total, weights: Wi, bakeMs, gates, route53Ms?, catchUpMs?, observed? } (the bake
+   * ended with gates passing and the stack caught up). route53Ms: the step's critical path, from the
+   * decision to move to Route 53 INSYNC and read back; catchUpMs: the catch-up apply, off that path.
+   */
   stepBaked: 'shift.step.baked',
   /** data: { index, total, weights, reason: 'operator' | 'interrupt' | 'lease-lost' } */
   held: 'shift.held',

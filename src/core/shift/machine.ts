@@ -7,6 +7,7 @@ import { sharesOf } from '../observed-share.js';
 import { CurvectlError } from '../errors.js';
 import type { LockHandle } from '../ports.js';
 import { bakeStep, effectiveBakeMs } from './bake.js';
+import { CatchUp, type CatchUpFailure } from './catch-up.js';
 import { askAfterInterrupt, askNext, complete, hold, leaseLost, rollBack } from './decide.js';
 import { ShiftEvent, weightsAtStep } from './journal.js';
 import { initialState, type NextChoice, type Run, type ShiftState } from './state.js';
@@ -22,24 +23,41 @@ export type Transition = { readonly state: ShiftState } | { readonly done: Shift
  * journal and Route 53 (resume.ts), then continue here.
  */
 export async function drive(deps: ShiftDeps, run: Run, lock: LockHandle, state: ShiftState = initialState(run)): Promise<ShiftOutcome> {
+  const catchUp = new CatchUp();
   let current = state;
-  for (;;) {
-    const t = await transition(deps, run, lock, current);
-    if ('done' in t) return t.done;
-    current = t.state;
+  try {
+    for (;;) {
+      const t = await transition(deps, run, lock, current, catchUp);
+      if ('done' in t) return t.done;
+      current = t.state;
+    }
+  } finally {
+    // Never return (and so release the lock) with Terraform still applying: after a second Ctrl-C
+    // or SIGTERM it got the same abort signal and stops on its own (finishing what is in flight).
+    await catchUp.settle();
   }
 }
 
-/** The one transition function: what each state does, and which state (or ending) follows. */
-export async function transition(deps: ShiftDeps, run: Run, lock: LockHandle, state: ShiftState): Promise<Transition> {
+/**
+ * The one transition function: what each state does, and which state (or ending) follows.
+ * `catchUp` carries the run's Terraform catch-up in flight (catch-up.ts); every state but the bake
+ * waits for it first, and a failed one turns the state into a rollback as a failed apply does.
+ */
+export async function transition(deps: ShiftDeps, run: Run, lock: LockHandle, state: ShiftState, catchUp: CatchUp = new CatchUp()): Promise<Transition> {
   const total = run.steps.length;
+  if (state.kind !== 'baking' && catchUp.pending) {
+    const after = await caughtUp(deps, run, catchUp, state);
+    if (after) return after;
+  }
   switch (state.kind) {
     case 'baking': {
       const { reached } = state;
-      const bake = await bakeStep(deps, run, reached);
+      const bake = await bakeStep(deps, run, reached, catchUp);
       switch (bake.kind) {
         case 'passed':
           break;
+        case 'catch-up-failed':
+          return to(rollbackAfter(bake.failure));
         case 'gate-failed':
           return to({ kind: 'rolling-back', reached, cause: 'gate', reason: bake.reason, decidedAt: bake.decidedAt });
         case 'hold':
@@ -49,11 +67,14 @@ export async function transition(deps: ShiftDeps, run: Run, lock: LockHandle, st
         default:
           return unreachable(bake);
       }
+      const timing = catchUp.timing?.index === reached ? catchUp.timing : undefined;
       await journal(deps, run.op, ShiftEvent.stepBaked, {
         index: reached,
         total,
         weights: weightsAtStep(run, reached),
         bakeMs: effectiveBakeMs(deps, run),
+        // The step's critical path (decision to Route 53 INSYNC and read back) and its catch-up, off it.
+        ...(timing ? { route53Ms: timing.route53Ms, ...(timing.catchUpMs !== undefined ? { catchUpMs: timing.catchUpMs } : {}) } : {}),
         // What the gates said and what the traffic did when the bake ended (history and the shift report show them).
         gates: bake.gates.map((g) => ({ gate: g.gate, cluster: g.cluster, outcome: g.outcome, reason: g.reason })),
         ...(bake.observed ? { observed: sharesOf(bake.observed), observedWindow: bake.observed.window } : {}),
@@ -101,7 +122,7 @@ export async function transition(deps: ShiftDeps, run: Run, lock: LockHandle, st
       const { reached, next } = state;
       // A lease that ran out may have been taken over: never move more traffic without the lock.
       if (lock.stillHeld?.() === false) return to({ kind: 'lease-lost', reached, next });
-      const applied = await applyStep(deps, run, next, reached);
+      const applied = await applyStep(deps, run, next, reached, catchUp);
       if (applied.ok) return to({ kind: 'baking', reached: next });
       // The step's write was refused because the lock is gone: nothing moved, and a rollback needs the lock too.
       if (applied.lockLost) return to({ kind: 'lease-lost', reached, next });
@@ -136,6 +157,34 @@ export async function transition(deps: ShiftDeps, run: Run, lock: LockHandle, st
 
 function to(state: ShiftState): Transition {
   return { state };
+}
+
+/** A failed catch-up rolls back as a failed apply of the step did: from the step before, also swapping from the step. */
+function rollbackAfter(failure: CatchUpFailure): ShiftState {
+  return {
+    kind: 'rolling-back',
+    reached: failure.from,
+    cause: 'apply',
+    reason: failure.reason,
+    decidedAt: failure.decidedAt,
+    also: failure.index,
+    ...(failure.found ? { found: failure.found } : {}),
+  };
+}
+
+/**
+ * Waits for the catch-up in flight before `state` acts. Caught up: undefined (the state goes on).
+ * Failed: a hold, the next step or the end becomes the rollback; a rollback already decided keeps
+ * its cause and also swaps from what the apply left.
+ */
+async function caughtUp(deps: ShiftDeps, run: Run, catchUp: CatchUp, state: ShiftState): Promise<Transition | undefined> {
+  const label = `Step ${catchUp.timing?.index ?? '?'}/${run.steps.length}`;
+  const why =
+    state.kind === 'rolling-back' ? 'before rolling back' : state.kind === 'holding' ? 'before holding' : state.kind === 'completing' ? 'before completing' : 'before going on';
+  const failure = await catchUp.wait(deps, label, why);
+  if (!failure) return undefined;
+  if (state.kind !== 'rolling-back') return to(rollbackAfter(failure));
+  return to({ ...state, also: state.also ?? failure.index, ...(failure.found ? { found: failure.found } : {}) });
 }
 
 export async function release(deps: ShiftDeps, lock: { release(): Promise<void> }): Promise<void> {

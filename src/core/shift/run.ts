@@ -4,7 +4,8 @@
  * steps, bakes and decides until the shift completes, holds or rolls back.
  *
  * The phases live in files named for them: plan.ts (checks, the plan, the start question, the dry
- * run), preflight.ts, step.ts (one compare-and-swap step), bake.ts (gates and Route 53 watched),
+ * run), preflight.ts, step.ts (one compare-and-swap step), catch-up.ts (Terraform's catch-up of the
+ * traffic stack, during the bake), bake.ts (gates and Route 53 watched),
  * decide.ts (the operator's choices and the endings), rollback.ts, resume.ts (resume and abort:
  * load the state, continue the machine), machine.ts (the states and the one transition function).
  *

@@ -1,7 +1,11 @@
-/** One step: a compare-and-swap from the last verified map, INSYNC, read back, then Terraform's catch-up. */
+/**
+ * One step: a compare-and-swap from the last verified map, INSYNC, read back. That is the step's
+ * critical path; Terraform's catch-up of the traffic stack then runs during the bake (catch-up.ts).
+ */
 import { isCurvectlError } from '../errors.js';
 import type { WeightedRecord, Weights } from '../ports.js';
 import { formatWeights, sameWeights, weightsFromRecords } from '../weights.js';
+import type { CatchUp } from './catch-up.js';
 import { ShiftEvent, weightsAtStep } from './journal.js';
 import type { Run } from './state.js';
 import { holdOutOfBand } from './out-of-band.js';
@@ -15,7 +19,7 @@ type ApplyResult =
       readonly reason: string;
       readonly decidedAt: Date;
       readonly lockLost?: boolean;
-      /** What Route 53 held right after this step's own writes (its change and Terraform's apply), when it was not the step's map. */
+      /** What Route 53 held right after this step's own change, when it was not the step's map. */
       readonly found?: Weights;
     };
 
@@ -25,8 +29,9 @@ type ApplyResult =
  * compared with that map BEFORE anything is written, var file included; another map means someone
  * else changed the live weights and the shift holds (exit 6) with nothing written.
  */
-export async function applyStep(deps: ShiftDeps, run: Run, index: number, from: number): Promise<ApplyResult> {
+export async function applyStep(deps: ShiftDeps, run: Run, index: number, from: number, catchUp: CatchUp): Promise<ApplyResult> {
   const { io, stacks, dns, clock } = deps;
+  const startedAt = clock.now().getTime();
   const signal = deps.interrupts.signal;
   const total = run.steps.length;
   const weights = weightsAtStep(run, index);
@@ -50,24 +55,14 @@ export async function applyStep(deps: ShiftDeps, run: Run, index: number, from: 
     // Route 53). Terraform's AWS provider changes each record with a call of its own and waits on
     // each, so a step applied by Terraform alone leaves a mix of old and new weights live for
     // seconds: a split no plan contains, and with three or more clusters possibly all zero (which
-    // Route 53 answers as equal weights). Terraform then only catches its state up: its plan finds
-    // the records already as the var file declares them.
+    // Route 53 answers as equal weights). Terraform then only catches its state up (its plan finds
+    // the records already as the var file declares them), during the bake: catch-up.ts.
     if (!alreadyApplied) {
       const changeId = await swapRecognisingOwn(deps, run, records, weights, { index, from, total });
       if (changeId !== undefined) {
         progress.update(`${label}: Route 53 accepted ${formatWeights(weights)}; waiting until it is in sync`);
         await dns.waitInSync(changeId, { signal });
       }
-    }
-    const reconciled = await stacks.applyTraffic({ signal, onProgress: (event) => progress.update(`${label}: reconciling the traffic stack: ${event.message}`) });
-    const changed = reconciled.add + reconciled.change + reconciled.remove;
-    if (changed > 0) {
-      io.notify({
-        level: 'warn',
-        code: 'shift.step.terraform-changed',
-        text: `${label}: after the Route 53 change, Terraform still changed ${changed} resource${changed === 1 ? '' : 's'} of the traffic stack; check that its module declares nothing but the weighted records' weights as curvectl sets them.`,
-        data: { summary: reconciled },
-      });
     }
     live = weightsFromRecords(await dns.readRecords(signal));
   } catch (err) {
@@ -86,8 +81,12 @@ export async function applyStep(deps: ShiftDeps, run: Run, index: number, from: 
     progress.fail(`${label}: ${reason}`);
     return { ok: false, reason, decidedAt: clock.now(), found: live };
   }
-  progress.succeed(`${label} applied: ${formatWeights(weights)}`);
-  await journal(deps, run.op, ShiftEvent.stepDone, { index, total, weights });
+  // Applied: Route 53 accepted the change, it is INSYNC and it reads back as the step's map. The
+  // catch-up's first progress lines still go to this step's line; the bake takes them over.
+  catchUp.report((message) => progress.update(`${label}: reconciling the traffic stack: ${message}`));
+  catchUp.start(deps, run, { index, from }, startedAt);
+  catchUp.report(undefined);
+  progress.succeed(`${label} applied: ${formatWeights(weights)} (${clock.now().getTime() - startedAt} ms); the traffic stack catches up during the bake`);
   io.show({ type: 'weights', title: label, weights, previous });
   return { ok: true };
 }

@@ -67,8 +67,12 @@ resource "helm_release" "istiod" {
 
 # --- gateway: Emissary-ingress (open source, default) or Ambassador Edge Stack --------------------
 # Both are Emissary underneath and need their CRDs, and the apiext conversion webhook they use,
-# installed and ready before the gateway chart (Emissary-ingress docs, "Install with Helm": the
-# emissary-crds chart, installed with --wait, in emissary-system). Edge Stack since chart 8.8 (3.8)
+# installed and ready before the gateway chart. Emissary-ingress 4 ships them as a chart
+# (Emissary-ingress docs, "Install with Helm": the emissary-crds chart, installed with --wait, in
+# emissary-system). Edge Stack ships its own (Emissary's lack its Filter, FilterPolicy, ... CRDs) as
+# a manifest only, aes-crds.yaml of the Edge Stack release, applied and waited for (emissary-apiext
+# available) before `helm install edge-stack` (Edge Stack docs, "Quick start: Install using Helm");
+# here each of its documents is a kubernetes_manifest. Edge Stack since chart 8.8 (3.8)
 # does not start without a license key or Cloud Connect token (variables.tf). The Service is a
 # NodePort service on the ports the cluster stack's target groups point at, with
 # externalTrafficPolicy Local: client addresses survive, and a node without a ready gateway pod fails
@@ -77,6 +81,9 @@ resource "helm_release" "istiod" {
 
 locals {
   edge_stack = var.gateway == "edge-stack"
+  # Edge Stack's CRDs come from its manifest unless a chart is given instead.
+  crds_from_manifest = local.edge_stack && var.gateway_crds_chart == null
+  crds_manifest_url  = coalesce(var.gateway_crds_manifest_url, "https://app.getambassador.io/yaml/edge-stack/${var.edge_stack_version}/aes-crds.yaml")
   crds = {
     repository = coalesce(var.gateway_crds_repository, "oci://ghcr.io/emissary-ingress")
     chart      = coalesce(var.gateway_crds_chart, "emissary-crds-chart")
@@ -115,6 +122,8 @@ locals {
 }
 
 resource "kubernetes_namespace_v1" "gateway_crds" {
+  # Edge Stack's manifest makes emissary-system itself.
+  count = local.crds_from_manifest ? 0 : 1
   metadata {
     name   = "emissary-system"
     labels = local.labels
@@ -124,15 +133,71 @@ resource "kubernetes_namespace_v1" "gateway_crds" {
 # The CRDs and apiext, waited for (wait = true: the apiext Deployment is ready, so the CRDs'
 # conversion webhook answers) before the gateway release is installed.
 resource "helm_release" "gateway_crds" {
+  count      = local.crds_from_manifest ? 0 : 1
   name       = "gateway-crds"
   repository = local.crds.repository
   chart      = local.crds.chart
   version    = local.crds.version
-  namespace  = kubernetes_namespace_v1.gateway_crds.metadata[0].name
+  namespace  = kubernetes_namespace_v1.gateway_crds[0].metadata[0].name
   timeout    = var.helm_timeout
   wait       = true
 
   values = [yamlencode({ emissary = { namespace = kubernetes_namespace_v1.ambassador.metadata[0].name } })]
+}
+
+# Edge Stack: its CRD manifest (CRDs, the emissary-system namespace, apiext and its RBAC), read at plan
+# time and applied document by document; the namespace first, the CRDs waited for until Established,
+# the apiext Deployment until rolled out, all before the gateway release.
+data "http" "gateway_crds" {
+  count = local.crds_from_manifest ? 1 : 0
+  url   = local.crds_manifest_url
+
+  lifecycle {
+    postcondition {
+      condition     = self.status_code == 200
+      error_message = "Could not read Edge Stack's CRD manifest ${local.crds_manifest_url} (HTTP ${self.status_code}): check edge_stack_version, or set gateway_crds_manifest_url to a reachable copy."
+    }
+  }
+}
+
+locals {
+  crds_documents = local.crds_from_manifest ? {
+    for d in provider::kubernetes::manifest_decode_multi(data.http.gateway_crds[0].response_body) :
+    "${d.kind}/${try(d.metadata.namespace, "")}/${d.metadata.name}" => d
+  } : {}
+}
+
+resource "kubernetes_manifest" "gateway_crds_namespace" {
+  for_each = { for k, d in local.crds_documents : k => d if d.kind == "Namespace" }
+  manifest = each.value
+}
+
+resource "kubernetes_manifest" "gateway_crds" {
+  for_each = { for k, d in local.crds_documents : k => d if d.kind != "Namespace" }
+  manifest = each.value
+
+  dynamic "wait" {
+    for_each = each.value.kind == "CustomResourceDefinition" ? [1] : []
+    content {
+      condition {
+        type   = "Established"
+        status = "True"
+      }
+    }
+  }
+
+  dynamic "wait" {
+    for_each = each.value.kind == "Deployment" ? [1] : []
+    content {
+      rollout = true
+    }
+  }
+
+  timeouts {
+    create = "${var.helm_timeout}s"
+  }
+
+  depends_on = [kubernetes_manifest.gateway_crds_namespace]
 }
 
 resource "helm_release" "ambassador" {
@@ -155,7 +220,7 @@ resource "helm_release" "ambassador" {
     }
   }
 
-  depends_on = [helm_release.istiod, helm_release.gateway_crds]
+  depends_on = [helm_release.istiod, helm_release.gateway_crds, kubernetes_manifest.gateway_crds]
 }
 
 # --- Flux ----------------------------------------------------------------------------------------

@@ -1,14 +1,13 @@
 output "releases" {
-  description = "Installed Helm releases by role: { name, namespace, chart, version }."
+  description = "Installed Helm releases by role: { name, namespace, chart, version }. No gateway_crds with Edge Stack's CRD manifest (not a release)."
   value = {
-    for role, r in {
-      istio_base   = helm_release.istio_base
-      istiod       = helm_release.istiod
-      gateway_crds = helm_release.gateway_crds
-      ambassador   = helm_release.ambassador
-      flux         = helm_release.flux
-      fleet_sync   = helm_release.fleet_sync
-    } : role => { name = r.name, namespace = r.namespace, chart = r.chart, version = r.version }
+    for role, r in merge({
+      istio_base = helm_release.istio_base
+      istiod     = helm_release.istiod
+      ambassador = helm_release.ambassador
+      flux       = helm_release.flux
+      fleet_sync = helm_release.fleet_sync
+    }, { for r in helm_release.gateway_crds : "gateway_crds" => r }) : role => { name = r.name, namespace = r.namespace, chart = r.chart, version = r.version }
   }
 }
 

@@ -118,14 +118,26 @@ variable "gateway_crds_repository" {
 }
 
 variable "gateway_crds_chart" {
-  description = "Chart installing the gateway's CRDs and apiext; null: emissary-crds-chart. Edge Stack needs a chart with its own CRDs (aes-crds of the same version)."
+  description = "Chart installing the gateway's CRDs and apiext; null: emissary-crds-chart for Emissary, and for Edge Stack its official CRD manifest (gateway_crds_manifest_url) instead of a chart."
   type        = string
   default     = null
+}
+
+variable "edge_stack_version" {
+  description = "The Edge Stack release of ambassador_chart_version (chart 8.X.Y ships Edge Stack 3.X.Y), whose CRD manifest is installed before the edge-stack chart."
+  type        = string
+  default     = "3.12.2"
 
   validation {
-    condition     = var.gateway != "edge-stack" || var.gateway_crds_chart != null
-    error_message = "gateway \"edge-stack\" needs gateway_crds_repository, gateway_crds_chart and gateway_crds_chart_version: a chart with Edge Stack's CRDs (aes-crds) of the Edge Stack version, installed before the gateway. Emissary's CRD chart lacks Edge Stack's Filter CRDs."
+    condition     = can(regex("^3\\.[0-9]+\\.[0-9]+$", var.edge_stack_version)) && try(join(".", slice(split(".", var.edge_stack_version), 1, 3)) == join(".", slice(split(".", var.ambassador_chart_version), 1, 3)), false)
+    error_message = "edge_stack_version must be the Edge Stack release of ambassador_chart_version (chart 8.X.Y ships Edge Stack 3.X.Y; the default chart 8.12.2 is Edge Stack 3.12.2): the CRDs must match the gateway."
   }
+}
+
+variable "gateway_crds_manifest_url" {
+  description = "Edge Stack's CRD manifest; null: the official one of edge_stack_version, https://app.getambassador.io/yaml/edge-stack/<edge_stack_version>/aes-crds.yaml (or a mirror of it, where the platform stack cannot reach app.getambassador.io)."
+  type        = string
+  default     = null
 }
 
 variable "gateway_crds_chart_version" {

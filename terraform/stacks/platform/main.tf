@@ -33,6 +33,8 @@ module "platform" {
   gateway_crds_repository    = var.gateway_crds_repository
   gateway_crds_chart         = var.gateway_crds_chart
   gateway_crds_chart_version = var.gateway_crds_chart_version
+  edge_stack_version         = var.edge_stack_version
+  gateway_crds_manifest_url  = var.gateway_crds_manifest_url
   flux_chart_version         = var.flux_chart_version
   flux_sync_chart_version    = var.flux_sync_chart_version
 }

@@ -100,7 +100,19 @@ variable "gateway_crds_repository" {
 }
 
 variable "gateway_crds_chart" {
-  description = "The gateway's CRD chart; null: emissary-crds-chart (Edge Stack needs its own)."
+  description = "The gateway's CRD chart; null: emissary-crds-chart for Emissary, Edge Stack's official CRD manifest for Edge Stack."
+  type        = string
+  default     = null
+}
+
+variable "edge_stack_version" {
+  description = "The Edge Stack release of ambassador_chart_version (chart 8.X.Y is Edge Stack 3.X.Y): its CRD manifest goes in before the gateway."
+  type        = string
+  default     = "3.12.2"
+}
+
+variable "gateway_crds_manifest_url" {
+  description = "Edge Stack's CRD manifest; null: https://app.getambassador.io/yaml/edge-stack/<edge_stack_version>/aes-crds.yaml."
   type        = string
   default     = null
 }

@@ -35,9 +35,34 @@ const release = (name: string) => mod.resource.helm_release?.[name] ?? {};
 describe('gateway', () => {
   it('installs the CRDs and apiext first, waits for them, and only then the gateway', () => {
     expect(release('gateway_crds')).toMatchObject({ wait: true, repository: '${local.crds.repository}', chart: '${local.crds.chart}', version: '${local.crds.version}' });
-    expect(release('ambassador').depends_on).toEqual(expect.arrayContaining(['${helm_release.gateway_crds}']));
+    expect(release('ambassador').depends_on).toEqual(expect.arrayContaining(['${helm_release.gateway_crds}', '${kubernetes_manifest.gateway_crds}']));
     expect(release('ambassador').wait).toBe(true);
     expect(JSON.stringify(mod.locals.crds)).toContain('emissary-crds-chart');
+  });
+
+  it("Edge Stack's CRDs by default from its official manifest of the pinned release, applied and waited for", () => {
+    // Edge Stack publishes its CRDs (with apiext and emissary-system) as a manifest, not a chart.
+    expect(mod.locals.crds_manifest_url).toBe('${coalesce(var.gateway_crds_manifest_url, "https://app.getambassador.io/yaml/edge-stack/${var.edge_stack_version}/aes-crds.yaml")}');
+    expect(mod.locals.crds_from_manifest).toBe('${local.edge_stack && var.gateway_crds_chart == null}');
+    expect(mod.variable.edge_stack_version?.default).toBe('3.12.2');
+    expect(stack.variable.edge_stack_version?.default).toBe('3.12.2');
+    // The chart 8.X.Y ships Edge Stack 3.X.Y: the pinned chart and release agree.
+    expect(String(mod.variable.ambassador_chart_version?.default).replace(/^8\./, '3.')).toBe(mod.variable.edge_stack_version?.default);
+    expect(stack.module.platform?.edge_stack_version).toBe('${var.edge_stack_version}');
+    expect(stack.module.platform?.gateway_crds_manifest_url).toBe('${var.gateway_crds_manifest_url}');
+    expect(mod.data.http?.gateway_crds?.url).toBe('${local.crds_manifest_url}');
+    expect(JSON.stringify(mod.locals.crds_documents)).toContain('provider::kubernetes::manifest_decode_multi(data.http.gateway_crds[0].response_body)');
+    // Namespace first; CRDs waited for until Established, the apiext Deployment until rolled out.
+    const docs = mod.resource.kubernetes_manifest?.gateway_crds ?? {};
+    expect(docs.depends_on).toEqual(['${kubernetes_manifest.gateway_crds_namespace}']);
+    const waits = JSON.stringify((docs.dynamic as Record<string, unknown>).wait);
+    expect(waits).toContain('CustomResourceDefinition');
+    expect(waits).toContain('Established');
+    expect(waits).toContain('Deployment');
+    expect(waits).toContain('"rollout":true');
+    // The Emissary path's chart and namespace are not made alongside it.
+    expect(release('gateway_crds').count).toBe('${local.crds_from_manifest ? 0 : 1}');
+    expect(mod.resource.kubernetes_namespace_v1?.gateway_crds?.count).toBe('${local.crds_from_manifest ? 0 : 1}');
   });
 
   it('Emissary-ingress by default, Edge Stack behind one variable', () => {
@@ -122,7 +147,7 @@ describe('Edge Stack without a license is refused at plan time', () => {
   }
 
   it('names what is missing and how to get it', async () => {
-    const result = await planVariables(['gateway=edge-stack', 'gateway_crds_chart=aes-crds']);
+    const result = await planVariables(['gateway=edge-stack']);
     expect(result.exitCode).toBe(1);
     expect(oneLine(result.stderr)).toContain('gateway "edge-stack" needs ambassador_license_key');
     expect(oneLine(result.stderr)).toContain('Get one from Ambassador Labs');
@@ -130,7 +155,15 @@ describe('Edge Stack without a license is refused at plan time', () => {
   });
 
   it('passes with a license, and Emissary needs none (negative control)', async () => {
-    expect((await planVariables(['gateway=edge-stack', 'gateway_crds_chart=aes-crds', 'ambassador_license_key=eyJ.test.jwt'])).exitCode).toBe(0);
+    expect((await planVariables(['gateway=edge-stack', 'ambassador_license_key=eyJ.test.jwt'])).exitCode).toBe(0);
     expect((await planVariables([])).exitCode).toBe(0);
+  });
+
+  it('refuses an Edge Stack release that is not the one of the chart (the CRDs must match the gateway)', async () => {
+    const result = await planVariables(['gateway=edge-stack', 'ambassador_license_key=eyJ.test.jwt', 'edge_stack_version=3.11.0']);
+    expect(result.exitCode).toBe(1);
+    expect(oneLine(result.stderr)).toContain('edge_stack_version must be the Edge Stack release of ambassador_chart_version');
+    const both = await planVariables(['gateway=edge-stack', 'ambassador_license_key=eyJ.test.jwt', 'edge_stack_version=3.11.0', 'ambassador_chart_version=8.11.0']);
+    expect(both.exitCode, both.stderr).toBe(0);
   });
 });
