@@ -6,6 +6,10 @@
  *
  * What moto cannot show (see shared/design/emulator.md): its change batches are not atomic and a
  * DELETE does not check the weight, so swapWeights' compare-and-swap is covered by unit tests.
+ *
+ * The tests run in order on one shared state on purpose: the clusters the first creates are the
+ * records the second applies and the third swaps (every Route 53 record change costs ~15 s inside
+ * the provider). Each port's behaviour on its own, test by test, is in contracts.test.ts.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
