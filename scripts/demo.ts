@@ -4,7 +4,8 @@
  * steps behind health gates, let cluster-a drain, retire it, print the status. From the moment
  * cluster-a exists, the client fleet (scripts/fleet) sends requests through DNS and keep-alive
  * pools like real clients, and the demo shows what they saw: requests per cluster, the share over
- * the last seconds, failures; it ends with the totals.
+ * the last seconds, failures; it ends with the totals and the path of the shift report (an HTML
+ * page written by `curvectl history --op <shift> --report <file>`).
  *
  * `npm run demo -- --rollback`: the second act. After the first step, the new cluster answers
  * errors; the metric gate fails and curvectl rolls back by itself; the demo prints how long the
@@ -148,8 +149,11 @@ async function journal(work: string): Promise<{ at: string; op: string; type: st
   }
 }
 
-/** The rollback act: step 1, then errors from cluster-b; curvectl rolls back; how long did clients see errors? */
-async function rollback(fleet: Fleet, env: NodeJS.ProcessEnv, work: string): Promise<void> {
+/**
+ * The rollback act: step 1, then errors from cluster-b; curvectl rolls back; how long did clients see
+ * errors? Returns that sentence (printed now, and again with the totals at the end).
+ */
+async function rollback(fleet: Fleet, env: NodeJS.ProcessEnv, work: string): Promise<string> {
   say('Shift to cluster-b in steps of 25, baking 30 s per step; after step 1, cluster-b starts answering 503');
   const before = (await journal(work)).length;
   let injectedAt = 0;
@@ -177,11 +181,24 @@ async function rollback(fleet: Fleet, env: NodeJS.ProcessEnv, work: string): Pro
   const last = (honours: boolean) => Math.max(0, ...failures.filter((f) => f.honoursTtl === honours).map((f) => f.at - rolledBackAt));
   const first = failures[0]?.at ?? injectedAt;
   const lastAt = Math.max(...failures.map((f) => f.at), first);
-  process.stderr.write(
+  const lasted =
     `Errors lasted ${((lastAt - first) / 1000).toFixed(1)} s for clients (${n(failures.length)} failed requests): Route 53 was back at the starting weights ` +
-      `${((rolledBackAt - injectedAt) / 1000).toFixed(1)} s after the first error; clients that honour the TTL stopped failing ${(last(true) / 1000).toFixed(1)} s after the rollback ` +
-      `(TTL ${TTL_S} s + connection age ${LOAD.pool.maxAgeMs / 1000} s at most), those that ignore it ${(last(false) / 1000).toFixed(1)} s after (their 30 s hold + connection age).\n`,
-  );
+    `${((rolledBackAt - injectedAt) / 1000).toFixed(1)} s after the first error; clients that honour the TTL stopped failing ${(last(true) / 1000).toFixed(1)} s after the rollback ` +
+    `(TTL ${TTL_S} s + connection age ${LOAD.pool.maxAgeMs / 1000} s at most), those that ignore it ${(last(false) / 1000).toFixed(1)} s after (their 30 s hold + connection age).`;
+  process.stderr.write(`${lasted}\n`);
+  return lasted;
+}
+
+/**
+ * The shift's change record as one HTML page, written by curvectl itself (`history --op <id>
+ * --report <file>`) outside the workspace, which the demo deletes. Returns the file's path.
+ */
+async function writeShiftReport(env: NodeJS.ProcessEnv, work: string): Promise<string> {
+  const planned = (await journal(work)).filter((e) => e.type === 'shift.planned').at(-1);
+  if (!planned) throw new Error('the journal has no shift to report on');
+  const file = path.join(os.tmpdir(), `curvectl-demo-${planned.op}.html`);
+  await step(['history', '--op', planned.op, '--report', file], env, work);
+  return file;
 }
 
 async function main(): Promise<number> {
@@ -237,10 +254,13 @@ async function main(): Promise<number> {
     // The flow-verified drain looks at the last 10 s of the old load balancer's flows (the fleet
     // publishes them every 2 s), not the default 5 minutes, which would still hold the shift's traffic.
     doc.setIn(['retire', 'flowWindow'], '10s');
+    // The observed share each bake shows (and the journal and the report keep) over the last 10 s,
+    // inside a 10 s bake; the default 5 minutes would mostly show the traffic from before the step.
+    doc.setIn(['observed', 'window'], '10s');
     // The target's error ratio, from the metrics its ingress puts to CloudWatch (the fleet does, here).
     doc.setIn(['gates'], [{ type: 'eks' }, { type: 'nodegroups' }, METRIC_GATE]);
     await writeFile(configPath, doc.toString());
-    process.stderr.write('curvectl.yaml: platform.enabled false, cluster.variables for the emulator (bind_ingress_to_nodes false, no add-ons, access entries or OIDC provider), shift.bake 10s, retire.flowWindow 10s, gates eks + nodegroups + metric (5xx ratio <= 5% over 10 s)\n');
+    process.stderr.write('curvectl.yaml: platform.enabled false, cluster.variables for the emulator (bind_ingress_to_nodes false, no add-ons, access entries or OIDC provider), shift.bake 10s, retire.flowWindow 10s, observed.window 10s, gates eks + nodegroups + metric (5xx ratio <= 5% over 10 s)\n');
 
     say('Create cluster-a: the first cluster, so it gets all the traffic (about 2 minutes, most of it the load balancer)');
     await step(['cluster', 'create', 'cluster-a', '--yes'], env, work);
@@ -259,8 +279,9 @@ async function main(): Promise<number> {
     await step(['cluster', 'create', 'cluster-b', '--yes'], env, work);
     await step(['status'], env, work);
 
+    let lasted: string | undefined;
     if (rollbackAct) {
-      await rollback(fleet, env, work);
+      lasted = await rollback(fleet, env, work);
       await step(['status'], env, work);
     } else {
       say('Shift traffic to cluster-b in steps of 25 points, baking 10 s per step (twice the record TTL)');
@@ -288,13 +309,18 @@ async function main(): Promise<number> {
     say('Final status');
     await step(['status'], env, work);
     await step(['history', '--limit', '12'], env, work);
-    const served = Object.entries(totals.served).map(([c, v]) => `${c} ${n(v)}`).join(', ');
-    process.stdout.write(`\n${n(totals.requests)} requests, ${n(totals.failed)} failed${totals.failed > 0 ? ` (${Object.entries(totals.failures).map(([r, v]) => `${v} ${r}`).join(', ')})` : ''}; served by ${served}\n`);
+    say('The shift report: the change record as one HTML page');
+    const report = await writeShiftReport(env, work);
     say(
       rollbackAct
         ? `Done in ${Math.round((Date.now() - started) / 1000)} s: the gate saw cluster-b's errors and traffic went back to cluster-a by itself.`
         : `Done in ${Math.round((Date.now() - started) / 1000)} s: traffic moved from cluster-a to cluster-b and cluster-a is gone.`,
     );
+    // The last lines: what the clients saw, and where the report is.
+    const served = Object.entries(totals.served).map(([c, v]) => `${c} ${n(v)}`).join(', ');
+    process.stdout.write(`\n${n(totals.requests)} requests, ${n(totals.failed)} failed${totals.failed > 0 ? ` (${Object.entries(totals.failures).map(([r, v]) => `${v} ${r}`).join(', ')})` : ''}; served by ${served}\n`);
+    if (lasted) process.stdout.write(`${lasted}\n`);
+    process.stdout.write(`Shift report: ${report}\n`);
     return 0;
   } catch (err) {
     process.stderr.write(`\nThe demo stopped: ${(err as Error).message}\n`);

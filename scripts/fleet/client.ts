@@ -70,6 +70,14 @@ export class FleetClient {
     this.agent = new AgeingAgent(options.pool, this.now);
   }
 
+  /**
+   * Forgets the cached answer, as restarting a JVM or flushing a pinned resolver does: the next new
+   * connection asks DNS again. The pooled connection keeps going until its idle timeout or maximum age.
+   */
+  flushDnsCache(): void {
+    this.cache.clear();
+  }
+
   /** The address the client's cache holds now, if any. */
   get cachedAddress(): string | undefined {
     return this.cache.get(this.now())?.address;

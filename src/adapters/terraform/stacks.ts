@@ -25,7 +25,7 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
 import type { terraformBackendSchema } from '../../config/schema.js';
-import { CurvectlError } from '../../core/errors.js';
+import { CurvectlError, refused } from '../../core/errors.js';
 import { assertClusterName } from '../../core/names.js';
 import { isRecordWeight } from '../../core/weights.js';
 import type {
@@ -268,6 +268,20 @@ export class TerraformStacks implements Stacks {
     await this.tf.ensureWorkspace(dir, spec.name, runOpts(options));
     const run = { stack: 'cluster' as const, workspace: spec.name, ...runOpts(options) };
     const plan = await this.tf.plan(dir, { ...run, varFiles: [varFile] });
+    const replacedClusters = plan.replaced.filter((r) => r.type === 'aws_eks_cluster');
+    if (replacedClusters.length > 0) {
+      // Never replace a live cluster in place. In the stacks here the node group's create_before_destroy
+      // is forced onto everything it depends on, the cluster too (Terraform language docs, "lifecycle
+      // meta-argument": create_before_destroy propagates to dependencies), so Terraform would first
+      // create a second cluster of the same name, which EKS refuses; without it, it would destroy the
+      // cluster serving traffic first. Either way the answer is a new cluster and a shift.
+      await this.tf.discardPlan(dir, plan.planFile);
+      throw refused(
+        `The cluster stack's plan for ${spec.name} replaces its EKS cluster (${replacedClusters.map((r) => r.address).join(', ')}); nothing was applied.`,
+        `A setting EKS cannot change in place (subnets, the secrets key, the creator's admin bootstrap, ...) changed. curvectl replaces a cluster by creating a new one and shifting its traffic ("curvectl cycle --from ${spec.name} --to <new-name>"): set it back for ${spec.name}, and give the new value to the new cluster.`,
+        { replaced: replacedClusters.map((r) => r.address) },
+      );
+    }
     if (plan.changes) await this.tf.apply(dir, plan.planFile, run);
     else await this.tf.discardPlan(dir, plan.planFile);
     const outputs = mapClusterOutputs(await this.tf.outputs(dir, spec.name, { stack: 'cluster', ...runOpts(options) }));

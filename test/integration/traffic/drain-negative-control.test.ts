@@ -9,6 +9,9 @@
  * record is removed (Terraform destroys the cluster stack first), so a 30 s hold would run out before
  * the deletion whatever the drain; on AWS, clients that ignore the TTL keep answers for minutes to
  * hours (a JVM's networkaddress.cache.ttl, pinned resolvers, long-lived connections).
+ *
+ * Its counterpart is cycle-under-load.test.ts: the same load and drain with the flow check on, where
+ * retire waits for cluster-a's flows to stop and 0 requests fail.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Workspace } from '../../_helpers/cli.js';

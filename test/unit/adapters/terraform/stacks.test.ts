@@ -30,6 +30,8 @@ interface World {
   planExit: number;
   /** plan exits 2 because only outputs differ. */
   outputsOnly?: boolean;
+  /** What show -json lists instead of the default one updated record. */
+  resourceChanges?: { address: string; type: string; change: { actions: string[] } }[];
   outputs: Record<string, Record<string, { value: unknown }>>;
   /** The traffic var file as each traffic plan saw it (null: absent). */
   varFileAtPlan: (string | null)[];
@@ -73,7 +75,7 @@ function setup(options: { backend?: TerraformBackend; world?: Partial<World>; de
       case 'show':
         return {
           stdout: JSON.stringify({
-            resource_changes: world.planExit === 2 && !world.outputsOnly ? [{ address: `aws_route53_record.weighted["${ws}"]`, change: { actions: ['update'] } }] : [],
+            resource_changes: world.resourceChanges ?? (world.planExit === 2 && !world.outputsOnly ? [{ address: `aws_route53_record.weighted["${ws}"]`, change: { actions: ['update'] } }] : []),
           }),
         };
       case 'apply':
@@ -296,6 +298,30 @@ describe('cluster and platform stacks', () => {
       'cluster-b:output -json -no-color',
     ]);
     expect(c.find((x) => x.args.startsWith('plan'))?.args).toContain('-var-file=.terraform/curvectl/cluster-cluster-b.tfvars.json');
+  });
+
+  it('applyCluster refuses a plan that replaces the EKS cluster, applying nothing (the node group replaced alone is fine)', async () => {
+    const replace = (address: string, type: string, actions = ['create', 'delete']) => ({ address, type, change: { actions } });
+    const { stacks, calls } = setup({
+      world: {
+        outputs: { 'cluster/cluster-b': outputs },
+        resourceChanges: [
+          replace('module.cluster.aws_eks_cluster.this', 'aws_eks_cluster'),
+          replace('module.cluster.aws_eks_node_group.this', 'aws_eks_node_group'),
+          replace('module.cluster.aws_subnet.private[0]', 'aws_subnet', ['delete', 'create']),
+        ],
+      },
+    });
+    const err = await stacks.applyCluster({ name: 'cluster-b', kubernetesVersion: '1.35' }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'REFUSED', exitCode: 2, details: { replaced: ['module.cluster.aws_eks_cluster.this'] } });
+    expect((err as Error).message).toBe("The cluster stack's plan for cluster-b replaces its EKS cluster (module.cluster.aws_eks_cluster.this); nothing was applied.");
+    expect((err as CurvectlError).hint).toContain('curvectl cycle --from cluster-b --to <new-name>');
+    expect(calls().some((c) => c.args.startsWith('apply'))).toBe(false);
+
+    // Negative control: the node group's own replacement (create_before_destroy, name prefix) applies.
+    const ok = setup({ world: { outputs: { 'cluster/cluster-b': outputs }, resourceChanges: [replace('module.cluster.aws_eks_node_group.this', 'aws_eks_node_group')] } });
+    await ok.stacks.applyCluster({ name: 'cluster-b', kubernetesVersion: '1.35' });
+    expect(ok.calls().some((c) => c.args.startsWith('apply'))).toBe(true);
   });
 
   it('planCluster of a new cluster leaves no workspace behind and lists the commands', async () => {
