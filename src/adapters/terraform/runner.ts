@@ -103,6 +103,8 @@ export interface TerraformPlanOptions extends TerraformRunOptions {
   readonly destroy?: boolean;
   /** Where to save the plan; default a new file under .terraform/curvectl/. */
   readonly planFile?: string;
+  /** false: plan without the state lock (dry runs; see planArgs). */
+  readonly lock?: boolean;
 }
 
 export interface TerraformPlan {
@@ -397,6 +399,7 @@ export class Terraform {
         out: planFile,
         ...(options.varFiles ? { varFiles: options.varFiles } : {}),
         ...(options.destroy ? { destroy: true } : {}),
+        ...(options.lock === false ? { lock: false } : {}),
       });
       const { exitCode } = await this.runJson(dir, args, options, workspace, [0, 2]);
       const { stdout } = await this.runSimple(dir, showPlanJsonArgs(planFile), workspace, options.signal, options.stack);
