@@ -216,6 +216,14 @@ describe('dry runs change nothing', () => {
     expect(await everything(ws)).toEqual(before);
   });
 
+  it('a dry-run retire of a cluster with weight is refused as without --dry-run (exit 2), changing nothing', async () => {
+    const before = await everything(ws);
+    const refusedRun = await ws.run(['retire', 'cluster-a', '--dry-run']);
+    expect(refusedRun.code).toBe(2);
+    expect(refusedRun.stderr).toMatch(/cluster-a still has weight 100/);
+    expect(await everything(ws)).toEqual(before);
+  });
+
   it('a dry-run cycle prints the new cluster\'s plan, the steps, the old cluster\'s destroy plan and the exact lines; nothing changes', async () => {
     const before = await everything(ws);
     const result = await ws.run(['cycle', '--from', 'cluster-a', '--to', 'cluster-c', '--step', '50', '--dry-run', '-o', 'json']);
