@@ -18,6 +18,7 @@ import type {
   CloudWatchPort,
   ClusterOutputs,
   ClusterSpec,
+  DestroyPlan,
   CommandPort,
   EksClusterInfo,
   EksNodegroupInfo,
@@ -199,6 +200,10 @@ export class FakeDns implements TrafficDns {
     };
   }
 
+  async describeRemoval(record: WeightedRecord): Promise<Record<string, unknown>> {
+    return { HostedZoneId: 'ZFAKE', ChangeBatch: { Changes: [{ Action: 'DELETE', SetIdentifier: record.setIdentifier, Weight: record.weight }] } };
+  }
+
   async waitInSync(changeId: string, options?: { signal?: AbortSignal; timeoutMs?: number }): Promise<void> {
     throwIfAborted(options?.signal);
     this.waits.push(changeId);
@@ -265,6 +270,24 @@ export class FakeStacks implements Stacks {
     };
   }
 
+  trafficApplyCommands(): readonly string[] {
+    return ['terraform plan -out=traffic.tfplan', 'terraform apply traffic.tfplan'];
+  }
+
+  /** A dry run's plan of the traffic stack with other weights: records that would go or change. */
+  async planTrafficWeights(weights: Weights): Promise<PlanResult> {
+    this.calls.push(`planTrafficWeights:${JSON.stringify(weights)}`);
+    const live = this.dns.weights;
+    const removed = Object.keys(live).filter((k) => !(k in weights));
+    const changed = Object.keys(weights).filter((k) => live[k] !== weights[k]);
+    return {
+      changes: removed.length + changed.length > 0,
+      summary: { add: 0, change: changed.length, remove: removed.length },
+      resources: [...removed, ...changed].map((k) => `aws_route53_record.weighted["${k}"]`),
+      commands: [`# curvectl writes the var file: ${JSON.stringify(weights)}`, ...this.trafficApplyCommands()],
+    };
+  }
+
   async applyTraffic(options?: RunOptions): Promise<ChangeSummary> {
     throwIfAborted(options?.signal);
     this.calls.push('applyTraffic');
@@ -309,6 +332,23 @@ export class FakeStacks implements Stacks {
       summary: { add: exists ? 0 : 30, change: 0, remove: 0 },
       resources: exists ? [] : ['module.cluster.aws_eks_cluster.this', 'module.cluster.aws_lb.ingress'],
       commands: [`TF_WORKSPACE=${spec.name} terraform plan -input=false -out=cluster.tfplan`],
+    };
+  }
+
+  async platformApplyCommands(name: string): Promise<readonly string[]> {
+    return [`TF_WORKSPACE=${name} terraform plan -out=platform.tfplan`, `TF_WORKSPACE=${name} terraform apply platform.tfplan`];
+  }
+
+  async planDestroy(name: string, options?: { platform?: boolean }): Promise<DestroyPlan> {
+    this.calls.push(`planDestroy:${name}${options?.platform === false ? ' (no platform)' : ''}`);
+    if (!this.clusters.includes(name)) return { plans: [], commands: [] };
+    const platform = options?.platform !== false;
+    return {
+      plans: [
+        ...(platform ? [{ stack: 'platform' as const, workspace: name, summary: { add: 0, change: 0, remove: 5 }, resources: ['helm_release.istio'] }] : []),
+        { stack: 'cluster' as const, workspace: name, summary: { add: 0, change: 0, remove: 30 }, resources: ['module.cluster.aws_eks_cluster.this'] },
+      ],
+      commands: [...(platform ? [`TF_WORKSPACE=${name} terraform destroy (platform)`] : []), `TF_WORKSPACE=${name} terraform destroy (cluster)`, `terraform workspace delete ${name}`],
     };
   }
 

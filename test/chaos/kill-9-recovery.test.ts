@@ -179,13 +179,21 @@ afterAll(async () => {
 });
 
 /** Polls the journal (from `before`) until an event matches, or the child has exited (then undefined). */
-async function waitForEvent(before: number, matches: (e: JournalEntry) => boolean, child: { exitCode: number | null; signalCode: string | null }): Promise<JournalEntry | undefined> {
-  const deadline = Date.now() + 300_000;
+async function waitForEvent(
+  before: number,
+  matches: (e: JournalEntry) => boolean,
+  child: { exitCode: number | null; signalCode: string | null; output: () => { stderr: string } },
+): Promise<JournalEntry | undefined> {
+  // Generous: on a machine loaded 10-20x (CI with other suites) a step's Terraform apply takes minutes.
+  const deadline = Date.now() + 600_000;
   for (;;) {
     const hit = (await ws.journal()).slice(before).find(matches);
     if (hit) return hit;
     if (child.exitCode !== null || child.signalCode !== null) return undefined;
-    if (Date.now() > deadline) throw new Error('no readiness signal within 300 s');
+    if (Date.now() > deadline) {
+      const last = (await ws.journal()).slice(before).at(-1);
+      throw new Error(`no readiness signal within 600 s; last event ${JSON.stringify(last)}; stderr so far:\n${child.output().stderr}`);
+    }
     await sleep(25);
   }
 }
@@ -204,12 +212,25 @@ async function spawnAndKillAt(args: string[], before: number, point: (e: Journal
   return { exit, killed, stderr: child.output().stderr };
 }
 
+/**
+ * Each scenario starts from a workspace at rest, whatever an earlier failed trial left: its
+ * processes killed, and an unfinished shift ended with the documented forced abort.
+ */
+async function leaveNothingUnfinished(): Promise<void> {
+  await killProcessesIn(ws.dir);
+  const status = await ws.run(['status', '-o', 'json']);
+  if (status.code === 0 && (JSON.parse(status.stdout) as { operation: unknown }).operation === null) return;
+  await ws.run(['shift', 'abort', '--force', '--yes']);
+  await ws.run(['unlock']);
+}
+
 async function trial(scenario: Scenario, index: number): Promise<TrialResult> {
   const t0 = Date.now();
   const { point, next } = plans[scenario][index]!;
   const problems: string[] = [];
   const phases: Record<string, number> = {};
   const phase = (name: string) => (phases[name] = Date.now() - t0);
+  await leaveNothingUnfinished();
   const t = fresh.next();
   await ws.configure([[['gates'], scenario === 'rollback' ? [{ type: 'alarm', alarms: [ALARM] }] : []]]);
   await seedWeights(ws, t.w0);

@@ -198,6 +198,16 @@ export class Route53TrafficDns implements TrafficDns {
     return { HostedZoneId: await this.hostedZoneId(signal), ChangeBatch: this.changeBatch(expected, next) };
   }
 
+  /**
+   * A DELETE of the record set exactly as read: Route 53 deletes only a record set whose values all
+   * match (Route 53 API Reference, ChangeResourceRecordSets, "DELETE"), which is also how the AWS
+   * provider removes an aws_route53_record.
+   */
+  async describeRemoval(record: WeightedRecord, signal?: AbortSignal): Promise<Record<string, unknown>> {
+    const set = this.raw.get(record) ?? this.rebuild(record);
+    return { HostedZoneId: await this.hostedZoneId(signal), ChangeBatch: { Changes: [{ Action: 'DELETE', ResourceRecordSet: set }] } };
+  }
+
   /** The record set as it must be on Route 53, for records not read through this instance. */
   private rebuild(record: WeightedRecord): R53.ResourceRecordSet {
     return {

@@ -63,13 +63,19 @@ export interface PlanArgsOptions {
   readonly destroy?: boolean;
   /** Stream progress and diagnostics as JSON lines (default true). */
   readonly json?: boolean;
+  /**
+   * false: `-lock=false`, for dry runs, which take no lock (a plan persists no state, so reading it
+   * without the lock is safe; with the S3 backend's lock file a locked plan would also write and
+   * delete a .tflock object). Terraform docs, "Command: plan", -lock=false.
+   */
+  readonly lock?: boolean;
 }
 
 /** `plan -detailed-exitcode`: exit 0 = no changes, 2 = changes, 1 = error. */
 export function planArgs(options: PlanArgsOptions): string[] {
   const args = ['plan'];
   if (options.json !== false) args.push('-json');
-  args.push('-input=false', '-no-color', '-detailed-exitcode', LOCK_TIMEOUT_ARG, `-out=${options.out}`);
+  args.push('-input=false', '-no-color', '-detailed-exitcode', options.lock === false ? '-lock=false' : LOCK_TIMEOUT_ARG, `-out=${options.out}`);
   if (options.destroy) args.push('-destroy');
   for (const file of options.varFiles ?? []) args.push(`-var-file=${file}`);
   return args;

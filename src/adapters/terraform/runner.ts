@@ -103,6 +103,8 @@ export interface TerraformPlanOptions extends TerraformRunOptions {
   readonly destroy?: boolean;
   /** Where to save the plan; default a new file under .terraform/curvectl/. */
   readonly planFile?: string;
+  /** false: plan without the state lock (dry runs; see planArgs). */
+  readonly lock?: boolean;
 }
 
 export interface TerraformPlan {
@@ -117,6 +119,8 @@ export interface TerraformPlan {
   readonly summary: ChangeSummary;
   /** Addresses of the resources that would change. */
   readonly resources: readonly string[];
+  /** The resources it would replace, with their types (for refusals such as a replaced EKS cluster). */
+  readonly replaced: readonly PlannedReplacement[];
   /** The saved plan, relative to the stack directory; apply it with `apply`. */
   readonly planFile: string;
   /** The plan command as run, for display. */
@@ -167,17 +171,25 @@ export function parseWorkspaceList(stdout: string): string[] {
 }
 
 interface ShowJson {
-  resource_changes?: Array<{ address?: string; change?: { actions?: string[] } }>;
+  resource_changes?: Array<{ address?: string; type?: string; change?: { actions?: string[] } }>;
+}
+
+/** A resource a plan replaces (destroys and creates, in either order). */
+export interface PlannedReplacement {
+  readonly address: string;
+  readonly type: string;
 }
 
 /** Counts and addresses from `show -json` of a saved plan. A replace counts as one add and one remove, as Terraform counts it. */
-export function summarisePlanJson(json: ShowJson): { summary: ChangeSummary; resources: string[] } {
+export function summarisePlanJson(json: ShowJson): { summary: ChangeSummary; resources: string[]; replaced: PlannedReplacement[] } {
   let add = 0;
   let change = 0;
   let remove = 0;
   const resources: string[] = [];
+  const replaced: PlannedReplacement[] = [];
   for (const rc of json.resource_changes ?? []) {
     const actions = rc.change?.actions ?? [];
+    if (actions.includes('create') && actions.includes('delete') && rc.address) replaced.push({ address: rc.address, type: rc.type ?? '' });
     let counted = false;
     if (actions.includes('create')) {
       add++;
@@ -193,7 +205,7 @@ export function summarisePlanJson(json: ShowJson): { summary: ChangeSummary; res
     }
     if (counted && rc.address) resources.push(rc.address);
   }
-  return { summary: { add, change, remove }, resources };
+  return { summary: { add, change, remove }, resources, replaced };
 }
 
 export class Terraform {
@@ -387,6 +399,7 @@ export class Terraform {
         out: planFile,
         ...(options.varFiles ? { varFiles: options.varFiles } : {}),
         ...(options.destroy ? { destroy: true } : {}),
+        ...(options.lock === false ? { lock: false } : {}),
       });
       const { exitCode } = await this.runJson(dir, args, options, workspace, [0, 2]);
       const { stdout } = await this.runSimple(dir, showPlanJsonArgs(planFile), workspace, options.signal, options.stack);
@@ -399,12 +412,13 @@ export class Terraform {
           hint: `Run "${this.commandLine(dir, showPlanJsonArgs(planFile), workspace)}" to see what it prints.`,
         });
       }
-      const { summary, resources } = summarisePlanJson(json);
+      const { summary, resources, replaced } = summarisePlanJson(json);
       return {
         changes: exitCode === 2,
         resourceChanges: resources.length > 0,
         summary,
         resources,
+        replaced,
         planFile,
         command: this.commandLine(dir, args, workspace),
       };

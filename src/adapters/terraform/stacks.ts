@@ -15,23 +15,31 @@
  * - {cluster,platform}/.terraform/curvectl/<stack>-<cluster>.tfvars.json: the variables of one run,
  *   passed with -var-file: for cluster, the configured variables + cluster_name + kubernetes_version;
  *   for platform, the configured variables + cluster_name + cluster_state_backend/config.
- * - {stack}/.terraform/curvectl/*.tfplan: saved plans, deleted once applied or shown.
+ * - {stack}/.terraform/curvectl/*.tfplan: saved plans, deleted once applied or shown. The cluster and
+ *   platform stacks save theirs as <stack>-<cluster>.tfplan (one run per cluster at a time: the
+ *   cluster lock), so a --dry-run can print the exact lines; the traffic stack's have a random part.
+ * - Dry runs (planCluster, planDestroy, planTrafficWeights) write none of these: when a run's var
+ *   file does not already hold what the run would write, the plan reads a temporary copy
+ *   (.terraform/curvectl/dry-run-*.tfvars.json), deleted afterwards, and the printed lines name the
+ *   real file after a "# curvectl writes ..." line.
  * - {stack}/curvectl_override.tf: only with the S3 backend (see "S3 backend" below).
  *
  * Workspaces: "default" for traffic; the cluster name for cluster and platform, chosen per run with
  * TF_WORKSPACE (see runner.ts) and created explicitly before the first plan.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
 import type { terraformBackendSchema } from '../../config/schema.js';
-import { CurvectlError } from '../../core/errors.js';
+import { CurvectlError, refused } from '../../core/errors.js';
 import { assertClusterName } from '../../core/names.js';
 import { isRecordWeight } from '../../core/weights.js';
 import type {
   ChangeSummary,
   ClusterOutputs,
   ClusterSpec,
+  DestroyPlan,
   PlanResult,
   RunOptions,
   StackName,
@@ -40,7 +48,7 @@ import type {
 } from '../../core/ports.js';
 import type { DesiredWeightsStore } from '../../core/ports/desired-weights-store.js';
 import { writeFileAtomic } from '../fs-atomic.js';
-import { applyPlanArgs, planArgs, workspaceNewArgs } from './argv.js';
+import { applyPlanArgs, destroyArgs, planArgs, workspaceDeleteArgs, workspaceNewArgs } from './argv.js';
 import { CURVECTL_DATA_DIR, MIN_TERRAFORM_VERSION, S3_LOCKFILE_TERRAFORM_VERSION, type Terraform } from './runner.js';
 import { localWorkspaces, s3WorkspacesFromKeys, type ListObjectKeys } from './workspace-listing.js';
 import { definedOnly } from '../../core/defined-only.js';
@@ -191,6 +199,36 @@ export class TerraformStacks implements Stacks {
     return [this.tf.commandLine(dir, planArgs({ out: planFile }), 'default'), this.tf.commandLine(dir, applyPlanArgs(planFile), 'default')];
   }
 
+  async planTrafficWeights(weights: Weights, options: RunOptions = {}): Promise<PlanResult> {
+    const dir = this.dirOf('traffic');
+    const sorted = sortedWeights(weights);
+    // Only init: prepareTraffic would rewrite the var files. Command-line -var-file values win over
+    // *.auto.tfvars.json (Terraform docs, "Input Variables", Variable Definition Precedence), so the
+    // plan sees these weights, and the configured settings, with both files left as they are.
+    await this.prepare('traffic', options);
+    const temporary = new DryRunFiles(dir);
+    try {
+      const varFiles = [await temporary.write('weights', weightsFileContent(sorted))];
+      const settings = `${JSON.stringify(this.trafficSettings(), null, 2)}\n`;
+      const settingsStale = (await readOrUndefined(path.join(dir, TRAFFIC_SETTINGS_FILE))) !== settings;
+      if (settingsStale) varFiles.push(await temporary.write('settings', settings));
+      const plan = await this.tf.plan(dir, { stack: 'traffic', workspace: 'default', varFiles, lock: false, ...runOpts(options) });
+      await this.tf.discardPlan(dir, plan.planFile);
+      return {
+        changes: plan.resourceChanges,
+        summary: plan.summary,
+        resources: plan.resources,
+        commands: [
+          `# curvectl writes ${this.weightsFile}: ${JSON.stringify({ cluster_weighting: sorted })}`,
+          ...(settingsStale ? [`# and ${path.join(dir, TRAFFIC_SETTINGS_FILE)} from curvectl.yaml (dns and the cluster state backend)`] : []),
+          ...this.trafficApplyCommands(),
+        ],
+      };
+    } finally {
+      await temporary.removeAll();
+    }
+  }
+
   private async prepareTraffic(options: RunOptions): Promise<string> {
     const dir = this.dirOf('traffic');
     await writeIfChanged(path.join(dir, TRAFFIC_SETTINGS_FILE), `${JSON.stringify(this.trafficSettings(), null, 2)}\n`);
@@ -237,28 +275,108 @@ export class TerraformStacks implements Stacks {
     return mapClusterOutputs(outputs);
   }
 
+  /**
+   * A dry run of applyCluster. Terraform plans in a workspace only by having it (with TF_WORKSPACE,
+   * the local backend creates a missing one's directory, the S3 backend its state object), and the
+   * stacks refuse any other workspace than the cluster's own (cluster_name must equal it). So a new
+   * cluster's workspace exists for the length of its plan and is deleted right after, also after an
+   * error or Ctrl-C; only a `kill -9` in between leaves it (empty: `cluster list` shows it, and
+   * `curvectl retire <name>` removes it). Nothing else is written (see DryRunFiles), the plan takes
+   * no lock, and its file is deleted: a saved plan applied by hand would skip curvectl's gates,
+   * registration and journal, it is stale as soon as anything changes, and it holds variable values.
+   * The printed lines are those applyCluster runs, in order, so every file one of them reads exists
+   * or is written by an earlier line.
+   */
   async planCluster(spec: ClusterSpec, options: RunOptions = {}): Promise<PlanResult> {
     assertClusterName(spec.name);
     const dir = await this.prepare('cluster', options);
-    const varFile = await this.writeRunVars('cluster', spec.name, this.clusterVariables(spec));
+    const temporary = new DryRunFiles(dir);
+    const vars = await this.dryRunVars(temporary, 'cluster', spec.name, this.clusterVariables(spec));
     const { created } = await this.tf.ensureWorkspace(dir, spec.name, runOpts(options));
     try {
-      const plan = await this.tf.plan(dir, { stack: 'cluster', workspace: spec.name, varFiles: [varFile], ...runOpts(options) });
+      const plan = await this.tf.plan(dir, { stack: 'cluster', workspace: spec.name, varFiles: [vars.file], lock: false, ...runOpts(options) });
       await this.tf.discardPlan(dir, plan.planFile);
       return {
         changes: plan.resourceChanges,
         summary: plan.summary,
         resources: plan.resources,
-        commands: [
-          ...(created ? [this.tf.commandLine(dir, workspaceNewArgs(spec.name), spec.name)] : []),
-          plan.command,
-          this.tf.commandLine(dir, applyPlanArgs(plan.planFile), spec.name),
-        ],
+        commands: [...vars.notes, ...(created ? [this.tf.commandLine(dir, workspaceNewArgs(spec.name), spec.name)] : []), ...this.applyLines('cluster', spec.name)],
       };
     } finally {
       // A plan must not leave a workspace behind: it would list as a cluster.
-      if (created) await this.tf.deleteWorkspace(dir, spec.name);
+      try {
+        if (created) await this.tf.deleteWorkspace(dir, spec.name);
+      } finally {
+        await temporary.removeAll();
+      }
     }
+  }
+
+  async platformApplyCommands(name: string): Promise<readonly string[]> {
+    assertClusterName(name);
+    const dir = this.dirOf('platform');
+    const relative = runVarsPath('platform', name);
+    const wanted = `${JSON.stringify(this.platformVariables(name), null, 2)}\n`;
+    const exists = (await this.readWorkspaces('platform')).includes(name);
+    return [
+      ...((await readOrUndefined(path.join(dir, relative))) === wanted ? [] : [varsNote(dir, relative, this.platformVariables(name))]),
+      ...(exists ? [] : [this.tf.commandLine(dir, workspaceNewArgs(name), name)]),
+      ...this.applyLines('platform', name),
+    ];
+  }
+
+  /** A dry run of retire's destroys: `plan -destroy` of each stack that has the workspace, nothing written (as planCluster). */
+  async planDestroy(name: string, options: RunOptions & { platform?: boolean } = {}): Promise<DestroyPlan> {
+    assertClusterName(name);
+    const plans: DestroyPlan['plans'][number][] = [];
+    const commands: string[] = [];
+    const deletes: string[] = [];
+    const stacks = options.platform === false ? (['cluster'] as const) : (['platform', 'cluster'] as const);
+    for (const stack of stacks) {
+      const dir = await this.prepare(stack, options);
+      // destroyPlatform / destroyCluster skip a stack without the workspace, and so does this.
+      if (!(await this.tf.workspaces(dir, runOpts(options))).includes(name)) continue;
+      const temporary = new DryRunFiles(dir);
+      try {
+        const variables = stack === 'cluster' ? this.destroyClusterVariables(name) : this.platformVariables(name);
+        const vars = await this.dryRunVars(temporary, stack, name, variables);
+        const plan = await this.tf.plan(dir, { stack, workspace: name, varFiles: [vars.file], destroy: true, lock: false, ...runOpts(options) });
+        await this.tf.discardPlan(dir, plan.planFile);
+        plans.push({ stack, workspace: name, summary: plan.summary, resources: plan.resources });
+        commands.push(...vars.notes, this.tf.commandLine(dir, destroyArgs({ varFiles: [runVarsPath(stack, name)] }), name));
+        // deleteWorkspace runs with TF_WORKSPACE=default: Terraform will not delete the selected one.
+        deletes.push(this.tf.commandLine(dir, workspaceDeleteArgs(name), 'default'));
+      } finally {
+        await temporary.removeAll();
+      }
+    }
+    // deleteWorkspaces goes platform first, like the destroys.
+    return { plans, commands: [...commands, ...deletes] };
+  }
+
+  /** The plan and apply lines applyCluster / applyPlatform run for `name`. */
+  private applyLines(stack: 'cluster' | 'platform', name: string): string[] {
+    const dir = this.dirOf(stack);
+    const planFile = runPlanPath(stack, name);
+    return [
+      this.tf.commandLine(dir, planArgs({ out: planFile, varFiles: [runVarsPath(stack, name)] }), name),
+      this.tf.commandLine(dir, applyPlanArgs(planFile), name),
+    ];
+  }
+
+  /**
+   * The var file a dry run's plan reads: the run's own when it already holds `variables` (nothing to
+   * write), else a temporary copy, with a line saying that the real run writes its file first.
+   */
+  private async dryRunVars(temporary: DryRunFiles, stack: StackName, name: string, variables: Record<string, unknown>): Promise<{ file: string; notes: string[] }> {
+    const relative = runVarsPath(stack, name);
+    const content = `${JSON.stringify(variables, null, 2)}\n`;
+    if ((await readOrUndefined(path.join(this.dirOf(stack), relative))) === content) return { file: relative, notes: [] };
+    return { file: await temporary.write(`${stack}-${name}`, content), notes: [varsNote(this.dirOf(stack), relative, variables)] };
+  }
+
+  private destroyClusterVariables(name: string): Record<string, unknown> {
+    return this.clusterVariables({ name, kubernetesVersion: this.options.clusterDefaults.kubernetesVersion });
   }
 
   async applyCluster(spec: ClusterSpec, options: RunOptions = {}): Promise<ClusterOutputs> {
@@ -267,7 +385,21 @@ export class TerraformStacks implements Stacks {
     const varFile = await this.writeRunVars('cluster', spec.name, this.clusterVariables(spec));
     await this.tf.ensureWorkspace(dir, spec.name, runOpts(options));
     const run = { stack: 'cluster' as const, workspace: spec.name, ...runOpts(options) };
-    const plan = await this.tf.plan(dir, { ...run, varFiles: [varFile] });
+    const plan = await this.tf.plan(dir, { ...run, varFiles: [varFile], planFile: runPlanPath('cluster', spec.name) });
+    const replacedClusters = plan.replaced.filter((r) => r.type === 'aws_eks_cluster');
+    if (replacedClusters.length > 0) {
+      // Never replace a live cluster in place. In the stacks here the node group's create_before_destroy
+      // is forced onto everything it depends on, the cluster too (Terraform language docs, "lifecycle
+      // meta-argument": create_before_destroy propagates to dependencies), so Terraform would first
+      // create a second cluster of the same name, which EKS refuses; without it, it would destroy the
+      // cluster serving traffic first. Either way the answer is a new cluster and a shift.
+      await this.tf.discardPlan(dir, plan.planFile);
+      throw refused(
+        `The cluster stack's plan for ${spec.name} replaces its EKS cluster (${replacedClusters.map((r) => r.address).join(', ')}); nothing was applied.`,
+        `A setting EKS cannot change in place (subnets, the secrets key, the creator's admin bootstrap, ...) changed. curvectl replaces a cluster by creating a new one and shifting its traffic ("curvectl cycle --from ${spec.name} --to <new-name>"): set it back for ${spec.name}, and give the new value to the new cluster.`,
+        { replaced: replacedClusters.map((r) => r.address) },
+      );
+    }
     if (plan.changes) await this.tf.apply(dir, plan.planFile, run);
     else await this.tf.discardPlan(dir, plan.planFile);
     const outputs = mapClusterOutputs(await this.tf.outputs(dir, spec.name, { stack: 'cluster', ...runOpts(options) }));
@@ -283,11 +415,7 @@ export class TerraformStacks implements Stacks {
     assertClusterName(name);
     const dir = await this.prepare('cluster', options);
     if (!(await this.tf.workspaces(dir, runOpts(options))).includes(name)) return;
-    const varFile = await this.writeRunVars(
-      'cluster',
-      name,
-      this.clusterVariables({ name, kubernetesVersion: this.options.clusterDefaults.kubernetesVersion }),
-    );
+    const varFile = await this.writeRunVars('cluster', name, this.destroyClusterVariables(name));
     await this.tf.destroy(dir, { stack: 'cluster', workspace: name, varFiles: [varFile], ...runOpts(options) });
   }
 
@@ -297,7 +425,7 @@ export class TerraformStacks implements Stacks {
     const varFile = await this.writeRunVars('platform', name, this.platformVariables(name));
     await this.tf.ensureWorkspace(dir, name, runOpts(options));
     const run = { stack: 'platform' as const, workspace: name, ...runOpts(options) };
-    const plan = await this.tf.plan(dir, { ...run, varFiles: [varFile] });
+    const plan = await this.tf.plan(dir, { ...run, varFiles: [varFile], planFile: runPlanPath('platform', name) });
     if (plan.changes) await this.tf.apply(dir, plan.planFile, run);
     else await this.tf.discardPlan(dir, plan.planFile);
   }
@@ -346,7 +474,7 @@ export class TerraformStacks implements Stacks {
 
   /** Writes the variables of one run to .terraform/curvectl/<stack>-<name>.tfvars.json; returns the path relative to the stack. */
   private async writeRunVars(stack: StackName, name: string, variables: Record<string, unknown>): Promise<string> {
-    const relative = path.join(CURVECTL_DATA_DIR, `${stack}-${name}.tfvars.json`);
+    const relative = runVarsPath(stack, name);
     const file = path.join(this.dirOf(stack), relative);
     await mkdir(path.dirname(file), { recursive: true });
     await writeFileAtomic(file, `${JSON.stringify(variables, null, 2)}\n`);
@@ -485,4 +613,47 @@ async function syncOverrideFile(file: string, content: string | undefined): Prom
     return;
   }
   if (existing.startsWith(OVERRIDE_MARKER)) await rm(file, { force: true });
+}
+
+/** A run's var file, relative to its stack directory. */
+function runVarsPath(stack: StackName, name: string): string {
+  return path.join(CURVECTL_DATA_DIR, `${stack}-${name}.tfvars.json`);
+}
+
+/** The saved plan of a cluster or platform run, relative to its stack directory. */
+function runPlanPath(stack: 'cluster' | 'platform', name: string): string {
+  return path.join(CURVECTL_DATA_DIR, `${stack}-${name}.tfplan`);
+}
+
+/** Names the variables, never their values (the platform's may hold a license key). */
+function varsNote(dir: string, relative: string, variables: Record<string, unknown>): string {
+  return `# curvectl writes ${path.join(dir, relative)} first (${Object.keys(variables).sort().join(', ')})`;
+}
+
+async function readOrUndefined(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Temporary var files of one dry run, under the stack's .terraform/curvectl/, all removed by removeAll. */
+class DryRunFiles {
+  private readonly files: string[] = [];
+  constructor(private readonly dir: string) {}
+
+  /** Writes a temporary file; returns its path relative to the stack directory (for -var-file). */
+  async write(label: string, content: string): Promise<string> {
+    const relative = path.join(CURVECTL_DATA_DIR, `dry-run-${randomBytes(4).toString('hex')}-${label}.tfvars.json`);
+    const file = path.join(this.dir, relative);
+    await mkdir(path.dirname(file), { recursive: true });
+    this.files.push(file);
+    await writeFileAtomic(file, content);
+    return relative;
+  }
+
+  async removeAll(): Promise<void> {
+    await Promise.all(this.files.map((f) => rm(f, { force: true })));
+  }
 }

@@ -39,7 +39,7 @@ export async function run(ctx: Context, options: OptionsOf<'clusterCreate'>, [na
         json: { result: 'exists', cluster: outcome.name, ingress: outcome.outputs.ingressDnsName, kubernetesVersion: outcome.outputs.kubernetesVersion, weights: outcome.weights },
       };
     case 'dry-run':
-      return { text: [], json: { result: 'dry-run', cluster: outcome.name, commands: outcome.commands } };
+      return { text: [], json: { result: 'dry-run', cluster: outcome.name, summary: outcome.summary, resources: outcome.resources, commands: outcome.commands } };
     default: {
       const never: never = outcome;
       return never;

@@ -50,7 +50,7 @@ export async function run(ctx: Context, options: OptionsOf<'cycle'>): Promise<Co
       };
     }
     case 'dry-run':
-      return { text: [], json: { result: 'dry-run', phases: outcome.phases } };
+      return { text: [], json: { result: 'dry-run', phases: outcome.phases, plan: outcome.plan, plans: outcome.plans, commands: outcome.commands } };
     default: {
       const never: never = outcome;
       return never;

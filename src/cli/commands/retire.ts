@@ -25,7 +25,19 @@ export async function run(ctx: Context, options: OptionsOf<'retire'>, [name]: Ar
     case 'retired':
       return { text: [`Retired ${outcome.name}: its record, platform, cluster and workspaces are gone.`], json: { result: 'retired', cluster: outcome.name, operation: outcome.op } };
     case 'dry-run':
-      return { text: [], json: { result: 'dry-run', cluster: outcome.name, steps: outcome.steps } };
+      return {
+        text: [],
+        json: {
+          result: 'dry-run',
+          cluster: outcome.name,
+          ready: outcome.ready,
+          checks: outcome.checks,
+          ...(outcome.recordChange ? { recordChange: outcome.recordChange } : {}),
+          plans: outcome.plans,
+          commands: outcome.commands,
+          steps: outcome.steps,
+        },
+      };
     default: {
       const never: never = outcome;
       return never;

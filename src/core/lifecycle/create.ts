@@ -9,9 +9,9 @@ import { CurvectlError, refused, toCurvectlError } from '../errors.js';
 import type { GateResultView } from '../gates/types.js';
 import type { IoHost } from '../io-host.js';
 import { assertClusterName } from '../names.js';
-import type { Clock, ClusterOutputs, EksPort, StateStore, Stacks, TrafficDns, Weights } from '../ports.js';
-import { weightsFromRecords } from '../weights.js';
-import { registerCluster } from './traffic-membership.js';
+import type { ChangeSummary, Clock, ClusterOutputs, EksPort, StateStore, Stacks, TrafficDns, Weights } from '../ports.js';
+import { formatWeights, weightsFromRecords } from '../weights.js';
+import { registerCluster, registrationWeight } from './traffic-membership.js';
 import type { GateChecker } from '../gates/types.js';
 import { clusterLock } from '../lock-scope.js';
 import { newOperationId } from '../operation-id.js';
@@ -44,7 +44,11 @@ export interface CreateRequest {
 export type CreateOutcome =
   | { readonly kind: 'created'; readonly name: string; readonly outputs: ClusterOutputs; readonly weights: Weights; readonly op: string }
   | { readonly kind: 'exists'; readonly name: string; readonly outputs: ClusterOutputs; readonly weights: Weights }
-  | { readonly kind: 'dry-run'; readonly name: string; readonly commands: readonly string[] };
+  /**
+   * --dry-run: the cluster stack's plan (summary and addresses) and every terraform command line
+   * the create would run, in order; lines starting with "#" say what curvectl does in between.
+   */
+  | { readonly kind: 'dry-run'; readonly name: string; readonly summary: ChangeSummary; readonly resources: readonly string[]; readonly commands: readonly string[] };
 
 type Phase = 'cluster' | 'platform' | 'gates' | 'traffic';
 
@@ -73,14 +77,7 @@ export async function createCluster(deps: CreateDeps, request: CreateRequest): P
   }
 
   const spec = { name, kubernetesVersion: request.kubernetesVersion };
-  if (request.dryRun) {
-    const plan = await deps.stacks.planCluster(spec, definedOnly({ signal: deps.signal }));
-    deps.io.show({ type: 'changes', title: `cluster stack, workspace ${name}`, summary: plan.summary, resources: plan.resources });
-    const commands = [...plan.commands];
-    if (request.platform) commands.push(`(then the platform stack in workspace ${name}, then ${name} joins the traffic stack)`);
-    deps.io.show({ type: 'plan', title: 'Dry run: nothing was changed.', steps: [], commands });
-    return { kind: 'dry-run', name, commands };
-  }
+  if (request.dryRun) return dryRunCreate(deps, spec, request);
 
   const lock = await deps.state.acquireLock(clusterLock(name), `cluster create ${name}`);
   const op = newOperationId('create', deps.clock.now());
@@ -125,6 +122,46 @@ export async function createCluster(deps: CreateDeps, request: CreateRequest): P
   } finally {
     await releaseLock(lock, deps.io);
   }
+}
+
+/** What createCluster would run, changing nothing (the plan leaves no workspace, var file or plan file behind). */
+async function dryRunCreate(deps: CreateDeps, spec: { name: string; kubernetesVersion: string }, request: CreateRequest): Promise<CreateOutcome> {
+  const plan = await planCreate(deps, spec, request);
+  deps.io.show({ type: 'plan', title: `Dry run of cluster create ${spec.name}: nothing was changed.`, steps: [], commands: plan.commands });
+  return { kind: 'dry-run', name: spec.name, ...plan };
+}
+
+/**
+ * The cluster stack's plan (shown as a changes view) and the command lines of a create, numbered
+ * from `first`: the cluster stack, the platform stack, the gates, the registration. Also cycle's
+ * dry run.
+ */
+export async function planCreate(
+  deps: Pick<CreateDeps, 'stacks' | 'dns' | 'io' | 'signal'>,
+  spec: { name: string; kubernetesVersion: string },
+  request: Pick<CreateRequest, 'platform' | 'gateTimeoutMs'>,
+  first = 1,
+): Promise<{ summary: ChangeSummary; resources: readonly string[]; commands: readonly string[] }> {
+  const name = spec.name;
+  const plan = await deps.stacks.planCluster(spec, definedOnly({ signal: deps.signal }));
+  deps.io.show({ type: 'changes', title: `cluster stack, workspace ${name}`, summary: plan.summary, resources: plan.resources });
+  let n = first;
+  const commands = [`# ${n++}. the cluster stack in workspace ${name}:`, ...plan.commands];
+  if (request.platform) {
+    commands.push(
+      `# ${n++}. the platform stack in workspace ${name} (planned only when it runs: it reads the cluster's outputs and installs into it):`,
+      ...((await deps.stacks.platformApplyCommands?.(name)) ?? []),
+    );
+  }
+  commands.push(`# ${n++}. curvectl waits for ${name}'s health gates (at most ${formatDuration(request.gateTimeoutMs)}).`);
+  const [desired, records] = await Promise.all([deps.stacks.readDesiredWeights(), deps.dns.readRecords(deps.signal)]);
+  if (name in desired && records.some((r) => r.setIdentifier === name)) {
+    commands.push(`# ${n}. ${name} is already in the traffic stack (weight ${desired[name]}): nothing to register.`);
+  } else {
+    const next = { ...desired, [name]: registrationWeight(desired, name) };
+    commands.push(`# ${n}. ${name} joins the traffic stack at weight ${next[name]}: the desired weights become ${formatWeights(next)}, then:`, ...(deps.stacks.trafficApplyCommands?.() ?? []));
+  }
+  return { summary: plan.summary, resources: plan.resources, commands };
 }
 
 async function isComplete(deps: CreateDeps, name: string, outputs: ClusterOutputs): Promise<boolean> {

@@ -11,10 +11,12 @@ import { CurvectlError, badInput, isCurvectlError, refused } from '../errors.js'
 import { assertClusterName } from '../names.js';
 import { runShift } from '../shift/run.js';
 import type { ShiftDeps, ShiftOutcome } from '../shift/types.js';
-import { createCluster, type CreateDeps, type CreateOutcome } from './create.js';
+import { createCluster, planCreate, type CreateDeps, type CreateOutcome } from './create.js';
+import type { ChangeSummary, StackName, Weights, WeightedRecord } from '../ports.js';
+import { formatWeights, planShift, weightsFromRecords } from '../weights.js';
 import { checkFlows, describeFlows, flowCheckPasses, type FlowCheckPolicy } from './flow-drain.js';
 import { findLeftovers } from './leftovers-check.js';
-import { checkRetirable, retireCluster, type RetireOutcome } from './retire.js';
+import { checkRetirable, platformApplied, retireCluster, type RetireOutcome } from './retire.js';
 import type { FlowMetricsPort } from '../ports/flow-metrics.js';
 import { definedOnly } from '../defined-only.js';
 
@@ -48,7 +50,18 @@ export type CycleOutcome =
   | { readonly kind: 'completed'; readonly created: CreateOutcome; readonly shift: ShiftOutcome; readonly retired: RetireOutcome }
   /** The shift did not reach 100% (held, rolled back): the old cluster stays. */
   | { readonly kind: 'shift-stopped'; readonly created: CreateOutcome; readonly shift: ShiftOutcome }
-  | { readonly kind: 'dry-run'; readonly phases: readonly string[] };
+  /**
+   * --dry-run: the phases, the shift's steps from the live weights, Terraform's plans (the new
+   * cluster's stack when it is new, the old cluster's destroys) and every terraform command line,
+   * in order ("#" lines say what curvectl does in between).
+   */
+  | {
+      readonly kind: 'dry-run';
+      readonly phases: readonly string[];
+      readonly plan: readonly Weights[];
+      readonly plans: readonly { readonly stack: StackName; readonly workspace: string; readonly summary: ChangeSummary; readonly resources: readonly string[] }[];
+      readonly commands: readonly string[];
+    };
 
 export async function cycleClusters(deps: CycleDeps, request: CycleRequest): Promise<CycleOutcome> {
   const from = assertClusterName(request.from, '--from cluster name');
@@ -66,10 +79,7 @@ export async function cycleClusters(deps: CycleDeps, request: CycleRequest): Pro
     `wait ${formatDuration(request.drainMs)} for ${from} to drain, then until its load balancer has at most ${request.flowCheck.maxFlows} new and no active flows over ${formatDuration(request.flowCheck.windowMs)} (up to ${formatDuration(request.flowTimeoutMs)})`,
     `retire ${from}: remove its record, destroy its stacks`,
   ];
-  if (request.dryRun) {
-    deps.io.show({ type: 'plan', title: `Dry run: cycle ${from} -> ${to} would`, steps: [], commands: phases.map((p, i) => `${i + 1}. ${p}`) });
-    return { kind: 'dry-run', phases };
-  }
+  if (request.dryRun) return dryRunCycle(deps, request, { from, to, exists, records, phases });
   deps.io.show({ type: 'plan', title: `Cycle ${from} -> ${to}`, steps: [], commands: phases.map((p, i) => `${i + 1}. ${p}`) });
   await ask(deps, 'cycle.create', exists ? `Check ${to} and continue?` : `Create ${to}?`);
 
@@ -120,6 +130,54 @@ export async function cycleClusters(deps: CycleDeps, request: CycleRequest): Pro
   if (!confirmed) throw new CurvectlError('STOPPED', `The typed name did not match ${from}; it was not retired.`, { hint: `Retire it later with "curvectl retire ${from}".` });
   const retired = await retireCluster(deps, { name: from, drainMs: request.drainMs, platform: request.platform, dryRun: false, confirmed: true, flowCheck: request.flowCheck });
   return { kind: 'completed', created, shift, retired };
+}
+
+/**
+ * What the cycle would run, changing nothing. The drain and flow checks are not judged here: the old
+ * cluster still has its traffic until the shift moves it.
+ */
+async function dryRunCycle(
+  deps: CycleDeps,
+  request: CycleRequest,
+  context: { from: string; to: string; exists: boolean; records: readonly WeightedRecord[]; phases: readonly string[] },
+): Promise<CycleOutcome> {
+  const { from, to, exists, records, phases } = context;
+  const plans: Extract<CycleOutcome, { kind: 'dry-run' }>['plans'][number][] = [];
+  const commands: string[] = [`## phase 1: ${phases[0]}`];
+  if (exists) {
+    commands.push(`# ${to} exists: curvectl checks that it is ACTIVE and registered in the traffic stack (as "cluster create ${to}" does), and registers it at weight 0 if it is not.`);
+  } else {
+    const created = await planCreate(deps, { name: to, kubernetesVersion: request.kubernetesVersion }, request);
+    plans.push({ stack: 'cluster', workspace: to, summary: created.summary, resources: created.resources });
+    commands.push(...created.commands);
+  }
+
+  const live = weightsFromRecords(records);
+  const start: Weights = to in live ? live : { ...live, [to]: 0 };
+  const steps = planShift({ current: start, to, step: request.step, until: 100, from, ...(request.steps === undefined ? {} : { schedule: request.steps }) });
+  commands.push(`## phase 2: ${phases[1]}`, `# from ${formatWeights(start)}, ${steps.length} step${steps.length === 1 ? '' : 's'}: ${steps.map((w) => formatWeights(w)).join(' -> ')}`);
+  if (to in live && deps.dns.describeSwap && steps[0]) {
+    commands.push(`# step 1/${steps.length}: one Route 53 ChangeResourceRecordSets request, as it would be sent:`, ...JSON.stringify(await deps.dns.describeSwap(records, steps[0], deps.signal), null, 2).split('\n'));
+  } else {
+    commands.push(`# each step: one Route 53 ChangeResourceRecordSets request (a DELETE of every record as read, a CREATE at its new weight)`);
+  }
+  commands.push(`# then, after each step, the catch-up of the traffic stack (the var file holds that step's weights):`, ...(deps.stacks.trafficApplyCommands?.() ?? []));
+
+  commands.push(`## phase 3: ${phases[2]}`, `# not judged now: ${from} carries traffic until the shift moves it (retire --dry-run shows the verdicts).`);
+
+  commands.push(`## phase 4: ${phases[3]}`);
+  const final = steps[steps.length - 1] ?? start;
+  const withoutOld = Object.fromEntries(Object.entries(final).filter(([n]) => n !== from));
+  commands.push(`# remove ${from}'s weighted record: the desired weights become ${formatWeights(withoutOld)}, then:`, ...(deps.stacks.trafficApplyCommands?.() ?? []));
+  if (deps.stacks.planDestroy) {
+    const withPlatform = platformApplied(await deps.state.readJournal(), from) ?? request.platform;
+    const destroy = await deps.stacks.planDestroy(from, { ...definedOnly({ signal: deps.signal }), platform: withPlatform });
+    plans.push(...destroy.plans);
+    commands.push(`# destroy ${withPlatform ? 'the platform stack, then ' : ''}the cluster stack, then delete the workspaces:`, ...destroy.commands);
+  }
+  for (const plan of plans.slice(exists ? 0 : 1)) deps.io.show({ type: 'changes', title: `${plan.stack} stack, workspace ${plan.workspace}`, summary: plan.summary, resources: plan.resources });
+  deps.io.show({ type: 'plan', title: `Dry run of cycle ${from} -> ${to}: nothing was changed.`, steps: [start, ...steps], commands });
+  return { kind: 'dry-run', phases, plan: steps, plans, commands };
 }
 
 async function ask(deps: CycleDeps, code: string, message: string): Promise<void> {

@@ -11,13 +11,14 @@ import { formatDuration } from '../duration.js';
 import { CurvectlError, refused, toCurvectlError } from '../errors.js';
 import type { IoHost } from '../io-host.js';
 import { assertClusterName } from '../names.js';
-import type { Clock, JournalEvent, StateStore, Stacks, TrafficDns } from '../ports.js';
+import type { ChangeSummary, Clock, JournalEvent, StackName, StateStore, Stacks, TrafficDns } from '../ports.js';
+import type { GateResultView } from '../gates/types.js';
 import { weightsFromRecords } from '../weights.js';
 import { newOperationId } from '../operation-id.js';
 import { drainRemainingMs, drainState } from './drain.js';
-import { assertFlowsDrained, type FlowCheckPolicy } from './flow-drain.js';
+import { assertFlowsDrained, checkFlows, describeFlows, type FlowCheck, type FlowCheckPolicy } from './flow-drain.js';
 import type { FlowMetricsPort } from '../ports/flow-metrics.js';
-import { deleteLeftovers, findLeftovers, leftoversToDelete } from './leftovers-check.js';
+import { deleteLeftovers, describeLeftover, findLeftovers, leftoversToDelete } from './leftovers-check.js';
 import type { LeftoversPort } from '../ports/leftovers.js';
 import { assertNoDrift, deregisterCluster } from './traffic-membership.js';
 import { clusterLock } from '../lock-scope.js';
@@ -57,7 +58,21 @@ export interface RetireRequest {
 
 export type RetireOutcome =
   | { readonly kind: 'retired'; readonly name: string; readonly op: string }
-  | { readonly kind: 'dry-run'; readonly name: string; readonly steps: readonly string[] };
+  | {
+      readonly kind: 'dry-run';
+      readonly name: string;
+      readonly steps: readonly string[];
+      /** The checks retire makes before destroying anything, with what they say now (nothing waited for). */
+      readonly checks: readonly GateResultView[];
+      /** Every check passes: a retire now would go ahead. */
+      readonly ready: boolean;
+      /** The ChangeResourceRecordSets request that removes the record, when it has one. */
+      readonly recordChange?: Readonly<Record<string, unknown>>;
+      /** Terraform's plans: the traffic stack without the record, then the destroys. */
+      readonly plans: readonly { readonly stack: StackName; readonly workspace: string; readonly summary: ChangeSummary; readonly resources: readonly string[] }[];
+      /** The terraform command lines, in order; "#" lines say what curvectl does in between. */
+      readonly commands: readonly string[];
+    };
 
 export interface RetireCheck {
   readonly name: string;
@@ -65,9 +80,12 @@ export interface RetireCheck {
   readonly drainLeftMs: number;
   /** What the journal says about its platform stack: applied, never applied, or unknown. */
   readonly platformApplied: boolean | undefined;
+  /** The journal does not know when it lost its traffic: its drain clock starts when a retire first sees it at 0. */
+  readonly unknownHistory?: true;
 }
 
-function platformApplied(journal: readonly JournalEvent[], name: string): boolean | undefined {
+/** Whether the journal says the cluster's platform stack was applied (undefined: it does not say). */
+export function platformApplied(journal: readonly JournalEvent[], name: string): boolean | undefined {
   let answer: boolean | undefined;
   for (const e of journal) {
     if (e.data?.cluster !== name) continue;
@@ -133,7 +151,8 @@ export async function checkRetirable(
       `Wait at least ${formatDuration(request.drainMs)} after its weight went to 0, then run "curvectl retire ${name} --drain 0s".`,
     );
   }
-  return { name, drainLeftMs: left, platformApplied: platformApplied(journal, name) };
+  const unknownHistory = inTraffic && state.kind === 'never-had-weight' && state.since === null && left > 0;
+  return { name, drainLeftMs: left, platformApplied: platformApplied(journal, name), ...(unknownHistory ? { unknownHistory: true as const } : {}) };
 }
 
 export async function retireCluster(deps: RetireDeps, request: RetireRequest): Promise<RetireOutcome> {
@@ -143,12 +162,6 @@ export async function retireCluster(deps: RetireDeps, request: RetireRequest): P
     deps.io.notify({ level: 'warn', code: 'retire.drain.skipped', text: 'Drain time 0s: clients that cached the old answer, and pooled connections, may still reach this cluster.' });
   }
   const name = check.name;
-  if (check.drainLeftMs > 0) {
-    throw refused(
-      `${name} has had no traffic for less than the drain time of ${formatDuration(request.drainMs)}; ${formatDuration(check.drainLeftMs)} to go, so nothing was changed.`,
-      `Wait ${formatDuration(check.drainLeftMs)} and run it again (resolvers and pooled connections keep using old answers past the TTL).`,
-    );
-  }
   const withPlatform = check.platformApplied ?? request.platform;
   const steps = [
     `check ${name}'s load balancer in CloudWatch: at most ${request.flowCheck.maxFlows} new and no active flows over ${formatDuration(request.flowCheck.windowMs)}`,
@@ -157,9 +170,13 @@ export async function retireCluster(deps: RetireDeps, request: RetireRequest): P
     `destroy the cluster stack in workspace ${name} (EKS, nodes, load balancer, VPC)`,
     `delete the ${name} workspaces`,
   ];
-  if (request.dryRun) {
-    deps.io.show({ type: 'plan', title: `Dry run: retiring ${name} would`, steps: [], commands: steps });
-    return { kind: 'dry-run', name, steps };
+  // A dry run shows the drain's verdict with the other checks instead of refusing on it.
+  if (request.dryRun) return dryRunRetire(deps, request, check, withPlatform, steps);
+  if (check.drainLeftMs > 0) {
+    throw refused(
+      `${name} has had no traffic for less than the drain time of ${formatDuration(request.drainMs)}; ${formatDuration(check.drainLeftMs)} to go, so nothing was changed.`,
+      `Wait ${formatDuration(check.drainLeftMs)} and run it again (resolvers and pooled connections keep using old answers past the TTL).`,
+    );
   }
   // Load balancers, volumes, ... that Terraform does not know would stop the cluster destroy half-way.
   // Looked for before the typed confirmation: found ones (without --delete-leftovers) refuse the
@@ -210,6 +227,103 @@ export async function retireCluster(deps: RetireDeps, request: RetireRequest): P
     });
   } finally {
     await releaseLock(lock, deps.io);
+  }
+}
+
+/**
+ * retire --dry-run: the checks with their verdicts now (drain, flows, leftovers; nothing waited
+ * for, nothing journaled), the Route 53 request that removes the record, Terraform's plans of the
+ * traffic stack without it and of the destroys, and every command line retire would run.
+ */
+async function dryRunRetire(deps: RetireDeps, request: RetireRequest, check: RetireCheck, withPlatform: boolean, steps: readonly string[]): Promise<RetireOutcome> {
+  const name = check.name;
+  const [flows, leftovers, records, desired] = await Promise.all([
+    checkFlows(deps, name, request.flowCheck),
+    deps.leftovers ? deps.leftovers.find(name, deps.signal) : Promise.resolve(undefined),
+    deps.dns.readRecords(deps.signal),
+    deps.stacks.readDesiredWeights(),
+  ]);
+  // In retire's order: the drain, the leftovers (before the confirmation), the flows (after it).
+  const checks: GateResultView[] = [drainVerdict(check, request.drainMs)];
+  if (leftovers !== undefined) {
+    const list = leftovers.map(describeLeftover).join('; ');
+    checks.push({
+      gate: 'leftovers',
+      cluster: name,
+      outcome: leftovers.length === 0 || request.deleteLeftovers ? 'pass' : 'fail',
+      reason:
+        leftovers.length === 0
+          ? 'no AWS resources tagged for it outside Terraform'
+          : request.deleteLeftovers
+            ? `would delete ${leftovers.length} (after a typed confirmation): ${list}`
+            : `${leftovers.length} tagged for it outside Terraform would stop the VPC's deletion: ${list} (--delete-leftovers deletes them)`,
+    });
+  }
+  checks.push(flowVerdict(name, flows, request.flowCheck));
+  const ready = checks.every((c) => c.outcome !== 'fail');
+  deps.io.show({ type: 'gates', results: checks });
+
+  const plans: Extract<RetireOutcome, { kind: 'dry-run' }>['plans'][number][] = [];
+  const commands: string[] = [];
+  const record = records.find((r) => r.setIdentifier === name);
+  const recordChange = record && deps.dns.describeRemoval ? await deps.dns.describeRemoval(record, deps.signal) : undefined;
+  if (record || name in desired) {
+    const next = Object.fromEntries(Object.entries(desired).filter(([n]) => n !== name));
+    commands.push(`# 1. remove ${name}'s weighted record (traffic stack):`);
+    if (deps.stacks.planTrafficWeights) {
+      const traffic = await deps.stacks.planTrafficWeights(next, definedOnly({ signal: deps.signal }));
+      plans.push({ stack: 'traffic', workspace: 'default', summary: traffic.summary, resources: traffic.resources });
+      commands.push(...traffic.commands);
+    } else {
+      commands.push(...(deps.stacks.trafficApplyCommands?.() ?? []));
+    }
+    if (recordChange) commands.push(`#    the apply removes the record with one Route 53 ChangeResourceRecordSets request:`, ...JSON.stringify(recordChange, null, 2).split('\n'));
+  } else {
+    commands.push(`# 1. ${name} has no weighted record and no desired weight: nothing to remove from the traffic stack.`);
+  }
+  if (deps.stacks.planDestroy) {
+    const destroy = await deps.stacks.planDestroy(name, { ...definedOnly({ signal: deps.signal }), platform: withPlatform });
+    plans.push(...destroy.plans);
+    commands.push(`# 2. destroy ${withPlatform ? 'the platform stack, then ' : ''}the cluster stack, then delete the workspaces:`, ...destroy.commands);
+  }
+  for (const plan of plans) deps.io.show({ type: 'changes', title: `${plan.stack} stack, workspace ${plan.workspace}`, summary: plan.summary, resources: plan.resources });
+  deps.io.show({
+    type: 'plan',
+    title: `Dry run of retire ${name}: ${ready ? 'it would go ahead' : `it would refuse now (${checks.filter((c) => c.outcome === 'fail').map((c) => c.gate).join(', ')})`}; nothing was changed.`,
+    steps: [],
+    commands,
+  });
+  return { kind: 'dry-run', name, steps, checks, ready, ...(recordChange ? { recordChange } : {}), plans, commands };
+}
+
+function drainVerdict(check: RetireCheck, drainMs: number): GateResultView {
+  const base = { gate: 'drain', cluster: check.name };
+  if (check.unknownHistory) {
+    return { ...base, outcome: 'fail', reason: `curvectl has no record of when it lost its traffic: a retire now would start its ${formatDuration(drainMs)} drain clock (a dry run journals nothing)` };
+  }
+  if (check.drainLeftMs > 0) return { ...base, outcome: 'fail', reason: `${formatDuration(check.drainLeftMs)} of the ${formatDuration(drainMs)} drain time to go` };
+  return { ...base, outcome: 'pass', reason: drainMs === 0 ? 'drain time 0s' : `no traffic for at least ${formatDuration(drainMs)}` };
+}
+
+function flowVerdict(name: string, flows: FlowCheck, policy: FlowCheckPolicy): GateResultView {
+  const base = { gate: 'flows', cluster: name };
+  switch (flows.kind) {
+    case 'drained':
+      return { ...base, outcome: 'pass', reason: describeFlows(flows) };
+    case 'flowing':
+      return { ...base, outcome: 'fail', reason: `${describeFlows(flows)}; at most ${policy.maxFlows} new and no active flows allowed` };
+    case 'no-data':
+      return policy.requireData
+        ? { ...base, outcome: 'fail', reason: `the drain cannot be proven: ${flows.reason}` }
+        : { ...base, outcome: 'skipped', reason: `${flows.reason}; retire.requireFlowData is false, so the drain time alone decides` };
+    case 'continuing':
+      return { ...base, outcome: 'skipped', reason: `a retire that started earlier already passed it and removed the record (${flows.since})` };
+    case 'never-routed':
+      return { ...base, outcome: 'skipped', reason: flows.reason };
+    default: {
+      const never: never = flows;
+      return never;
+    }
   }
 }
 

@@ -71,6 +71,12 @@ async function applyWeights(deps: MembershipDeps, next: Weights, what: string): 
 
 export type RegisterOutcome = { readonly weights: Weights; readonly changed: boolean };
 
+/** The weight a cluster joins with: 100 when no other cluster has desired weight (never all zero), else 0. */
+export function registrationWeight(desired: Weights, name: string): number {
+  const others = Object.entries(desired).reduce((s, [n, w]) => (n === name ? s : s + w), 0);
+  return others === 0 ? 100 : 0;
+}
+
 /**
  * Adds `name` to the weighted records: 100 if no cluster has traffic yet (never all zero), else 0.
  * A registration that stopped half-way (in the var file at that weight, not yet in Route 53, or in
@@ -81,8 +87,7 @@ export async function registerCluster(deps: MembershipDeps, name: string): Promi
   try {
     const { desired, live } = await assertNoDrift(deps, { except: name });
     if (name in desired && desired[name] === live[name]) return { weights: desired, changed: false };
-    const others = Object.entries(desired).reduce((s, [n, w]) => (n === name ? s : s + w), 0);
-    const weight = others === 0 ? 100 : 0;
+    const weight = registrationWeight(desired, name);
     if ([desired[name], live[name]].some((w) => w !== undefined && w !== weight)) {
       throw driftRefusal(desired, live, weightDrift(desired, live));
     }

@@ -31,6 +31,12 @@ export interface TrafficDns {
    * JSON), without sending it: for --dry-run.
    */
   describeSwap?(expected: readonly WeightedRecord[], next: Weights, signal?: AbortSignal): Promise<Record<string, unknown>>;
+  /**
+   * The ChangeResourceRecordSets request that deletes `record` exactly as read (HostedZoneId and
+   * ChangeBatch, as JSON), without sending it: for retire --dry-run. It is what Terraform's AWS
+   * provider sends when it destroys the record's aws_route53_record.
+   */
+  describeRemoval?(record: WeightedRecord, signal?: AbortSignal): Promise<Record<string, unknown>>;
   /** The hosted zone's id ("Z123..."), for scoping an IAM policy to it (iam-policy). */
   hostedZoneId?(signal?: AbortSignal): Promise<string>;
   /** Polls GetChange until INSYNC (gently: Route 53 is rate-limited per account). */

@@ -21,4 +21,10 @@ export interface TrafficStack {
   applyTraffic(options?: RunOptions): Promise<ChangeSummary>;
   /** The terraform command lines applyTraffic runs (plan to a file, then apply that file), for --dry-run. */
   trafficApplyCommands?(): readonly string[];
+  /**
+   * For --dry-run: plans the traffic stack as if the desired weights were `weights`, writing
+   * nothing (the var file keeps its content). `commands`: curvectl writing the var file, then the
+   * lines applyTraffic runs.
+   */
+  planTrafficWeights?(weights: Weights, options?: RunOptions): Promise<PlanResult>;
 }

@@ -6,6 +6,10 @@
  *
  * What moto cannot show (see shared/design/emulator.md): its change batches are not atomic and a
  * DELETE does not check the weight, so swapWeights' compare-and-swap is covered by unit tests.
+ *
+ * The tests run in order on one shared state on purpose: the clusters the first creates are the
+ * records the second applies and the third swaps (every Route 53 record change costs ~15 s inside
+ * the provider). Each port's behaviour on its own, test by test, is in contracts.test.ts.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -65,7 +69,9 @@ describe('adapters against real Terraform and the emulator', () => {
     expect(a).toEqual({ clusterName: 'cluster-a', kubernetesVersion: '1.35', ingressDnsName: expect.stringContaining('cluster-a') });
     const plan = await stacks.planCluster({ name: 'cluster-c', kubernetesVersion: '1.35' });
     // The stub creates no resources (outputs only), so the plan shows no resource change.
-    expect(plan.commands[0]).toMatch(/^TF_WORKSPACE=cluster-c terraform -chdir=.* workspace new cluster-c$/);
+    // The run var file does not exist yet: the first line says curvectl writes it, then the workspace.
+    expect(plan.commands[0]).toMatch(/^# curvectl writes .*cluster-cluster-c\.tfvars\.json first/);
+    expect(plan.commands[1]).toMatch(/^TF_WORKSPACE=cluster-c terraform -chdir=.* workspace new cluster-c$/);
     await stacks.applyCluster({ name: 'cluster-b', kubernetesVersion: '1.35' });
     // The dry-run plan of cluster-c left no workspace behind.
     expect(await stacks.listClusters()).toEqual(['cluster-a', 'cluster-b']);

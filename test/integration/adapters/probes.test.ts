@@ -1,7 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../../src/adapters/clock.js';
 import { ProcessCommandPort, TIMEOUT_EXIT_CODE } from '../../../src/adapters/command.js';
 import { HttpProbe } from '../../../src/adapters/http-probe.js';
 import { fakeRunner } from '../../_helpers/fake-process.js';
@@ -60,21 +59,19 @@ describe('HttpProbe', () => {
     const probe = new HttpProbe();
     await expect(probe.probe(`${base}/slow`, { timeoutMs: 100 })).rejects.toThrow(/did not answer within 100ms/);
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 50);
-    await expect(probe.probe(`${base}/slow`, { timeoutMs: 5000, signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    // Aborted once the server has the request (it is in flight), not after a guessed delay.
+    const inFlight = (req: http.IncomingMessage) => {
+      if (req.url === '/slow') controller.abort();
+    };
+    server.on('request', inFlight);
+    try {
+      await expect(probe.probe(`${base}/slow`, { timeoutMs: 60_000, signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    } finally {
+      server.off('request', inFlight);
+    }
     await expect(probe.probe('http://127.0.0.1:1/', { timeoutMs: 2000 })).rejects.toThrow(/failed/);
     await expect(probe.probe('not a url', { timeoutMs: 2000 })).rejects.toMatchObject({ code: 'BAD_CONFIG' });
   });
 });
 
-describe('systemClock', () => {
-  it('sleeps and aborts', async () => {
-    const t = Date.now();
-    await systemClock.sleep(20);
-    expect(Date.now() - t).toBeGreaterThanOrEqual(15);
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(), 10);
-    await expect(systemClock.sleep(10_000, controller.signal)).rejects.toMatchObject({ name: 'AbortError' });
-    expect(systemClock.now()).toBeInstanceOf(Date);
-  });
-});
+// systemClock: its sleeps and aborts are the Clock contract's (test/_helpers/contracts/clock.ts), run in the unit tier.

@@ -7,6 +7,7 @@
  * while curvectl creates cluster-a (sideloadClusterStack); `curvectl cluster create cluster-b` then
  * finds its stack converged and goes through plan, gates and registration. cluster-a is the full
  * create path. terraform.binary is a wrapper that logs every call, to prove what curvectl ran.
+ * The tests run in order on the clusters the first two create, on purpose: one real stack each.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';

@@ -7,6 +7,9 @@
  * The var file is written before terraform apply, so a failed apply leaves the var file ahead of
  * Route 53 for exactly the cluster being added or removed: the same command run again must finish
  * the job instead of refusing it as drift.
+ *
+ * The first two tests run in order on purpose (the second retires the cluster-b the first registered:
+ * one create saved); the third makes its own cluster-c, the fourth has a workspace of its own (lone).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';

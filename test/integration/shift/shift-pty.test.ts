@@ -7,7 +7,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClusters, createWorkspace, setStartingWeights, type Workspace } from '../../_helpers/cli.js';
 import { startEmulator, type Emulator } from '../../_helpers/emulator.js';
-import { Keys, spawnCurvectlPty, type PtySession } from '../../_helpers/pty.js';
+import { Keys, spawnCurvectlPty, type PtyExit, type PtySession } from '../../_helpers/pty.js';
+
+/**
+ * How long a wait on the terminal may last before the test gives up with the transcript: a guard
+ * against a hang, not a speed requirement (each wait ends on the text or the exit it waits for, which
+ * a loaded machine delays; the transcript says what was on screen).
+ */
+const HANG_GUARD_MS = 300_000;
+
+/** The session's exit, or a failure carrying the transcript if it never comes. */
+async function exitOf(s: PtySession, failWith: (what: string) => string): Promise<PtyExit> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const hang = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(failWith(`no exit within ${HANG_GUARD_MS / 1000} s`))), HANG_GUARD_MS);
+  });
+  try {
+    return await Promise.race([s.exit, hang]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 let emulator: Emulator;
 let ws: Workspace;
@@ -36,11 +56,11 @@ describe('shift in a terminal', () => {
     const s = spawnCurvectlPty(['shift', '--to', 'cluster-b', '--step', '25', '--bake', '0s', '--allow-short-bake'], { cwd: ws.dir, env: ws.env });
     session = s;
     const failWith = (what: string) => `${what}\n--- transcript ---\n${s.transcript()}`;
-    await s.waitForText(/Shift towards cluster-b in 4 steps/, 60_000);
-    await s.waitForText(/Start the shift\? Step 1\/4 moves live traffic to cluster-a 75, cluster-b 25\. \(y\/N\)/, 60_000);
+    await s.waitForText(/Shift towards cluster-b in 4 steps/, HANG_GUARD_MS);
+    await s.waitForText(/Start the shift\? Step 1\/4 moves live traffic to cluster-a 75, cluster-b 25\. \(y\/N\)/, HANG_GUARD_MS);
     expect(await ws.liveWeights(), failWith('moved before the answer')).toEqual(START);
     s.write(Keys.enter);
-    const exit = await Promise.race([s.exit, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(failWith('no exit within 60 s'))), 60_000))]);
+    const exit = await exitOf(s, failWith);
     expect(exit.exitCode, failWith('exit code')).toBe(5);
     expect(s.transcript()).toMatch(/Not started: no weight was changed\./);
     expect({ live: await ws.liveWeights(), desired: await ws.desiredWeights(), journal: await ws.journal() }).toEqual(before);
@@ -55,14 +75,14 @@ describe('shift in a terminal', () => {
     const failWith = (what: string) => `${what}\n--- transcript ---\n${s.transcript()}`;
 
     // The plan is shown before anything moves, then one question (default no): answer yes.
-    await s.waitForText(/Shift towards cluster-b in 4 steps/, 60_000);
-    await s.waitForText(/Start the shift\? Step 1\/4 moves live traffic to cluster-a 75, cluster-b 25\./, 60_000);
+    await s.waitForText(/Shift towards cluster-b in 4 steps/, HANG_GUARD_MS);
+    await s.waitForText(/Start the shift\? Step 1\/4 moves live traffic to cluster-a 75, cluster-b 25\./, HANG_GUARD_MS);
     s.write('y');
     s.write(Keys.enter);
 
     // Step 1: the prompt of src/core/shift/run.ts askNext, with its four choices.
-    await s.waitForText(/Step 1\/4 is live and healthy \(cluster-a 75, cluster-b 25\)\. What next\?/, 180_000);
-    await s.waitForText(/Jump to the target in one step/, 10_000);
+    await s.waitForText(/Step 1\/4 is live and healthy \(cluster-a 75, cluster-b 25\)\. What next\?/, HANG_GUARD_MS);
+    await s.waitForText(/Jump to the target in one step/, HANG_GUARD_MS);
     const screen1 = s.transcript();
     expect(screen1, failWith('choices')).toMatch(/Continue to step 2\/4/);
     expect(screen1).toMatch(/Hold here/);
@@ -71,17 +91,17 @@ describe('shift in a terminal', () => {
     s.write(Keys.enter);
 
     // Step 2: move down from "Continue" past "Hold here" to "Roll back", confirm the cursor is there, Enter.
-    await s.waitForText(/Step 2\/4 is live and healthy \(cluster-a 50, cluster-b 50\)\. What next\?/, 180_000);
-    await s.waitForText(/Jump to the target in one step/, 10_000);
+    await s.waitForText(/Step 2\/4 is live and healthy \(cluster-a 50, cluster-b 50\)\. What next\?/, HANG_GUARD_MS);
+    await s.waitForText(/Jump to the target in one step/, HANG_GUARD_MS);
     expect(await ws.liveWeights()).toEqual({ 'cluster-a': 50, 'cluster-b': 50 });
     s.write(Keys.down);
-    await s.waitForText(/❯ Hold here/, 10_000);
+    await s.waitForText(/❯ Hold here/, HANG_GUARD_MS);
     s.write(Keys.down);
-    await s.waitForText(/❯ Roll back to cluster-a 100, cluster-b 0/, 10_000);
+    await s.waitForText(/❯ Roll back to cluster-a 100, cluster-b 0/, HANG_GUARD_MS);
     s.write(Keys.enter);
 
-    await s.waitForText(/Rolling back to cluster-a 100, cluster-b 0: the operator chose to roll back/, 30_000);
-    const exit = await Promise.race([s.exit, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(failWith('no exit within 180 s'))), 180_000))]);
+    await s.waitForText(/Rolling back to cluster-a 100, cluster-b 0: the operator chose to roll back/, HANG_GUARD_MS);
+    const exit = await exitOf(s, failWith);
     expect(exit.exitCode, failWith('exit code')).toBe(5);
     expect(s.transcript()).toMatch(/was rolled back \(operator/);
 
@@ -115,20 +135,20 @@ describe('shift in a terminal', () => {
     const s = spawnCurvectlPty(['shift', '--to', 'cluster-b', '--step', '40', '--bake', '10m'], { cwd: ws.dir, env: ws.env });
     session = s;
     const failWith = (what: string) => `${what}\n--- transcript ---\n${s.transcript()}`;
-    await s.waitForText(/Start the shift\?/, 60_000);
+    await s.waitForText(/Start the shift\?/, HANG_GUARD_MS);
     s.write('y');
     s.write(Keys.enter);
 
-    await s.waitForText(/Step 1\/2 at cluster-a 40, cluster-b 60: [\dhms]+ left/, 180_000);
+    await s.waitForText(/Step 1\/2 at cluster-a 40, cluster-b 60: [\dhms]+ left/, HANG_GUARD_MS);
     // The terminal turns ^C into SIGINT for the foreground process group: curvectl, not Terraform.
     s.write(Keys.ctrlC);
-    await s.waitForText(/Stopping at the next safe point/, 10_000);
-    await s.waitForText(/Stopped at step 1\/2 \(cluster-a 40, cluster-b 60\)\. What now\?/, 30_000);
-    await s.waitForText(/Roll back to cluster-a 80, cluster-b 20/, 10_000);
+    await s.waitForText(/Stopping at the next safe point/, HANG_GUARD_MS);
+    await s.waitForText(/Stopped at step 1\/2 \(cluster-a 40, cluster-b 60\)\. What now\?/, HANG_GUARD_MS);
+    await s.waitForText(/Roll back to cluster-a 80, cluster-b 20/, HANG_GUARD_MS);
     expect(s.transcript()).toMatch(/❯ Hold here/);
     // Ctrl-C again, inside the prompt: exit at once, leaving the journal for resume or abort.
     s.write(Keys.ctrlC);
-    const exit = await Promise.race([s.exit, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(failWith('no exit within 30 s'))), 30_000))]);
+    const exit = await exitOf(s, failWith);
     expect(exit.exitCode, failWith('exit code')).toBe(130);
     expect(s.transcript()).toMatch(/Interrupted: shift \S+ stopped where it was, and its journal is kept\./);
 

@@ -154,6 +154,18 @@ describe('cluster baseline', () => {
     expect(lifecycle).toContain('scaling_config[0].desired_size');
   });
 
+  it('create_before_destroy cannot collide on names: the node group, its launch template and the roles get generated names; the cluster keeps its own, so its replacement is refused by curvectl', () => {
+    // create_before_destroy propagates to what the node group depends on (Terraform docs, lifecycle
+    // meta-argument). Replaced objects with a generated name can exist twice; the cluster cannot, and
+    // curvectl's applyCluster refuses any plan that replaces an aws_eks_cluster (stacks.ts).
+    expect(plan.change(`${M}aws_eks_node_group.this`).change.after_unknown.node_group_name).toBe(true);
+    expect(plan.after(`${M}aws_launch_template.nodes`).name_prefix).toBe(`${CLUSTER}-nodes-`);
+    expect(plan.change(`${M}aws_launch_template.nodes`).change.after_unknown.name).toBe(true);
+    expect(plan.change(`${M}aws_iam_role_policy.control_plane_kms`).change.after_unknown.name).toBe(true);
+    expect(plan.change(`${M}aws_eks_cluster.this`)).toMatchObject({ type: 'aws_eks_cluster', change: { actions: ['create'] } });
+    expect(plan.after(`${M}aws_eks_cluster.this`).name).toBe(CLUSTER);
+  });
+
   it('control plane: api, audit and authenticator logs to a log group with retention, secrets encrypted with KMS, STANDARD upgrade policy', () => {
     const eks = plan.after(`${M}aws_eks_cluster.this`);
     expect(eks.enabled_cluster_log_types).toEqual(['api', 'audit', 'authenticator']);

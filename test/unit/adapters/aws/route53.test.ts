@@ -250,10 +250,13 @@ describe('Route53TrafficDns.waitInSync', () => {
   });
 
   it('stops when the signal aborts', async () => {
-    r53.on(GetChangeCommand).resolves({ ChangeInfo: { Id: 'C1', Status: 'PENDING', SubmittedAt: new Date() } });
-    const port = createAwsPorts({ region: 'eu-west-1', dns: { zone: 'example.test', record: 'api.example.test' } }).dns;
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 50);
+    // Aborted once the first poll has answered PENDING, so during the wait between polls (not after a guessed delay).
+    r53.on(GetChangeCommand).callsFake(() => {
+      controller.abort();
+      return { ChangeInfo: { Id: 'C1', Status: 'PENDING', SubmittedAt: new Date() } };
+    });
+    const port = createAwsPorts({ region: 'eu-west-1', dns: { zone: 'example.test', record: 'api.example.test' } }).dns;
     await expect(port.waitInSync('C1', { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
   });
 });

@@ -189,6 +189,7 @@ describe('Terraform.plan / apply / destroy / outputs', () => {
     expect(summarisePlanJson(JSON.parse(showJson) as never)).toEqual({
       summary: { add: 2, change: 1, remove: 2 },
       resources: ['a.new', 'a.upd', 'a.rep', 'a.gone'],
+      replaced: [{ address: 'a.rep', type: '' }],
     });
   });
 

@@ -30,9 +30,13 @@ interface World {
   planExit: number;
   /** plan exits 2 because only outputs differ. */
   outputsOnly?: boolean;
+  /** What show -json lists instead of the default one updated record. */
+  resourceChanges?: { address: string; type: string; change: { actions: string[] } }[];
   outputs: Record<string, Record<string, { value: unknown }>>;
   /** The traffic var file as each traffic plan saw it (null: absent). */
   varFileAtPlan: (string | null)[];
+  /** Every plan's -var-file arguments with their content at that moment (null: absent). */
+  planVarFiles: Record<string, string | null>[];
 }
 
 function setup(options: { backend?: TerraformBackend; world?: Partial<World>; desiredWeights?: DesiredWeightsStore } = {}) {
@@ -41,6 +45,7 @@ function setup(options: { backend?: TerraformBackend; world?: Partial<World>; de
     planExit: 2,
     outputs: {},
     varFileAtPlan: [],
+    planVarFiles: [],
     ...options.world,
   };
   const stackOf = (call: RecordedCall) => path.basename(call.options.cwd ?? '');
@@ -62,6 +67,20 @@ function setup(options: { backend?: TerraformBackend; world?: Partial<World>; de
         return {};
       }
       case 'plan':
+        world.planVarFiles.push(
+          Object.fromEntries(
+            call.args
+              .filter((a) => a.startsWith('-var-file='))
+              .map((a) => a.slice('-var-file='.length))
+              .map((f) => {
+                try {
+                  return [f, readFileSync(path.join(call.options.cwd ?? '', f), 'utf8')];
+                } catch {
+                  return [f, null];
+                }
+              }),
+          ),
+        );
         if (stack === 'traffic') {
           try {
             world.varFileAtPlan.push(readFileSync(path.join(stacksDir, 'traffic', 'cluster_weighting.auto.tfvars.json'), 'utf8'));
@@ -73,7 +92,7 @@ function setup(options: { backend?: TerraformBackend; world?: Partial<World>; de
       case 'show':
         return {
           stdout: JSON.stringify({
-            resource_changes: world.planExit === 2 && !world.outputsOnly ? [{ address: `aws_route53_record.weighted["${ws}"]`, change: { actions: ['update'] } }] : [],
+            resource_changes: world.resourceChanges ?? (world.planExit === 2 && !world.outputsOnly ? [{ address: `aws_route53_record.weighted["${ws}"]`, change: { actions: ['update'] } }] : []),
           }),
         };
       case 'apply':
@@ -260,6 +279,29 @@ describe('traffic stack', () => {
     const leftovers = await readdir(path.join(dir, '.terraform', 'curvectl')).catch(() => []);
     expect(leftovers.filter((f) => f.endsWith('.tfplan'))).toEqual([]);
   });
+
+  it('planTrafficWeights plans other weights through -var-file overrides, without the lock, and leaves both var files as they were', async () => {
+    const { stacks, world, calls } = setup();
+    const dir = path.join(stacksDir, 'traffic');
+    await stacks.writeDesiredWeights({ 'cluster-a': 100, 'cluster-b': 0 });
+    const weightsFile = path.join(dir, 'cluster_weighting.auto.tfvars.json');
+    const before = await readFile(weightsFile, 'utf8');
+    const plan = await stacks.planTrafficWeights({ 'cluster-a': 100 });
+    expect(await readFile(weightsFile, 'utf8')).toBe(before);
+    // The settings file was not there and is still not there: the plan read a temporary copy.
+    await expect(access(path.join(dir, 'curvectl.auto.tfvars.json'))).rejects.toThrow();
+    expect(await readdir(path.join(dir, '.terraform', 'curvectl'))).toEqual([]);
+    expect(calls().find((c) => c.args.startsWith('plan'))?.args).toContain('-lock=false');
+    const seen = Object.entries(world.planVarFiles[0]!);
+    expect(seen.map(([f]) => f)).toEqual([expect.stringMatching(/dry-run-[0-9a-f]{8}-weights\.tfvars\.json$/), expect.stringMatching(/dry-run-[0-9a-f]{8}-settings\.tfvars\.json$/)]);
+    expect(JSON.parse(seen[0]![1]!)).toEqual({ cluster_weighting: { 'cluster-a': 100 } });
+    expect(JSON.parse(seen[1]![1]!)).toMatchObject({ zone_name: 'example.test', record_name: 'api.example.test', ttl: 60 });
+    expect(plan.commands.slice(0, 2)).toEqual([
+      `# curvectl writes ${weightsFile}: {"cluster_weighting":{"cluster-a":100}}`,
+      `# and ${path.join(dir, 'curvectl.auto.tfvars.json')} from curvectl.yaml (dns and the cluster state backend)`,
+    ]);
+    expect(plan.commands.slice(2)).toEqual(stacks.trafficApplyCommands());
+  });
 });
 
 describe('cluster and platform stacks', () => {
@@ -298,18 +340,103 @@ describe('cluster and platform stacks', () => {
     expect(c.find((x) => x.args.startsWith('plan'))?.args).toContain('-var-file=.terraform/curvectl/cluster-cluster-b.tfvars.json');
   });
 
-  it('planCluster of a new cluster leaves no workspace behind and lists the commands', async () => {
-    const { stacks, world } = setup();
+  it('applyCluster refuses a plan that replaces the EKS cluster, applying nothing (the node group replaced alone is fine)', async () => {
+    const replace = (address: string, type: string, actions = ['create', 'delete']) => ({ address, type, change: { actions } });
+    const { stacks, calls } = setup({
+      world: {
+        outputs: { 'cluster/cluster-b': outputs },
+        resourceChanges: [
+          replace('module.cluster.aws_eks_cluster.this', 'aws_eks_cluster'),
+          replace('module.cluster.aws_eks_node_group.this', 'aws_eks_node_group'),
+          replace('module.cluster.aws_subnet.private[0]', 'aws_subnet', ['delete', 'create']),
+        ],
+      },
+    });
+    const err = await stacks.applyCluster({ name: 'cluster-b', kubernetesVersion: '1.35' }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'REFUSED', exitCode: 2, details: { replaced: ['module.cluster.aws_eks_cluster.this'] } });
+    expect((err as Error).message).toBe("The cluster stack's plan for cluster-b replaces its EKS cluster (module.cluster.aws_eks_cluster.this); nothing was applied.");
+    expect((err as CurvectlError).hint).toContain('curvectl cycle --from cluster-b --to <new-name>');
+    expect(calls().some((c) => c.args.startsWith('apply'))).toBe(false);
+
+    // Negative control: the node group's own replacement (create_before_destroy, name prefix) applies.
+    const ok = setup({ world: { outputs: { 'cluster/cluster-b': outputs }, resourceChanges: [replace('module.cluster.aws_eks_node_group.this', 'aws_eks_node_group')] } });
+    await ok.stacks.applyCluster({ name: 'cluster-b', kubernetesVersion: '1.35' });
+    expect(ok.calls().some((c) => c.args.startsWith('apply'))).toBe(true);
+  });
+
+  it('planCluster of a new cluster leaves no workspace, var file or plan file behind, and prints the lines applyCluster then runs', async () => {
+    const { stacks, world, calls } = setup();
+    world.outputs['cluster/cluster-c'] = { cluster_name: { value: 'cluster-c' }, ingress_dns_name: { value: 'c.elb.test' }, kubernetes_version: { value: '1.35' } };
+    const dir = path.join(stacksDir, 'cluster');
     const plan = await stacks.planCluster({ name: 'cluster-c', kubernetesVersion: '1.35' });
     expect(world.workspaces.cluster).toEqual(['default']);
-    expect(plan.commands[0]).toBe(`TF_WORKSPACE=cluster-c terraform -chdir=${path.join(stacksDir, 'cluster')} workspace new cluster-c`);
-    expect(plan.commands[1]).toMatch(/plan .*-var-file=\.terraform\/curvectl\/cluster-cluster-c\.tfvars\.json$/);
-    expect(plan.commands[2]).toMatch(/apply -json -input=false/);
-    expect(await readJson(path.join(stacksDir, 'cluster', '.terraform', 'curvectl', 'cluster-cluster-c.tfvars.json'))).toEqual({
-      node_desired_size: 3,
-      cluster_name: 'cluster-c',
-      kubernetes_version: '1.35',
-    });
+    expect(await readdir(path.join(dir, '.terraform', 'curvectl'))).toEqual([]);
+    // The dry run's own plan: no lock, a temporary copy of the variables the real run would write.
+    const dryPlan = calls().find((c) => c.args.startsWith('plan'))!;
+    expect(dryPlan.args).toContain('-lock=false');
+    const [tempFile, tempContent] = Object.entries(world.planVarFiles[0]!)[0]!;
+    expect(tempFile).toMatch(/^\.terraform\/curvectl\/dry-run-[0-9a-f]{8}-cluster-cluster-c\.tfvars\.json$/);
+    expect(JSON.parse(tempContent!)).toEqual({ node_desired_size: 3, cluster_name: 'cluster-c', kubernetes_version: '1.35' });
+
+    expect(plan.commands[0]).toBe(`# curvectl writes ${path.join(dir, '.terraform', 'curvectl', 'cluster-cluster-c.tfvars.json')} first (cluster_name, kubernetes_version, node_desired_size)`);
+    const before = calls().length;
+    await stacks.applyCluster({ name: 'cluster-c', kubernetesVersion: '1.35' });
+    const real = calls()
+      .slice(before)
+      .filter((c) => /^(workspace new|plan|apply)/.test(c.args))
+      .map((c) => `TF_WORKSPACE=${c.ws} terraform -chdir=${dir} ${c.args}`);
+    // Exactly what the create runs, in order; the apply names the file the plan line saves.
+    expect(plan.commands.slice(1)).toEqual(real);
+    expect(real[1]).toContain('-out=.terraform/curvectl/cluster-cluster-c.tfplan -var-file=.terraform/curvectl/cluster-cluster-c.tfvars.json');
+    expect(real[2]!.endsWith(' .terraform/curvectl/cluster-cluster-c.tfplan')).toBe(true);
+  });
+
+  it('planCluster of an existing cluster whose var file is current plans with that file and names no write', async () => {
+    const { stacks, world } = setup({ world: { workspaces: { cluster: ['default', 'cluster-b'] }, outputs: { 'cluster/cluster-b': outputs } } });
+    await stacks.applyCluster({ name: 'cluster-b', kubernetesVersion: '1.35' });
+    const file = path.join(stacksDir, 'cluster', '.terraform', 'curvectl', 'cluster-cluster-b.tfvars.json');
+    const content = await readFile(file, 'utf8');
+    world.planVarFiles.length = 0;
+    const plan = await stacks.planCluster({ name: 'cluster-b', kubernetesVersion: '1.35' });
+    expect(Object.keys(world.planVarFiles[0]!)).toEqual(['.terraform/curvectl/cluster-cluster-b.tfvars.json']);
+    expect(plan.commands.some((c) => c.startsWith('#') || c.includes('workspace new'))).toBe(false);
+    expect(await readFile(file, 'utf8')).toBe(content);
+    expect(world.workspaces.cluster).toEqual(['default', 'cluster-b']);
+  });
+
+  it('planDestroy plans each stack with the workspace (-destroy, no lock), writes nothing, and prints the lines retire then runs', async () => {
+    const { stacks, world, calls } = setup({ world: { workspaces: { cluster: ['default', 'cluster-a'], platform: ['default', 'cluster-a'] } } });
+    const destroy = await stacks.planDestroy('cluster-a', { platform: true });
+    expect(destroy.plans.map((p) => `${p.stack}/${p.workspace}`)).toEqual(['platform/cluster-a', 'cluster/cluster-a']);
+    const dryPlans = calls().filter((c) => c.args.startsWith('plan'));
+    expect(dryPlans.every((c) => c.args.includes('-destroy') && c.args.includes('-lock=false'))).toBe(true);
+    for (const stack of ['cluster', 'platform']) {
+      expect(await readdir(path.join(stacksDir, stack, '.terraform', 'curvectl'))).toEqual([]);
+    }
+    expect(world.workspaces).toMatchObject({ cluster: ['default', 'cluster-a'], platform: ['default', 'cluster-a'] });
+    const before = calls().length;
+    await stacks.destroyPlatform('cluster-a');
+    await stacks.destroyCluster('cluster-a');
+    await stacks.deleteWorkspaces('cluster-a', { platform: true });
+    const real = calls()
+      .slice(before)
+      .filter((c) => /^(destroy|workspace delete)/.test(c.args))
+      .map((c) => `TF_WORKSPACE=${c.ws} terraform -chdir=${path.join(stacksDir, c.stack)} ${c.args}`);
+    expect(destroy.commands.filter((c) => !c.startsWith('#'))).toEqual(real);
+    expect(destroy.commands.filter((c) => c.startsWith('#'))).toEqual([
+      `# curvectl writes ${path.join(stacksDir, 'platform', '.terraform', 'curvectl', 'platform-cluster-a.tfvars.json')} first (cluster_name, cluster_state_backend, cluster_state_config, flux_git_url)`,
+      `# curvectl writes ${path.join(stacksDir, 'cluster', '.terraform', 'curvectl', 'cluster-cluster-a.tfvars.json')} first (cluster_name, kubernetes_version, node_desired_size)`,
+    ]);
+  });
+
+  it('planDestroy skips a stack without the workspace, as the destroys do', async () => {
+    const { stacks } = setup({ world: { workspaces: { cluster: ['default', 'cluster-a'], platform: ['default'] } } });
+    const destroy = await stacks.planDestroy('cluster-a', { platform: true });
+    expect(destroy.plans.map((p) => p.stack)).toEqual(['cluster']);
+    expect(destroy.commands.filter((c) => !c.startsWith('#')).map((c) => c.replace(/^.*-chdir=\S+ /, ''))).toEqual([
+      'destroy -json -auto-approve -input=false -lock-timeout=120s -var-file=.terraform/curvectl/cluster-cluster-a.tfvars.json',
+      'workspace delete cluster-a',
+    ]);
   });
 
   it('refuses an invalid cluster name before running anything', async () => {

@@ -16,7 +16,7 @@ import {
 import { rejection } from '../../../_helpers/rejection.js';
 import { FakeFlowMetrics, stats } from '../../../_helpers/fake-flow-metrics.js';
 import { ingressOf } from '../../../_helpers/fakes.js';
-import { FakeLeftovers } from '../../../_helpers/fake-leftovers.js';
+import { FakeLeftovers, LEFTOVER_LB } from '../../../_helpers/fake-leftovers.js';
 import type { Leftover } from '../../../../src/core/ports/leftovers.js';
 
 /** The flow check as configured by default: no new or active flows in the last 5 minutes, data required. */
@@ -133,8 +133,31 @@ describe('cluster create', () => {
     const w = world();
     const outcome = await createCluster(w.deps, createRequest('cluster-a', { dryRun: true }));
     expect(outcome.kind).toBe('dry-run');
-    expect(w.stacks.calls).toEqual(['clusterOutputs:cluster-a', 'planCluster:cluster-a']);
+    expect(w.stacks.calls).toEqual(['clusterOutputs:cluster-a', 'planCluster:cluster-a', 'readDesiredWeights']);
     expect(w.io.viewsOf('changes')[0]?.summary.add).toBe(30);
+  });
+
+  it('a dry run prints the plan summary and every command line in order: cluster, platform, gates, registration; nothing changes', async () => {
+    const w = world({ 'cluster-a': 100 });
+    const outcome = await createCluster(w.deps, createRequest('cluster-b', { dryRun: true }));
+    if (outcome.kind !== 'dry-run') throw new Error(`not a dry run: ${outcome.kind}`);
+    expect(outcome.summary).toEqual({ add: 30, change: 0, remove: 0 });
+    expect(outcome.resources).toContain('module.cluster.aws_eks_cluster.this');
+    expect(outcome.commands).toEqual([
+      '# 1. the cluster stack in workspace cluster-b:',
+      'TF_WORKSPACE=cluster-b terraform plan -input=false -out=cluster.tfplan',
+      "# 2. the platform stack in workspace cluster-b (planned only when it runs: it reads the cluster's outputs and installs into it):",
+      'TF_WORKSPACE=cluster-b terraform plan -out=platform.tfplan',
+      'TF_WORKSPACE=cluster-b terraform apply platform.tfplan',
+      "# 3. curvectl waits for cluster-b's health gates (at most 1m).",
+      '# 4. cluster-b joins the traffic stack at weight 0: the desired weights become cluster-a 100, cluster-b 0, then:',
+      'terraform plan -out=traffic.tfplan',
+      'terraform apply traffic.tfplan',
+    ]);
+    expect(w.io.viewsOf('plan').at(-1)?.commands).toEqual(outcome.commands);
+    expect(w.stacks.calls.filter((c) => /^(apply|write|destroy|delete)/.test(c))).toEqual([]);
+    expect(w.state.events).toEqual([]);
+    expect(w.state.locks.size).toBe(0);
   });
 });
 
@@ -192,10 +215,72 @@ describe('retire', () => {
     expect((await retireCluster(w.deps, { name: 'cluster-a', drainMs: 120_000, platform: false, dryRun: false, flowCheck: FLOWS })).kind).toBe('retired');
   });
 
-  it('a dry run with unknown history journals nothing', async () => {
+  it('a dry run with unknown history journals nothing and says the drain clock would start', async () => {
     const w = world({ 'cluster-a': 0, 'cluster-b': 100 });
-    await rejection(retireCluster(w.deps, { name: 'cluster-a', drainMs: 120_000, platform: false, dryRun: true, flowCheck: FLOWS }));
+    const outcome = await retireCluster(w.deps, { name: 'cluster-a', drainMs: 120_000, platform: false, dryRun: true, flowCheck: FLOWS });
+    if (outcome.kind !== 'dry-run') throw new Error(`not a dry run: ${outcome.kind}`);
+    expect(outcome.ready).toBe(false);
+    expect(outcome.checks[0]).toMatchObject({ gate: 'drain', outcome: 'fail', reason: expect.stringMatching(/no record of when it lost its traffic: a retire now would start its 2m drain clock/) });
     expect(w.state.events).toEqual([]);
+  });
+
+  describe('--dry-run', () => {
+    const dryRun = (w: ReturnType<typeof world>, extra: Record<string, unknown> = {}) =>
+      retireCluster({ ...w.deps, ...extra }, { name: 'cluster-a', drainMs: 120_000, platform: true, dryRun: true, flowCheck: FLOWS });
+    const unchanged = (w: ReturnType<typeof world>, journal: number) => {
+      expect(w.stacks.calls.filter((c) => /^(apply|write|destroy|delete)/.test(c))).toEqual([]);
+      expect(w.dns.swaps).toEqual([]);
+      expect(w.state.events).toHaveLength(journal);
+      expect(w.state.locks.size).toBe(0);
+    };
+
+    it('lists the checks with their verdicts, the Route 53 DELETE, the plans and every command line, in order; nothing changes', async () => {
+      const w = world({ 'cluster-a': 0, 'cluster-b': 100 });
+      await drained(w);
+      const leftovers = new FakeLeftovers([[]]);
+      const outcome = await dryRun(w, { leftovers });
+      if (outcome.kind !== 'dry-run') throw new Error(`not a dry run: ${outcome.kind}`);
+      expect(outcome.ready).toBe(true);
+      expect(outcome.checks.map((c) => `${c.outcome} ${c.gate}: ${c.reason}`)).toEqual([
+        'pass drain: no traffic for at least 2m',
+        'pass leftovers: no AWS resources tagged for it outside Terraform',
+        'pass flows: 0 new and 0 active flows on net/cluster-a-ingress/0123456789abcdef in the last 5m',
+      ]);
+      expect(outcome.recordChange).toEqual({ HostedZoneId: 'ZFAKE', ChangeBatch: { Changes: [{ Action: 'DELETE', SetIdentifier: 'cluster-a', Weight: 0 }] } });
+      expect(outcome.plans.map((p) => `${p.stack}/${p.workspace} -${p.summary.remove}`)).toEqual(['traffic/default -1', 'platform/cluster-a -5', 'cluster/cluster-a -30']);
+      expect(w.stacks.calls).toContain('planTrafficWeights:{"cluster-b":100}');
+      const commands = outcome.commands.filter((c) => !c.startsWith(' ') && !c.startsWith('{') && !c.startsWith('}'));
+      expect(commands).toEqual([
+        "# 1. remove cluster-a's weighted record (traffic stack):",
+        '# curvectl writes the var file: {"cluster-b":100}',
+        'terraform plan -out=traffic.tfplan',
+        'terraform apply traffic.tfplan',
+        '#    the apply removes the record with one Route 53 ChangeResourceRecordSets request:',
+        '# 2. destroy the platform stack, then the cluster stack, then delete the workspaces:',
+        'TF_WORKSPACE=cluster-a terraform destroy (platform)',
+        'TF_WORKSPACE=cluster-a terraform destroy (cluster)',
+        'terraform workspace delete cluster-a',
+      ]);
+      expect(leftovers.calls).toEqual(['find:cluster-a']);
+      unchanged(w, 2);
+    });
+
+    it('reports a drain not yet over, flows still coming and leftovers as failing verdicts, without waiting or refusing', async () => {
+      const w = world({ 'cluster-a': 0, 'cluster-b': 100 });
+      await w.state.append({ op: 's1', type: 'shift.step.done', at: '2025-12-31T23:59:00.000Z', data: { weights: { 'cluster-a': 50, 'cluster-b': 50 } } });
+      await w.state.append({ op: 's1', type: 'shift.completed', at: '2025-12-31T23:59:30.000Z', data: { weights: { 'cluster-a': 0, 'cluster-b': 100 } } });
+      w.flows.byDimension.set('net/cluster-a-ingress/0123456789abcdef', stats({ newFlows: 14, active: 3, bytes: 100 }));
+      const outcome = await dryRun(w, { leftovers: new FakeLeftovers([[LEFTOVER_LB]]) });
+      if (outcome.kind !== 'dry-run') throw new Error(`not a dry run: ${outcome.kind}`);
+      expect(outcome.ready).toBe(false);
+      expect(outcome.checks.map((c) => `${c.outcome} ${c.gate}`)).toEqual(['fail drain', 'fail leftovers', 'fail flows']);
+      expect(outcome.checks[0]?.reason).toBe('1m30s of the 2m drain time to go');
+      expect(outcome.checks[1]?.reason).toMatch(/1 tagged for it outside Terraform .*k8s-web.*--delete-leftovers deletes them/);
+      expect(outcome.checks[2]?.reason).toMatch(/^14 new and 3 active flows .*; at most 0 new and no active flows allowed$/);
+      expect(w.io.viewsOf('plan').at(-1)?.title).toBe('Dry run of retire cluster-a: it would refuse now (drain, leftovers, flows); nothing was changed.');
+      expect(w.clock.now().toISOString()).toBe('2026-01-01T00:00:00.000Z');
+      unchanged(w, 2);
+    });
   });
 
   it('a cluster curvectl registered at 0 and never gave weight is retirable at once', async () => {
@@ -318,6 +403,31 @@ describe('cycle', () => {
     flowTimeoutMs: 600_000,
     dryRun: false,
     ...extra,
+  });
+
+  it('a dry run prints the new cluster\'s plan, the shift\'s steps, the old cluster\'s destroy plan and every command line; nothing changes', async () => {
+    const w = world({ 'cluster-a': 100 });
+    const outcome = await cycleClusters(w.deps, request({ dryRun: true }));
+    if (outcome.kind !== 'dry-run') throw new Error(`not a dry run: ${outcome.kind}`);
+    expect(outcome.plan).toEqual([
+      { 'cluster-a': 50, 'cluster-b': 50 },
+      { 'cluster-a': 0, 'cluster-b': 100 },
+    ]);
+    expect(outcome.plans.map((p) => `${p.stack}/${p.workspace} +${p.summary.add} -${p.summary.remove}`)).toEqual(['cluster/cluster-b +30 -0', 'cluster/cluster-a +0 -30']);
+    const phases = outcome.commands.filter((c) => c.startsWith('## '));
+    expect(phases).toHaveLength(4);
+    const at = (text: string) => outcome.commands.findIndex((c) => c.includes(text));
+    // In the cycle's order: create (its plan and registration), shift, drain, retire (record, then destroys).
+    expect(at('TF_WORKSPACE=cluster-b terraform plan')).toBeGreaterThan(at('## phase 1'));
+    expect(at('cluster-b joins the traffic stack at weight 0')).toBeLessThan(at('## phase 2'));
+    expect(at('cluster-a 50, cluster-b 50 -> cluster-a 0, cluster-b 100')).toBeGreaterThan(at('## phase 2'));
+    expect(at("remove cluster-a's weighted record: the desired weights become cluster-b 100")).toBeGreaterThan(at('## phase 4'));
+    expect(at('TF_WORKSPACE=cluster-a terraform destroy (cluster)')).toBeGreaterThan(at("remove cluster-a's weighted record"));
+    expect(w.stacks.calls).toContain('planDestroy:cluster-a (no platform)');
+    expect(w.stacks.calls.filter((c) => /^(apply|write|destroy|delete)/.test(c))).toEqual([]);
+    expect(w.dns.weights).toEqual({ 'cluster-a': 100 });
+    expect(w.state.events).toEqual([]);
+    expect(w.io.prompts).toEqual([]);
   });
 
   it('creates, shifts, waits for the drain and retires under --yes', async () => {

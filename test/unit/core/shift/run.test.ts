@@ -103,7 +103,7 @@ describe('runShift: happy path', () => {
     const h = harness();
     const outcome = await runShift(h.deps, request({ dryRun: true }));
     // Issue 10: the dry run also carries the first step's exact Route 53 request (start-question.test.ts).
-    expect(outcome).toEqual({ kind: 'dry-run', plan: [W1, W2], firstChange: expect.objectContaining({ HostedZoneId: 'ZFAKE' }) });
+    expect(outcome).toEqual({ kind: 'dry-run', plan: [W1, W2], firstChange: expect.objectContaining({ HostedZoneId: 'ZFAKE' }), terraform: h.stacks.trafficApplyCommands() });
     expect(h.io.viewsOf('plan')[0]!.title).toMatch(/dry run/);
     expect(h.state.lockLog).toEqual([]);
     expect(h.state.events).toEqual([]);
