@@ -173,6 +173,12 @@ async function rollback(fleet: Fleet, env: NodeJS.ProcessEnv, work: string): Pro
   if (code !== 3) throw new Error(`the shift should have been rolled back by its metric gate (exit 3), it exited ${code}`);
   const rolledBack = (await journal(work)).slice(before).find((e) => e.type === 'shift.rollback.dns-done');
   const rolledBackAt = rolledBack ? Date.parse(rolledBack.at) : Date.now();
+  // The act shows a rollback caused by the injected errors; one decided before them (a gate that saw
+  // no data on cluster-b yet, say) proves nothing, and its "errors lasted" figures would be nonsense.
+  const decided = (await journal(work)).slice(before).find((e) => e.type === 'shift.rollback.started');
+  if (injectedAt === 0 || (decided && Date.parse(decided.at) < injectedAt)) {
+    throw new Error(`the shift rolled back before cluster-b's errors were injected (${String(decided?.data?.reason ?? 'no reason journaled')}), so this act shows nothing`);
+  }
   say('Rolled back by the gate. Waiting for every client to leave cluster-b (TTL-ignoring ones keep it up to 30 s)');
   const b = fleet.loadBalancers().find((lb) => lb.cluster === 'cluster-b');
   await fleet.until(() => fleet.clients.every((c) => c.cachedAddress !== b?.address) && (fleet.loadBalancers().find((lb) => lb.cluster === 'cluster-b')?.openConnections ?? 0) === 0, 'every client to leave cluster-b', 90_000);
