@@ -46,7 +46,7 @@ export function buildProgram(): CommandUnknownOpts {
     const command = commands[key] as unknown as CommandUnknownOpts;
     command.action(async () => {
       const { runCommand } = await import('./run.js');
-      await runCommand(load, globalOptions(command), command.opts(), command.processedArgs);
+      await runCommand(load, globalOptions(command), commandOptions(command), command.processedArgs);
     });
   }
   const quiet = (c: CommandUnknownOpts): void => {
@@ -59,6 +59,26 @@ export function buildProgram(): CommandUnknownOpts {
   const root = program as unknown as CommandUnknownOpts;
   quiet(root);
   return root;
+}
+
+/**
+ * A command's options, where an option it shares with its parent command was typed after it.
+ * `shift` and `shift resume` both take --bake and --allow-short-bake; commander gives a parent's
+ * options wherever they appear on the line (the root's -o and --no-color rely on that), so in
+ * `shift resume --bake 0s` the value lands on `shift`, and resume would silently keep the shift's
+ * original bake. The parent's value counts only when the operator typed it (source "cli").
+ */
+export function commandOptions(command: CommandUnknownOpts): Record<string, unknown> {
+  const options: Record<string, unknown> = { ...command.opts() };
+  const parent = command.parent;
+  if (!parent) return options;
+  for (const option of command.options) {
+    const key = option.attributeName();
+    if (command.getOptionValueSource(key) === 'cli') continue;
+    const shared = parent.options.some((p) => p.long === option.long);
+    if (shared && parent.getOptionValueSource(key) === 'cli') options[key] = parent.getOptionValue(key);
+  }
+  return options;
 }
 
 /** The global flags as the context holds them, from the root of the tree (commander parsed them there). */
