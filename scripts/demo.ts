@@ -257,6 +257,10 @@ async function main(): Promise<number> {
     });
     doc.setIn(['shift', 'bake'], '10s');
     doc.setIn(['shift', 'gateInterval'], '1s');
+    // The bake starts the moment Route 53 is INSYNC, and for its first seconds the new cluster has too
+    // few requests for the metric gate (clients turn over within the 5 s TTL; the fleet publishes every
+    // 2 s): each such poll is an error, fail closed. 10 in a row at 1 s cover the turnover.
+    doc.setIn(['shift', 'gateErrorLimit'], 10);
     // The flow-verified drain looks at the last 10 s of the old load balancer's flows (the fleet
     // publishes them every 2 s), not the default 5 minutes, which would still hold the shift's traffic.
     doc.setIn(['retire', 'flowWindow'], '10s');
@@ -266,7 +270,7 @@ async function main(): Promise<number> {
     // The target's error ratio, from the metrics its ingress puts to CloudWatch (the fleet does, here).
     doc.setIn(['gates'], [{ type: 'eks' }, { type: 'nodegroups' }, METRIC_GATE]);
     await writeFile(configPath, doc.toString());
-    process.stderr.write('curvectl.yaml: platform.enabled false, cluster.variables for the emulator (bind_ingress_to_nodes false, no add-ons, access entries or OIDC provider), shift.bake 10s, retire.flowWindow 10s, observed.window 10s, gates eks + nodegroups + metric (5xx ratio <= 5% over 10 s)\n');
+    process.stderr.write('curvectl.yaml: platform.enabled false, cluster.variables for the emulator (bind_ingress_to_nodes false, no add-ons, access entries or OIDC provider), shift.bake 10s, shift.gateErrorLimit 10, retire.flowWindow 10s, observed.window 10s, gates eks + nodegroups + metric (5xx ratio <= 5% over 10 s)\n');
 
     say('Create cluster-a: the first cluster, so it gets all the traffic (about 2 minutes, most of it the load balancer)');
     await step(['cluster', 'create', 'cluster-a', '--yes'], env, work);

@@ -21,7 +21,10 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 export const COST_S: Readonly<Record<string, number>> = {
   'test/integration/traffic/cycle-under-load.test.ts': 405,
   'test/integration/traffic/drain-negative-control.test.ts': 353,
+  'test/chaos/kill-9-recovery.test.ts': 320,
   'test/chaos/faulty-aws.test.ts': 300,
+  'test/integration/lifecycle/lifecycle-bad-input.test.ts': 250,
+  'test/chaos/out-of-band.test.ts': 200,
   'test/integration/lifecycle/create-retire.test.ts': 280,
   'test/integration/lifecycle/create-failure.test.ts': 270,
   'test/chaos/answer-lost.test.ts': 234,
