@@ -33,6 +33,7 @@ import type {
   MetricQuery,
   PlanResult,
   RunOptions,
+  TrafficApplyOptions,
   Stacks,
   StateStore,
   TargetHealth,
@@ -288,7 +289,7 @@ export class FakeStacks implements Stacks {
     };
   }
 
-  async applyTraffic(options?: RunOptions): Promise<ChangeSummary> {
+  async applyTraffic(options?: TrafficApplyOptions): Promise<ChangeSummary> {
     throwIfAborted(options?.signal);
     this.calls.push('applyTraffic');
     this.applies += 1;
@@ -300,6 +301,9 @@ export class FakeStacks implements Stacks {
     }
     const before = this.dns.weights;
     const result = this.applyResult ?? this.desired;
+    // As TerraformStacks: a plan that would change a record is discarded, not applied.
+    const wouldChange = Object.keys({ ...before, ...result }).filter((k) => before[k] !== result[k]).length;
+    if (options?.onlyIfUnchanged && wouldChange > 0) return { add: 0, change: wouldChange, remove: 0, withheld: true };
     // Terraform owns the record set: a cluster no longer in the var file loses its record.
     this.dns.records = this.dns.records.filter((r) => Object.hasOwn(result, r.setIdentifier));
     this.dns.setWeights(result);

@@ -44,6 +44,7 @@ import type {
   RunOptions,
   StackName,
   Stacks,
+  TrafficApplyOptions,
   Weights,
 } from '../../core/ports.js';
 import type { DesiredWeightsStore } from '../../core/ports/desired-weights-store.js';
@@ -183,12 +184,18 @@ export class TerraformStacks implements Stacks {
    * a DNS-only rollback only the state's outputs lag: applying fixes the state and changes nothing
    * in AWS, so the summary is all zeros).
    */
-  async applyTraffic(options: RunOptions = {}): Promise<ChangeSummary> {
+  async applyTraffic(options: TrafficApplyOptions = {}): Promise<ChangeSummary> {
     const dir = await this.prepareTraffic(options);
     const plan = await this.tf.plan(dir, { stack: 'traffic', workspace: 'default', ...runOpts(options) });
     if (!plan.changes) {
       await this.tf.discardPlan(dir, plan.planFile);
       return ZERO;
+    }
+    if (options.onlyIfUnchanged) {
+      // The saved plan was made from Route 53 as refreshed now; applying it would write curvectl's
+      // weights back over whatever differs (see TrafficApplyOptions).
+      await this.tf.discardPlan(dir, plan.planFile);
+      return { ...plan.summary, withheld: true };
     }
     return this.tf.apply(dir, plan.planFile, { stack: 'traffic', workspace: 'default', ...runOpts(options) });
   }

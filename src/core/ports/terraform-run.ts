@@ -22,6 +22,8 @@ export interface ChangeSummary {
   readonly add: number;
   readonly change: number;
   readonly remove: number;
+  /** The plan would have made these changes, and nothing was applied (TrafficApplyOptions.onlyIfUnchanged). */
+  readonly withheld?: boolean;
 }
 
 export interface PlanResult {

@@ -2,6 +2,17 @@
 import type { ChangeSummary, PlanResult, RunOptions } from './terraform-run.js';
 import type { Weights } from './traffic-dns.js';
 
+export interface TrafficApplyOptions extends RunOptions {
+  /**
+   * Apply only a plan that changes nothing: the shift's catch-up, which must only bring Terraform's
+   * state in line with a Route 53 that curvectl already changed. A plan with changes means Route 53
+   * is not what the var file says, because someone else changed it since curvectl's read-back;
+   * applying it would put curvectl's weights back over theirs. Such a plan is discarded and the
+   * summary comes back `withheld`.
+   */
+  readonly onlyIfUnchanged?: boolean;
+}
+
 /**
  * The traffic stack as the shift and the lifecycle use it: the desired weights and the stack's
  * plan/apply (one Terraform state, workspace "default").
@@ -18,7 +29,7 @@ export interface TrafficStack {
    */
   writeDesiredWeights(weights: Weights): Promise<void>;
   planTraffic(options?: RunOptions): Promise<PlanResult>;
-  applyTraffic(options?: RunOptions): Promise<ChangeSummary>;
+  applyTraffic(options?: TrafficApplyOptions): Promise<ChangeSummary>;
   /** The terraform command lines applyTraffic runs (plan to a file, then apply that file), for --dry-run. */
   trafficApplyCommands?(): readonly string[];
   /**

@@ -41,7 +41,12 @@ export interface CatchUpFailure {
   readonly found?: Weights;
 }
 
-type Outcome = { readonly kind: 'ok' } | { readonly kind: 'failed'; readonly failure: CatchUpFailure } | { readonly kind: 'thrown'; readonly error: unknown };
+type Outcome =
+  | { readonly kind: 'ok' }
+  /** Route 53 no longer holds the step's map and the catch-up applied nothing: someone else's change, for the bake to hold on. */
+  | { readonly kind: 'diverged'; readonly found: Weights }
+  | { readonly kind: 'failed'; readonly failure: CatchUpFailure }
+  | { readonly kind: 'thrown'; readonly error: unknown };
 
 interface Flight {
   readonly index: number;
@@ -154,6 +159,11 @@ export class CatchUp {
       own?.fail(outcome.failure.text);
       return outcome.failure;
     }
+    if (outcome.kind === 'diverged') {
+      // Not a failure to roll back from: the caller reads Route 53 next and holds on the other map.
+      own?.fail(`${label}: Route 53 no longer has the step's weights (${formatWeights(outcome.found)}); Terraform applied nothing`);
+      return undefined;
+    }
     own?.succeed(`${label}: the traffic stack caught up with Route 53`);
     return undefined;
   }
@@ -175,15 +185,31 @@ export class CatchUp {
       failure: { index, from, reason, text, decidedAt: clock.now(), ...(found ? { found } : {}) },
     });
     try {
+      // Only a plan that changes nothing: Route 53 already holds the step's map (read back), so a plan
+      // with changes means someone else changed it meanwhile, and applying would overwrite them.
       const reconciled = await stacks.applyTraffic({
         signal,
+        onlyIfUnchanged: true,
         onProgress: (event) => {
           this.lastMessage = event.message;
           this.sink?.(event.message);
         },
       });
       const changed = reconciled.add + reconciled.change + reconciled.remove;
-      if (changed > 0) {
+      if (reconciled.withheld) {
+        const live = weightsFromRecords(await dns.readRecords(signal));
+        // Someone else's change: nothing is applied and the step is not done; the bake (or the next
+        // step's compare-and-swap) sees the other map and holds the shift, overwriting nothing.
+        if (!sameWeights(live, weights)) return { kind: 'diverged', found: live };
+        // Route 53 is the step's map and the plan still changes something: the module declares more
+        // than the weights curvectl sets. Nothing is applied over it; the operator is told.
+        io.notify({
+          level: 'warn',
+          code: 'shift.step.terraform-changed',
+          text: `${label}: Route 53 holds the step's weights but Terraform's plan of the traffic stack still changes ${changed} resource${changed === 1 ? '' : 's'}; it was not applied. Check that the module declares nothing but the weighted records' weights as curvectl sets them (curvectl status, terraform plan).`,
+          data: { summary: reconciled },
+        });
+      } else if (changed > 0) {
         io.notify({
           level: 'warn',
           code: 'shift.step.terraform-changed',

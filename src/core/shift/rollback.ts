@@ -165,8 +165,12 @@ export async function rollbackToStart(deps: RollbackDeps, request: RollbackReque
     let planClean: boolean;
     try {
       await stacks.writeDesiredWeights(target);
+      // Only a plan that changes nothing (Route 53 was just read back at the target): a plan with
+      // changes would write over someone else's change since; it is withheld and the plan below
+      // reports it as not clean.
       await stacks.applyTraffic({
         ...definedOnly({ signal }),
+        onlyIfUnchanged: true,
         onProgress: (event) => progress.update(`Reconciling the traffic stack: ${event.message}`),
       });
       const plan = await stacks.planTraffic(definedOnly({ signal }));

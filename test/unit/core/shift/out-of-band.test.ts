@@ -60,6 +60,20 @@ describe('compare-and-swap from the last verified map', () => {
     expect(currentOperation(h.state.events, null)).toMatchObject({ state: 'held', stepsDone: 1 });
   });
 
+  it('an out-of-band change before the catch-up plans holds too: the catch-up applies nothing over it', async () => {
+    // The catch-up of step 1 runs during its bake. Someone sets 50/50 just before its plan: the plan
+    // then has changes (Route 53 is not the var file), and applying it would put W1 back over theirs.
+    // Seen in the out-of-band chaos suite before the catch-up applied only plans that change nothing.
+    const h = harness({ assumeYes: true });
+    h.stacks.onApply = (n) => {
+      if (n === 1) h.dns.setWeights(THEIRS);
+    };
+    const err = await rejection(runShift(h.deps, request()));
+    expectHeldOutOfBand(err, h, 1, W1);
+    expect(h.dns.swaps.map((s) => s.next)).toEqual([W1]);
+    expect(h.state.ofType(ShiftEvent.stepDone)).toEqual([]);
+  });
+
   it('an out-of-band change while the operator decides holds before the step: no var file, no Route 53 change', async () => {
     const h = harness();
     h.io.onPrompt = (code) => {
