@@ -141,7 +141,17 @@ export async function syncTrafficState(deps: ShiftDeps, index: number, total: nu
   const label = `Step ${index}/${total}`;
   const progress = deps.io.startProgress(`${label}: bringing the traffic stack's state in line with Route 53`);
   try {
-    await deps.stacks.applyTraffic({ signal, onProgress: (event) => progress.update(`${label}: ${event.message}`) });
+    // Only a plan that changes nothing, as in the catch-up: one with changes would write over Route 53.
+    const summary = await deps.stacks.applyTraffic({ signal, onlyIfUnchanged: true, onProgress: (event) => progress.update(`${label}: ${event.message}`) });
+    if (summary.withheld) {
+      progress.fail(`${label}: Route 53 is not what the traffic stack's var file says; Terraform applied nothing`);
+      deps.io.notify({
+        level: 'warn',
+        code: 'shift.resume.state-sync-withheld',
+        text: `The traffic stack's plan would change ${summary.add + summary.change + summary.remove} resource(s) of Route 53; it was not applied, so nothing was written over the live records. Run \`curvectl status\` and check the plan of the traffic stack.`,
+      });
+      return;
+    }
     progress.succeed(`${label}: the traffic stack's state is in line with Route 53`);
   } catch (err) {
     if (isAbort(err, signal)) {
