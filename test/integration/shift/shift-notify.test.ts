@@ -41,12 +41,13 @@ beforeAll(async () => {
   await createClusters(ws, ['cluster-a', 'cluster-b']);
   // UPSERTed starting weights: the emulator refuses to CREATE a weight it has seen CREATEd before.
   await setStartingWeights(ws, { 'cluster-a': 80, 'cluster-b': 20 });
-  // A gate that passes twice (pre-flight, the bake of step 1) and fails from then on (the bake of step 2).
-  const counter = path.join(ws.dir, 'gate-count');
+  // A gate that passes below 100 % on the target (pre-flight at 20, step 1 at 60) and fails at 100 (the
+  // bake of step 2): by the weight it is checked at ({weight}), not by how many times it ran, since a
+  // bake polls again once its Terraform catch-up has finished.
   const script = path.join(ws.dir, 'gate.cjs');
-  await writeFile(script, `const fs=require('fs');const f=${JSON.stringify(counter)};const n=(fs.existsSync(f)?Number(fs.readFileSync(f,'utf8')):0)+1;fs.writeFileSync(f,String(n));process.exit(n>=3?1:0);\n`);
+  await writeFile(script, `process.exit(Number(process.argv[2]) >= 100 ? 1 : 0);\n`);
   await ws.configure([
-    [['gates'], [{ type: 'command', argv: [process.execPath, script], timeout: '30s' }]],
+    [['gates'], [{ type: 'command', argv: [process.execPath, script, '{weight}'], timeout: '30s' }]],
     [['notify'], [
       { type: 'json', urlEnv: 'CURVECTL_TEST_JSON_HOOK' },
       { type: 'slack', urlEnv: 'CURVECTL_TEST_SLACK_HOOK', events: ['plan', 'rollback', 'completed'], timeout: '1s', retries: 1 },
