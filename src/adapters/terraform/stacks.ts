@@ -191,7 +191,10 @@ export class TerraformStacks implements Stacks {
       await this.tf.discardPlan(dir, plan.planFile);
       return ZERO;
     }
-    if (options.onlyIfUnchanged) {
+    // Changes to outputs only (the records' weights in state lag Route 53, which curvectl just
+    // changed) are what a catch-up is for: applying them changes no real infrastructure.
+    const resourceChanges = plan.summary.add + plan.summary.change + plan.summary.remove;
+    if (options.onlyIfUnchanged && resourceChanges > 0) {
       // The saved plan was made from Route 53 as refreshed now; applying it would write curvectl's
       // weights back over whatever differs (see TrafficApplyOptions).
       await this.tf.discardPlan(dir, plan.planFile);

@@ -4,7 +4,7 @@ import type { Weights } from './traffic-dns.js';
 
 export interface TrafficApplyOptions extends RunOptions {
   /**
-   * Apply only a plan that changes nothing: the shift's catch-up, which must only bring Terraform's
+   * Apply only a plan that changes no resource (output changes are applied): the shift's catch-up, which must only bring Terraform's
    * state in line with a Route 53 that curvectl already changed. A plan with changes means Route 53
    * is not what the var file says, because someone else changed it since curvectl's read-back;
    * applying it would put curvectl's weights back over theirs. Such a plan is discarded and the

@@ -267,6 +267,15 @@ describe('traffic stack', () => {
     expect(calls().filter((x) => x.args.startsWith('apply'))).toHaveLength(1);
   });
 
+  it('onlyIfUnchanged (the catch-up): an outputs-only plan is applied; a plan that changes a record is withheld, never applied', async () => {
+    const caughtUp = setup({ world: { outputsOnly: true } });
+    expect(await caughtUp.stacks.applyTraffic({ onlyIfUnchanged: true })).toEqual({ add: 0, change: 0, remove: 0 });
+    expect(caughtUp.calls().filter((x) => x.args.startsWith('apply'))).toHaveLength(1);
+    const changed = setup();
+    expect(await changed.stacks.applyTraffic({ onlyIfUnchanged: true })).toEqual({ add: 0, change: 1, remove: 0, withheld: true });
+    expect(changed.calls().some((x) => x.args.startsWith('apply'))).toBe(false);
+  });
+
   it('planTraffic reports the changes and the exact commands, and leaves no plan file', async () => {
     const { stacks } = setup();
     const plan = await stacks.planTraffic();
