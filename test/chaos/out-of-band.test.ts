@@ -2,7 +2,7 @@
  * Chaos: another writer changes the Route 53 weights during a bake. The integration test
  * (test/integration/shift/shift-fail-closed.test.ts) makes one fixed change right after step 1;
  * here each trial draws, from the seeded RNG, which bake (step 1's, or the last one before the
- * shift would complete), when inside it (5-75% of the bake after `shift.step.done`, the readiness
+ * shift would complete), when inside it (5-75% of the bake after the step's "applied" line, the readiness
  * signal), and what the other writer sets (both records to another split, or one record only, in
  * either order). Then:
  *
@@ -55,7 +55,7 @@ type JournalEntry = { at: string; op: string; type: string; data?: Record<string
 interface Injection {
   /** Whose bake: step 1's or the last step's (2). */
   readonly step: 1 | 2;
-  /** ms after `shift.step.done` of that step. */
+  /** ms after that step was applied (its "Step N/M applied" line: the bake's start). */
   readonly delayMs: number;
   /** The records the other writer changes, in order, with their weights. */
   readonly writes: readonly [string, number][];
@@ -150,12 +150,13 @@ function drawInjection(here: Weights, planned: readonly Weights[], from: string,
   return { injection: { delayMs: Math.round(BAKE_MS * (0.05 + 0.7 * random())), writes }, theirs };
 }
 
-async function waitForEvent(before: number, matches: (e: JournalEntry) => boolean, child: { exitCode: number | null }): Promise<JournalEntry | undefined> {
+/** Waits for curvectl's "Step N/M applied" line (the bake starts then); false if the shift ended first. */
+async function waitForApplied(step: number, child: { exitCode: number | null; output(): { stderr: string } }): Promise<boolean> {
   const deadline = Date.now() + 300_000;
+  const line = new RegExp(`Step ${step}/\\d+ applied`);
   for (;;) {
-    const hit = (await ws.journal()).slice(before).find(matches);
-    if (hit) return hit;
-    if (child.exitCode !== null) return undefined;
+    if (line.test(child.output().stderr)) return true;
+    if (child.exitCode !== null) return false;
     if (Date.now() > deadline) throw new Error('no readiness signal within 300 s');
     await sleep(25);
   }
@@ -176,8 +177,10 @@ async function trial(index: number): Promise<TrialResult> {
   try {
     const child = ws.spawn([...t.shiftArgs, '--bake', `${BAKE_MS / 1000}s`, '--yes']);
     const code = exited(child);
-    const done = await waitForEvent(before, (e) => e.type === 'shift.step.done' && e.data?.index === step, child);
-    if (!done) throw new Error(`the shift ended before step ${step} was done (exit ${await code}): ${child.output().stderr}`);
+    // The bake starts when the step is applied (Route 53 INSYNC and read back), which curvectl says on
+    // stderr; shift.step.done comes only at the bake's end, once the Terraform catch-up has finished.
+    const applied = await waitForApplied(step, child);
+    if (!applied) throw new Error(`the shift ended before step ${step} was applied (exit ${await code}): ${child.output().stderr}`);
     await sleep(injection.delayMs); // the fault's own timing, drawn inside the bake; not a wait for readiness
     const injectedAt = Date.now();
     for (const [cluster, weight] of injection.writes) await ws.setLiveWeight(cluster, weight);
