@@ -121,6 +121,8 @@ export class FakeDns implements TrafficDns {
   loseAnswerOn: number | undefined;
   /** Called after each readRecords with its 1-based number (e.g. someone else changing the weights mid-bake). */
   onRead: ((n: number) => void) | undefined;
+  /** Called at the start of each waitInSync with its 1-based number (e.g. to crash after Route 53 accepted a change). */
+  onWaitInSync: ((n: number) => void) | undefined;
   private changes = 0;
 
   constructor(weights: Weights = {}, ttl = 60) {
@@ -206,6 +208,7 @@ export class FakeDns implements TrafficDns {
   }
 
   async waitInSync(changeId: string, options?: { signal?: AbortSignal; timeoutMs?: number }): Promise<void> {
+    this.onWaitInSync?.(this.waits.length + 1);
     throwIfAborted(options?.signal);
     this.waits.push(changeId);
   }

@@ -178,7 +178,7 @@ async function trial(index: number): Promise<TrialResult> {
     const child = ws.spawn([...t.shiftArgs, '--bake', `${BAKE_MS / 1000}s`, '--yes']);
     const code = exited(child);
     // The bake starts when the step is applied (Route 53 INSYNC and read back), which curvectl says on
-    // stderr; shift.step.done comes only at the bake's end, once the Terraform catch-up has finished.
+    // stderr (the bake starts there; shift.step.done is journaled just before it).
     const applied = await waitForApplied(step, child);
     if (!applied) throw new Error(`the shift ended before step ${step} was applied (exit ${await code}): ${child.output().stderr}`);
     await sleep(injection.delayMs); // the fault's own timing, drawn inside the bake; not a wait for readiness

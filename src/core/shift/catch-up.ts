@@ -13,20 +13,21 @@
  * shift back as a failed apply did when the catch-up was part of the step: cause `apply`, from the
  * previous verified step, with the map the apply left as one the rollback may swap from.
  *
- * Journal: `shift.step.intent` comes before the var file is written, so the catch-up of step i
- * starts with its var file already written; its success is journaled as `shift.step.done` (Route 53
- * read back equal to Wi AND the stack caught up). A stop in between (second Ctrl-C, SIGTERM, kill -9)
- * leaves an intent without done while Route 53 holds Wi: `shift resume` recognises the step as
- * applied (done, `recovered`), applies the stack once more to catch it up, and bakes the step again.
+ * Journal: `shift.step.intent` comes before the var file is written, and `shift.step.done` once
+ * Route 53 reads back as Wi (step.ts), before the catch-up starts: the journal records where the
+ * live traffic is, and Terraform's state is bookkeeping. A stop during the catch-up (second Ctrl-C,
+ * SIGTERM, kill -9) leaves the step done and not baked: `shift resume` applies the stack once more
+ * to catch it up (a plan that changes nothing) and bakes the step again. A stop between intent and
+ * done leaves Route 53 at Wi or at the previous map; resume tells which (recovered, or run again).
  * The bake's `shift.step.baked` records how long the critical path (`route53Ms`) and the catch-up
  * (`catchUpMs`) took.
  */
 import type { Progress } from '../io-host.js';
 import type { Weights } from '../ports.js';
 import { formatWeights, sameWeights, weightsFromRecords } from '../weights.js';
-import { ShiftEvent, weightsAtStep } from './journal.js';
+import { weightsAtStep } from './journal.js';
 import type { Run } from './state.js';
-import { errorMessage, isAbort, journal } from './support.js';
+import { errorMessage, isAbort } from './support.js';
 import type { ShiftDeps } from './types.js';
 
 /** A catch-up that failed: the shift rolls back (cause apply) from step `from`, also swapping from `index`. */
@@ -226,12 +227,6 @@ export class CatchUp {
       if (isAbort(err, signal)) return { kind: 'thrown', error: err };
       return failed(`applying step ${index} failed: ${errorMessage(err)}`, `${label} failed: ${errorMessage(err)}`);
     }
-    try {
-      // Outside the try above: a journal that cannot be written stops the shift as it always did.
-      await journal(deps, run.op, ShiftEvent.stepDone, { index, total, weights });
-      return { kind: 'ok' };
-    } catch (error) {
-      return { kind: 'thrown', error };
-    }
+    return { kind: 'ok' };
   }
 }

@@ -44,9 +44,10 @@ export async function resumeShift(deps: ShiftDeps, options: ResumeOptions): Prom
     const [desired, records] = await Promise.all([deps.stacks.readDesiredWeights(), deps.dns.readRecords(signal)]);
     const live = weightsFromRecords(records);
     const { reached, baked, recovered, rerun } = await reconcile(deps, st, live, desired);
-    // A recovered step was cut short after its Route 53 change, before Terraform saved its state (its
-    // outputs would lag and `terraform plan` show changes): apply once more, which changes nothing in AWS.
-    if (recovered) await syncTrafficState(deps, reached, st.steps.length);
+    // A step not baked was cut short after its Route 53 change, maybe before Terraform's catch-up
+    // saved its state (its outputs would lag and `terraform plan` show changes): apply once more, a
+    // plan that changes nothing in AWS (withheld otherwise).
+    if (recovered || (reached > 0 && !baked)) await syncTrafficState(deps, reached, st.steps.length);
 
     await journal(deps, st.op, ShiftEvent.resumed, {
       index: reached,

@@ -81,8 +81,12 @@ export async function applyStep(deps: ShiftDeps, run: Run, index: number, from: 
     progress.fail(`${label}: ${reason}`);
     return { ok: false, reason, decidedAt: clock.now(), found: live };
   }
-  // Applied: Route 53 accepted the change, it is INSYNC and it reads back as the step's map. The
-  // catch-up's first progress lines still go to this step's line; the bake takes them over.
+  // Applied: Route 53 accepted the change, it is INSYNC and it reads back as the step's map. That
+  // is a fact the journal records now (`status` and `shift abort` after a stop must know the live
+  // traffic is at this step), not after Terraform's bookkeeping: a stop during the catch-up leaves
+  // the step done and not baked, and `shift resume` catches the stack up and bakes it again.
+  await journal(deps, run.op, ShiftEvent.stepDone, { index, total, weights });
+  // The catch-up's first progress lines still go to this step's line; the bake takes them over.
   catchUp.report((message) => progress.update(`${label}: reconciling the traffic stack: ${message}`));
   catchUp.start(deps, run, { index, from }, startedAt);
   catchUp.report(undefined);

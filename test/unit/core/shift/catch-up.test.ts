@@ -69,7 +69,7 @@ function holdApplies(h: Harness, which: readonly number[]): Map<number, Gate> {
 const types = (h: Harness) => h.state.types();
 
 describe('the catch-up runs during the bake', () => {
-  it('the bake starts (gates polled, Route 53 watched) before the catch-up finishes; the step is done when it does', async () => {
+  it('the bake starts (gates polled, Route 53 watched) before the catch-up finishes; the step is done (read back) before it, baked only after it', async () => {
     const h = harness({ assumeYes: true });
     const gates = holdApplies(h, [1]);
     const seen: { gateCalls: number; types: string[]; weights: unknown } = { gateCalls: 0, types: [], weights: undefined };
@@ -87,8 +87,8 @@ describe('the catch-up runs during the bake', () => {
     // Pre-flight + at least the bake's first two polls ran while the catch-up was held.
     expect(seen.gateCalls).toBeGreaterThanOrEqual(3);
     expect(seen.weights).toEqual(W1);
-    // Applied in Route 53, not yet done: intent, and no done until Terraform caught up.
-    expect(seen.types).toEqual([ShiftEvent.planned, ShiftEvent.stepIntent]);
+    // Applied and read back in Route 53: done before Terraform caught up, and not baked.
+    expect(seen.types).toEqual([ShiftEvent.planned, ShiftEvent.stepIntent, ShiftEvent.stepDone]);
     expect(h.io.progress).toContain('succeed: Step 1/2 applied: cluster-a 45, cluster-b 55 (0 ms); the traffic stack catches up during the bake');
     expect(h.io.progress.some((p) => p.startsWith('update: Step 1/2 at cluster-a 45, cluster-b 55: 50s left; gates pass (scripted); traffic stack catching up'))).toBe(true);
     // The bake still lasted exactly the TTL per step: the catch-up cost it nothing.
@@ -113,7 +113,7 @@ describe('the catch-up runs during the bake', () => {
     await vi.waitFor(() => expect(h.io.progress.some((p) => p.includes('Step 1/2: baked, waiting for the traffic stack to catch up with Route 53'))).toBe(true));
     expect(h.dns.swaps.map((s) => s.next)).toEqual([W1]);
     expect(h.stacks.writes).toEqual([W1]);
-    expect(types(h)).toEqual([ShiftEvent.planned, ShiftEvent.stepIntent]);
+    expect(types(h)).toEqual([ShiftEvent.planned, ShiftEvent.stepIntent, ShiftEvent.stepDone]);
     gates.get(1)!.release();
     expect(await run).toEqual({ kind: 'completed', op: 'op-1', weights: W2 });
     expect(types(h)).toEqual([
@@ -155,7 +155,7 @@ describe('the catch-up runs during the bake', () => {
     // The bake ended at the failure (two polls, not the TTL's seven), and was never journaled as baked.
     expect(h.clock.slept).toBe(20_000);
     expect(h.state.ofType(ShiftEvent.stepBaked)).toEqual([]);
-    expect(types(h)).toEqual([ShiftEvent.planned, ShiftEvent.stepIntent, ShiftEvent.rollbackStarted, ShiftEvent.rollbackDnsDone, ShiftEvent.rolledBack]);
+    expect(types(h)).toEqual([ShiftEvent.planned, ShiftEvent.stepIntent, ShiftEvent.stepDone, ShiftEvent.rollbackStarted, ShiftEvent.rollbackDnsDone, ShiftEvent.rolledBack]);
     // As after a failed apply: from the step before (index 0), swapping back from step 1's map.
     expect(h.state.ofType(ShiftEvent.rollbackStarted)[0]!.data).toMatchObject({ cause: 'apply', index: 0, to: W0 });
     expect(h.dns.swaps.map((s) => s.next)).toEqual([W1, W0]);
@@ -175,7 +175,7 @@ describe('the catch-up runs during the bake', () => {
     const run = runShift(h.deps, request());
     await vi.waitFor(() => expect(h.io.progress.some((p) => p.includes('Step 1/2: before holding, waiting for the traffic stack to catch up'))).toBe(true));
     expect(h.io.prompts.map((p) => p.code)).toEqual(['shift.interrupt']);
-    expect(types(h)).toEqual([ShiftEvent.planned, ShiftEvent.stepIntent]);
+    expect(types(h)).toEqual([ShiftEvent.planned, ShiftEvent.stepIntent, ShiftEvent.stepDone]);
     expect(h.state.locks.size).toBe(1);
     gates.get(1)!.release();
     expect(await run).toEqual({ kind: 'held', op: 'op-1', weights: W1 });
@@ -207,7 +207,7 @@ describe('the catch-up runs during the bake', () => {
     await vi.waitFor(() => expect(h.io.progress.some((p) => p.includes('Step 1/2: before rolling back, waiting for the traffic stack to catch up'))).toBe(true));
     // Decided, not yet sent: Terraform must not plan from step 1's var file after Route 53 went back.
     expect(h.dns.swaps.map((s) => s.next)).toEqual([W1]);
-    expect(types(h)).toEqual([ShiftEvent.planned, ShiftEvent.stepIntent]);
+    expect(types(h)).toEqual([ShiftEvent.planned, ShiftEvent.stepIntent, ShiftEvent.stepDone]);
     gates.get(1)!.release();
     expect(await run).toMatchObject({ kind: 'rolled-back', cause: 'gate', weights: W0 });
     expect(types(h)).toEqual([
@@ -243,7 +243,7 @@ describe('the catch-up runs during the bake', () => {
 });
 
 describe('a stop with a catch-up in flight', () => {
-  it('second Ctrl-C during the bake: Terraform is stopped and waited for before the lock goes; resume recovers the step', async () => {
+  it('second Ctrl-C during the bake: Terraform is stopped and waited for before the lock goes; resume catches the stack up and bakes the step again', async () => {
     const h = harness({ assumeYes: true });
     const gates = holdApplies(h, [1]);
     let lockHeldWhenTerraformEnded: boolean | undefined;
@@ -270,21 +270,22 @@ describe('a stop with a catch-up in flight', () => {
     // Terraform had ended before the lock was released.
     expect(lockHeldWhenTerraformEnded).toBe(true);
     expect(h.state.locks.size).toBe(0);
-    // Route 53 has step 1, the journal an intent without done: the catch-up did not finish.
+    // Route 53 has step 1 and the journal says so (done, read back); the catch-up did not finish, nothing is baked.
     expect(h.dns.weights).toEqual(W1);
     expect(h.stacks.desired).toEqual(W1);
-    expect(types(h)).toEqual([ShiftEvent.planned, ShiftEvent.stepIntent]);
-    expect(currentOperation(h.state.events, null)).toMatchObject({ state: 'interrupted', stepsDone: 0, pendingStep: 1 });
+    expect(types(h)).toEqual([ShiftEvent.planned, ShiftEvent.stepIntent, ShiftEvent.stepDone]);
+    expect(currentOperation(h.state.events, null)).toMatchObject({ state: 'interrupted', stepsDone: 1, pendingStep: undefined, weights: W1 });
 
     const applies = h.stacks.applies;
     const next = h.nextProcess({ assumeYes: true });
     expect(await resumeShift(next.deps, { gateIntervalMs: 10_000 })).toEqual({ kind: 'completed', op: 'op-1', weights: W2 });
-    // Recognised as applied (not changed again in Route 53), caught up once more, baked again.
+    // Not changed again in Route 53; the stack caught up once more (then step 2's catch-up), step 1 baked again.
     expect(h.dns.swaps.map((s) => s.next)).toEqual([W1, W2]);
     expect(h.stacks.applies).toBe(applies + 2);
     expect(h.state.ofType(ShiftEvent.stepDone).map((e) => e.data)).toEqual([
-      { index: 1, total: 2, weights: W1, recovered: true },
+      { index: 1, total: 2, weights: W1 },
       { index: 2, total: 2, weights: W2 },
     ]);
+    expect(h.state.ofType(ShiftEvent.stepBaked).map((e) => e.data?.index)).toEqual([1, 2]);
   });
 });

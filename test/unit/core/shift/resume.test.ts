@@ -16,12 +16,19 @@ async function heldAtStep1(options: { steps?: number } = {}) {
   return h;
 }
 
-/** A shift whose process died (second Ctrl-C) during the apply of step 2. */
-/** Dies during step 2: before its Route 53 change, or after it (during Terraform's reconcile). */
-async function crashedDuringStep2(applyHappened: boolean) {
+/**
+ * A shift whose process died (second Ctrl-C) during step 2: before its Route 53 change ('before'),
+ * after Route 53 accepted it but before it was read back and journaled done ('route53'), or during
+ * Terraform's catch-up in the bake ('catch-up': the step is done, not baked).
+ */
+async function crashedDuringStep2(when: 'before' | 'route53' | 'catch-up') {
   const h = harness({ assumeYes: true });
-  if (applyHappened) {
+  if (when === 'catch-up') {
     h.stacks.onApply = (n) => {
+      if (n === 2) h.interrupts.abort();
+    };
+  } else if (when === 'route53') {
+    h.dns.onWaitInSync = (n) => {
       if (n === 2) h.interrupts.abort();
     };
   } else {
@@ -33,8 +40,9 @@ async function crashedDuringStep2(applyHappened: boolean) {
   expect(err.code).toBe('INTERRUPTED');
   h.stacks.onApply = undefined;
   h.dns.onSwap = undefined;
-  expect(h.state.types().slice(-2)).toEqual([ShiftEvent.stepBaked, ShiftEvent.stepIntent]);
-  expect(h.stacks.desired).toEqual(W2); // the var file was written before the apply
+  h.dns.onWaitInSync = undefined;
+  expect(h.state.types().slice(-2)).toEqual(when === 'catch-up' ? [ShiftEvent.stepIntent, ShiftEvent.stepDone] : [ShiftEvent.stepBaked, ShiftEvent.stepIntent]);
+  expect(h.stacks.desired).toEqual(W2); // the var file was written before the change
   return h;
 }
 
@@ -145,7 +153,7 @@ describe('hold and resume', () => {
 
 describe('crash recovery', () => {
   it('intent without done, apply never reached Route 53: resume runs that step again', async () => {
-    const h = await crashedDuringStep2(false);
+    const h = await crashedDuringStep2('before');
     expect(h.dns.weights).toEqual(W1);
     expect(currentOperation(h.state.events, null)).toMatchObject({ state: 'interrupted', stepsDone: 1, pendingStep: 2 });
 
@@ -157,7 +165,7 @@ describe('crash recovery', () => {
   });
 
   it('intent without done, apply did reach Route 53: resume marks it done (recovered), bakes it and completes', async () => {
-    const h = await crashedDuringStep2(true);
+    const h = await crashedDuringStep2('route53');
     expect(h.dns.weights).toEqual(W2);
     const applies = h.stacks.applies;
 
@@ -263,8 +271,23 @@ describe('abort', () => {
     expect((await runShift(h.nextProcess({ assumeYes: true }).deps, request())).kind).toBe('completed');
   });
 
+  it('stopped during the catch-up (done, not baked): status shows the step live; resume catches the stack up, bakes it again and completes', async () => {
+    const h = await crashedDuringStep2('catch-up');
+    expect(h.dns.weights).toEqual(W2);
+    // Route 53 was read back at W2 before the catch-up: status says so, with nothing pending.
+    expect(currentOperation(h.state.events, null)).toMatchObject({ state: 'interrupted', stepsDone: 2, pendingStep: undefined, weights: W2 });
+    const applies = h.stacks.applies;
+    const outcome = await resumeShift(h.nextProcess({ assumeYes: true }).deps, resumeOptions);
+    expect(outcome).toEqual({ kind: 'completed', op: 'op-1', weights: W2 });
+    // Route 53 not changed again; one apply catches Terraform's state up.
+    expect(h.dns.swaps.map((s) => s.next)).toEqual([W1, W2]);
+    expect(h.stacks.applies).toBe(applies + 1);
+    expect(h.state.types().slice(-4)).toEqual([ShiftEvent.stepDone, ShiftEvent.resumed, ShiftEvent.stepBaked, ShiftEvent.completed]);
+    expect(h.state.ofType(ShiftEvent.resumed).at(-1)!.data).toEqual({ index: 2, total: 2, weights: W2 });
+  });
+
   it('aborts an interrupted shift with a pending intent', async () => {
-    const h = await crashedDuringStep2(true);
+    const h = await crashedDuringStep2('route53');
     const outcome = await abortShift(h.nextProcess().deps);
     expect(outcome).toMatchObject({ kind: 'rolled-back', cause: 'abort', weights: W0 });
     expect(h.dns.swaps.map((s) => s.next)).toEqual([W1, W2, W0]);
