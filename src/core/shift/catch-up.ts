@@ -72,11 +72,14 @@ export class CatchUp {
   private lastMessage: string | undefined;
   timing: StepTiming | undefined;
 
-  /** Starts the catch-up of step `index` (applied from `from`), `startedAt` the step's start. */
-  start(deps: ShiftDeps, run: Run, at: { readonly index: number; readonly from: number }, startedAt: number): void {
+  /**
+   * Starts the catch-up of step `index` (applied from `from`); `startedAt` is the step's start and
+   * `appliedAt` when Route 53 was INSYNC and read back (the step's critical path lies between).
+   */
+  start(deps: ShiftDeps, run: Run, at: { readonly index: number; readonly from: number }, startedAt: number, appliedAt: number): void {
     if (this.flight && !this.flight.outcome) throw new Error(`catch-up of step ${this.flight.index} still in flight`);
     const began = deps.clock.now().getTime();
-    const timing: StepTiming = { index: at.index, route53Ms: Math.max(0, began - startedAt) };
+    const timing: StepTiming = { index: at.index, route53Ms: Math.max(0, appliedAt - startedAt) };
     this.timing = timing;
     this.lastMessage = undefined;
     const flight: Flight = {

@@ -38,11 +38,21 @@ export async function applyStep(deps: ShiftDeps, run: Run, index: number, from: 
   const previous = weightsAtStep(run, from);
   const label = `Step ${index}/${total}`;
   throwIfAborted(signal);
-  await journal(deps, run.op, ShiftEvent.stepIntent, { index, total, target: weights });
+  // The intent is journaled before anything is written; the read for the compare-and-swap writes
+  // nothing, so it runs alongside (the critical path is the longer of the two, not their sum).
+  const [, read] = await Promise.all([
+    journal(deps, run.op, ShiftEvent.stepIntent, { index, total, target: weights }),
+    dns.readRecords(signal).then(
+      (records) => ({ ok: true as const, records }),
+      (error: unknown) => ({ ok: false as const, error }),
+    ),
+  ]);
   const progress = io.startProgress(`${label}: applying ${formatWeights(weights)}`);
   let live: Weights;
+  let appliedAt: number;
   try {
-    const records = await dns.readRecords(signal);
+    if (!read.ok) throw read.error;
+    const records = read.records;
     const before = weightsFromRecords(records);
     // Already the step's map: this process's own change whose answer was lost (or a resumed step).
     const alreadyApplied = sameWeights(before, weights);
@@ -57,14 +67,24 @@ export async function applyStep(deps: ShiftDeps, run: Run, index: number, from: 
     // seconds: a split no plan contains, and with three or more clusters possibly all zero (which
     // Route 53 answers as equal weights). Terraform then only catches its state up (its plan finds
     // the records already as the var file declares them), during the bake: catch-up.ts.
+    let changeId: string | undefined;
     if (!alreadyApplied) {
-      const changeId = await swapRecognisingOwn(deps, run, records, weights, { index, from, total });
-      if (changeId !== undefined) {
-        progress.update(`${label}: Route 53 accepted ${formatWeights(weights)}; waiting until it is in sync`);
-        await dns.waitInSync(changeId, { signal });
-      }
+      changeId = await swapRecognisingOwn(deps, run, records, weights, { index, from, total });
+      if (changeId !== undefined) progress.update(`${label}: Route 53 accepted ${formatWeights(weights)}; waiting until it is in sync`);
     }
-    live = weightsFromRecords(await dns.readRecords(signal));
+    // The read-back runs alongside the wait for INSYNC: ListResourceRecordSets "returns the most
+    // current version of the records", PENDING ones included (Route 53 API Reference,
+    // ListResourceRecordSets), so it shows what the change batch left at once. The step is applied
+    // only once both hold: the change is INSYNC AND Route 53 reads back as the step's map.
+    // Both are awaited before anything is decided (no poll left running behind a failure).
+    const [sync, after] = await Promise.allSettled([
+      changeId !== undefined ? dns.waitInSync(changeId, { signal }) : Promise.resolve(),
+      dns.readRecords(signal),
+    ]);
+    if (sync.status === 'rejected') throw sync.reason;
+    if (after.status === 'rejected') throw after.reason;
+    live = weightsFromRecords(after.value);
+    appliedAt = clock.now().getTime();
   } catch (err) {
     if (isAbort(err, signal)) {
       progress.stop();
@@ -88,9 +108,9 @@ export async function applyStep(deps: ShiftDeps, run: Run, index: number, from: 
   await journal(deps, run.op, ShiftEvent.stepDone, { index, total, weights });
   // The catch-up's first progress lines still go to this step's line; the bake takes them over.
   catchUp.report((message) => progress.update(`${label}: reconciling the traffic stack: ${message}`));
-  catchUp.start(deps, run, { index, from }, startedAt);
+  catchUp.start(deps, run, { index, from }, startedAt, appliedAt);
   catchUp.report(undefined);
-  progress.succeed(`${label} applied: ${formatWeights(weights)} (${clock.now().getTime() - startedAt} ms); the traffic stack catches up during the bake`);
+  progress.succeed(`${label} applied: ${formatWeights(weights)} (${appliedAt - startedAt} ms); the traffic stack catches up during the bake`);
   io.show({ type: 'weights', title: label, weights, previous });
   return { ok: true };
 }
