@@ -88,7 +88,7 @@ describe('prometheus gate', () => {
     // As FetchHttpClient rejects: ENVIRONMENT, which the runner puts before the message.
     expect((await runner.check(target, undefined, now)).results[0]).toMatchObject({
       outcome: 'error',
-      reason: 'ENVIRONMENT: GET http://prom.green.internal:9090/prom/api/v1/query failed: ECONNREFUSED.',
+      reason: 'GET http://prom.green.internal:9090/prom/api/v1/query failed: ECONNREFUSED.',
     });
   });
 
