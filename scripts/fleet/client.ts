@@ -61,6 +61,8 @@ export class FleetClient {
   private lastAddress: string | undefined;
   /** Connections this client opened (each one a new flow at some load balancer). */
   connections = 0;
+  /** The cluster that served this client's latest successful request (undefined before the first). */
+  lastServedBy: string | undefined;
 
   constructor(readonly options: ClientOptions) {
     this.now = options.now ?? Date.now;
@@ -130,6 +132,7 @@ export class FleetClient {
         if (settled) return;
         settled = true;
         tally.record({ at: this.now(), client: id, honoursTtl, ...outcome });
+        if (!outcome.failure && outcome.cluster !== undefined) this.lastServedBy = outcome.cluster;
         resolve();
       };
       const req = http.request(

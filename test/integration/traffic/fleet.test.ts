@@ -19,7 +19,6 @@ let emulator: Emulator;
 let zoneId: string;
 let fleet: Fleet | undefined;
 const lbs: Record<string, { arn: string; dnsName: string }> = {};
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function config() {
   return { endpoint: emulator.endpoint, region: emulator.env.AWS_REGION, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
@@ -108,8 +107,13 @@ describe('the client fleet', () => {
 
     await setWeights({ 'cluster-a': 0, 'cluster-b': 100, 'cluster-c': 0 }, 2);
     const moved = Date.now();
-    // TTL (2 s) + connection age (2 s) + the fleet's poll (0.5 s): every TTL-honouring client is on b.
-    await sleep(5_000);
+    // Within TTL (2 s) + connection age (2 s) + the fleet's poll (0.5 s) every TTL-honouring client is
+    // on b: waited for as that (each one's latest request served by cluster-b), not as a sleep.
+    await fleet.until(
+      () => fleet!.clients.every((c) => !c.options.honoursTtl || c.lastServedBy === 'cluster-b'),
+      'every TTL-honouring client served by cluster-b',
+      30_000,
+    );
     const window = fleet.tally.servedBetween(Date.now() - 1000, Date.now() + 1);
     const honouring = fleet.clients.filter((c) => c.options.honoursTtl).length;
     expect(honouring).toBe(6);
