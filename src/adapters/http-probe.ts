@@ -23,6 +23,12 @@ export class HttpProbe implements HttpProbePort {
       return Promise.reject(new CurvectlError('BAD_CONFIG', `"${url}" must start with http:// or https://.`));
     }
     const client = target.protocol === 'https:' ? https : http;
+    const aborted = (): Error => {
+      const reason: unknown = options.signal?.reason;
+      return reason instanceof Error ? reason : Object.assign(new Error('The probe was aborted.'), { name: 'AbortError' });
+    };
+    // Before a request exists: one destroyed before it was sent emits an 'error' ("socket hang up").
+    if (options.signal?.aborted) return Promise.reject(aborted());
     return new Promise((resolve, reject) => {
       let settled = false;
       const finish = (fn: () => void) => {
@@ -47,24 +53,19 @@ export class HttpProbe implements HttpProbePort {
           response.on('error', () => undefined);
         },
       );
+      // At once: every way the request ends early (abort, timeout) destroys it, which emits 'error'.
+      request.on('error', (err) => {
+        finish(() => reject(new CurvectlError('ENVIRONMENT', `GET ${url} failed: ${err.message}`, { cause: err })));
+      });
       const onAbort = () => {
-        const reason: unknown = options.signal?.reason;
-        const error = reason instanceof Error ? reason : Object.assign(new Error('The probe was aborted.'), { name: 'AbortError' });
-        finish(() => reject(error));
+        finish(() => reject(aborted()));
         request.destroy();
       };
       const timer = setTimeout(() => {
         finish(() => reject(new CurvectlError('ENVIRONMENT', `GET ${url} did not answer within ${formatDuration(options.timeoutMs)}.`)));
         request.destroy();
       }, options.timeoutMs);
-      if (options.signal?.aborted) {
-        onAbort();
-        return;
-      }
       options.signal?.addEventListener('abort', onAbort, { once: true });
-      request.on('error', (err) => {
-        finish(() => reject(new CurvectlError('ENVIRONMENT', `GET ${url} failed: ${err.message}`, { cause: err })));
-      });
       request.end();
     });
   }

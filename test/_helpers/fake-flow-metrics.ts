@@ -1,8 +1,14 @@
 /**
  * A FlowMetricsPort fake: load balancers by DNS name and flow statistics by LoadBalancer dimension,
- * recording every query so tests can check the window asked for.
+ * recording every query so tests can check the window asked for. Statistics are either set for a
+ * dimension whatever the window (`byDimension`, `addNlb`'s stats), or computed from data points
+ * published at a time (`publish`), as CloudWatch computes them for FlowMetricsAdapter's one
+ * whole-window period: sums, maximum, one data point per metric when any point is in [start, end).
+ * It keeps the FlowMetricsPort contract (test/_helpers/contracts/flow-metrics.ts).
  */
-import type { FlowMetricsPort, FlowStats, LoadBalancerInfo, MetricWindow } from '../../src/core/ports/flow-metrics.js';
+import type { FlowMetricsPort, FlowStatistic, FlowStats, LoadBalancerInfo, MetricWindow } from '../../src/core/ports/flow-metrics.js';
+import type { FlowPoint } from './contracts/flow-metrics.js';
+import { throwIfAborted } from './fake-waits.js';
 
 export function nlbArn(name: string, id = '0123456789abcdef'): string {
   return `arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/net/${name}/${id}`;
@@ -17,6 +23,8 @@ export function stats(values: { newFlows?: number; active?: number; bytes?: numb
 export class FakeFlowMetrics implements FlowMetricsPort {
   readonly loadBalancers: LoadBalancerInfo[] = [];
   readonly byDimension = new Map<string, FlowStats>();
+  /** Data points by dimension (see `publish`); a dimension with any takes its stats from them. */
+  readonly published = new Map<string, FlowPoint[]>();
   readonly windows: MetricWindow[] = [];
   readonly queried: string[][] = [];
   listCalls = 0;
@@ -34,17 +42,38 @@ export class FakeFlowMetrics implements FlowMetricsPort {
     return dimension;
   }
 
-  async listLoadBalancers(): Promise<LoadBalancerInfo[]> {
+  /** One data point of each metric for the dimension at `point.at`, as ELB publishes them. */
+  publish(dimension: string, point: FlowPoint): this {
+    this.published.set(dimension, [...(this.published.get(dimension) ?? []), point]);
+    return this;
+  }
+
+  async listLoadBalancers(signal?: AbortSignal): Promise<LoadBalancerInfo[]> {
+    throwIfAborted(signal);
     this.listCalls += 1;
     if (this.failList) throw this.failList;
     return [...this.loadBalancers];
   }
 
-  async flowStats(dimensions: readonly string[], window: MetricWindow): Promise<Map<string, FlowStats>> {
+  async flowStats(dimensions: readonly string[], window: MetricWindow, signal?: AbortSignal): Promise<Map<string, FlowStats>> {
+    throwIfAborted(signal);
     this.beforeStats?.(this.windows.length + 1);
     this.windows.push(window);
     this.queried.push([...dimensions]);
     if (this.failStats) throw this.failStats;
-    return new Map(dimensions.map((d) => [d, this.byDimension.get(d) ?? stats({})]));
+    return new Map(dimensions.map((d) => [d, this.statsOf(d, window)]));
+  }
+
+  private statsOf(dimension: string, window: MetricWindow): FlowStats {
+    const points = this.published.get(dimension);
+    if (!points) return this.byDimension.get(dimension) ?? stats({});
+    const inside = points.filter((p) => p.at >= window.start && p.at < window.end);
+    const of = (values: number[], combine: (a: number, b: number) => number): FlowStatistic =>
+      values.length === 0 ? { value: 0, datapoints: 0 } : { value: values.reduce(combine), datapoints: 1 };
+    return {
+      newFlows: of(inside.map((p) => p.newFlows), (a, b) => a + b),
+      activeFlows: of(inside.map((p) => p.activeFlows), (a, b) => Math.max(a, b)),
+      processedBytes: of(inside.map((p) => p.processedBytes), (a, b) => a + b),
+    };
   }
 }

@@ -19,12 +19,10 @@ import type {
   ClusterOutputs,
   ClusterSpec,
   DestroyPlan,
-  CommandPort,
   EksClusterInfo,
   EksNodegroupInfo,
   EksPort,
   Elbv2Port,
-  HttpProbePort,
   Interrupts,
   JournalEvent,
   LockHandle,
@@ -47,14 +45,12 @@ import { normaliseDnsName } from '../../src/core/names.js';
 import { isRecordWeight } from '../../src/core/weights.js';
 import type { DesiredWeightsStore } from '../../src/core/ports/desired-weights-store.js';
 import type { GateCheck, GateChecker, GateTarget } from '../../src/core/gates/types.js';
+import { abortError, throwIfAborted } from './fake-waits.js';
 
-export function abortError(): Error {
-  return Object.assign(new Error('The operation was aborted.'), { name: 'AbortError' });
-}
-
-function throwIfAborted(signal?: AbortSignal): void {
-  if (signal?.aborted) throw abortError();
-}
+// The fakes of the ports that wait on a process or a server have files of their own.
+export { abortError } from './fake-waits.js';
+export { FakeCommand } from './fake-command.js';
+export { FakeHttp, FakeHttpClient } from './fake-http.js';
 
 export function ingressOf(name: string): string {
   return `${name}-ingress-0123456789.elb.eu-west-1.amazonaws.com`;
@@ -778,33 +774,6 @@ export class FakeCloudWatch implements CloudWatchPort {
     this.queries.push(query);
     if (this.failWith) throw this.failWith;
     return this.sums.get(query.metricName) ?? 0;
-  }
-}
-
-export class FakeHttp implements HttpProbePort {
-  readonly probes: { url: string; host?: string; timeoutMs: number }[] = [];
-  status = 200;
-  failWith: Error | undefined;
-
-  async probe(url: string, options: { host?: string; timeoutMs: number; signal?: AbortSignal }): Promise<{ status: number }> {
-    throwIfAborted(options.signal);
-    this.probes.push({ url, timeoutMs: options.timeoutMs, ...(options.host !== undefined ? { host: options.host } : {}) });
-    if (this.failWith) throw this.failWith;
-    return { status: this.status };
-  }
-}
-
-export class FakeCommand implements CommandPort {
-  readonly runs: { argv: readonly string[]; timeoutMs: number }[] = [];
-  exitCode = 0;
-  output = '';
-  failWith: Error | undefined;
-
-  async run(argv: readonly string[], options: { timeoutMs: number; signal?: AbortSignal }): Promise<{ exitCode: number; output: string }> {
-    throwIfAborted(options.signal);
-    this.runs.push({ argv: [...argv], timeoutMs: options.timeoutMs });
-    if (this.failWith) throw this.failWith;
-    return { exitCode: this.exitCode, output: this.output };
   }
 }
 

@@ -3,6 +3,7 @@
  * fail or error with a one-line reason; an exception inside a gate is that gate's error, never the
  * caller's, except when the operation itself is being aborted (the abort is rethrown).
  */
+import { isCurvectlError } from '../errors.js';
 import type { Clock } from '../ports.js';
 import { checkAlarms, checkMetric } from './cloudwatch.js';
 import { checkEks, checkNodegroups } from './eks.js';
@@ -135,6 +136,9 @@ export function gateNames(gates: readonly GateSpec[]): string[] {
 
 function errorReason(err: unknown): string {
   if (err instanceof MissingPlaceholderError) return err.message;
+  // curvectl's own errors are written as a sentence for the operator; their code (ENVIRONMENT, AWS)
+  // says nothing more. A system error's code (ECONNREFUSED, ETIMEDOUT) is the useful part.
+  if (isCurvectlError(err)) return err.message;
   if (err instanceof Error) {
     const code = (err as { code?: unknown }).code;
     const prefix = typeof code === 'string' && !err.message.includes(code) ? `${code}: ` : '';

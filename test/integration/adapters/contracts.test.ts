@@ -5,16 +5,32 @@
  * of its own (a record name, a table, a cluster, a load balancer), so no test depends on another's
  * state or order. The stacks' contract runs real Terraform on the cluster stub (no provider, no
  * resources: seconds), each test in a copy of the stacks of its own; what it leaves out, and where
- * that is covered, is said in test/_helpers/contracts/stacks.ts.
+ * that is covered, is said in test/_helpers/contracts/stacks.ts. The flow metrics are fed to the
+ * emulator's CloudWatch with PutMetricData, as Elastic Load Balancing would publish them. The ports
+ * that wait on a process or a local server are in io-contracts.test.ts (no emulator).
  */
 import { CloudWatchClient, PutMetricAlarmCommand, PutMetricDataCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CreateSubnetCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  AttachNetworkInterfaceCommand,
+  CreateNetworkInterfaceCommand,
+  CreateSecurityGroupCommand,
+  CreateSubnetCommand,
+  CreateVolumeCommand,
+  CreateVpcCommand,
+  DescribeNetworkInterfacesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeVolumesCommand,
+  EC2Client,
+  RunInstancesCommand,
+} from '@aws-sdk/client-ec2';
 import { CreateClusterCommand, CreateNodegroupCommand, EKSClient } from '@aws-sdk/client-eks';
 import {
   CreateListenerCommand,
   CreateLoadBalancerCommand,
   CreateTargetGroupCommand,
+  DescribeLoadBalancersCommand,
+  DescribeTargetGroupsCommand,
   ElasticLoadBalancingV2Client,
   RegisterTargetsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -29,10 +45,13 @@ import { Terraform } from '../../../src/adapters/terraform/runner.js';
 import { TerraformStacks } from '../../../src/adapters/terraform/stacks.js';
 import { cloudWatchContract, eksContract, elbv2Contract } from '../../_helpers/contracts/aws-reads.js';
 import { desiredWeightsContract } from '../../_helpers/contracts/desired-weights-store.js';
+import { flowMetricsContract } from '../../_helpers/contracts/flow-metrics.js';
+import { leftoversContract, type SeedResource } from '../../_helpers/contracts/leftovers.js';
 import { stacksContract } from '../../_helpers/contracts/stacks.js';
 import { stateStoreContract } from '../../_helpers/contracts/state-store.js';
 import { trafficDnsContract } from '../../_helpers/contracts/traffic-dns.js';
 import { startEmulator, type Emulator } from '../../_helpers/emulator.js';
+import { createNlbs, putFlowMetrics } from '../../_helpers/flow-metrics.js';
 import { copyStacks, terraformTestEnv } from '../../_helpers/terraform-env.js';
 
 const ZONE = 'contract.test';
@@ -270,6 +289,100 @@ cloudWatchContract({
       }),
     );
     return ports().cloudwatch;
+  },
+});
+
+// -----------------------------------------------------------------------------------------------
+// Flow metrics (ELBv2 and CloudWatch) and leftovers (ELBv2 and EC2)
+
+flowMetricsContract({
+  name: 'FlowMetricsAdapter on the emulator',
+  // moto makes every load balancer's ARN loadbalancer/app/..., a network one's too.
+  networkArns: false,
+  async withLoadBalancers(lbs) {
+    const made = await createNlbs(emulator, lbs.map((lb) => unique(`contract-${lb.name}`)));
+    for (const [i, lb] of lbs.entries()) {
+      for (const point of lb.points) await putFlowMetrics(emulator, made[i]!.dimension, point, point.at);
+    }
+    return { flows: ports().flows, loadBalancers: made.map(({ name, dnsName, dimension }) => ({ name, dnsName, dimension })) };
+  },
+});
+
+/** Makes the contract's resources in a VPC of their own: what each depends on first (a listener needs its load balancer). */
+async function makeResources(seed: readonly SeedResource[]): Promise<Record<string, string>> {
+  const ec2 = client(() => new EC2Client({}));
+  const elb = client(() => new ElasticLoadBalancingV2Client({}));
+  const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.60.0.0/16' }))).Vpc?.VpcId;
+  const subnets = await Promise.all(
+    ['a', 'b'].map(async (az, i) => (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: `10.60.${i}.0/24`, AvailabilityZone: `eu-west-1${az}` }))).Subnet?.SubnetId ?? ''),
+  );
+  const ids: Record<string, string> = {};
+  const elbTags = (r: SeedResource) => Object.entries(r.tags).map(([Key, Value]) => ({ Key, Value }));
+  // EC2 resources are named by their Name tag.
+  const ec2Tags = (r: SeedResource) => Object.entries({ ...r.tags, ...(r.name ? { Name: r.name } : {}) }).map(([Key, Value]) => ({ Key, Value }));
+  const of = (kind: SeedResource['kind']) => seed.filter((r) => r.kind === kind);
+  for (const r of of('load-balancer')) {
+    const lb = await elb.send(new CreateLoadBalancerCommand({ Name: r.name ?? unique('contract-lb'), Type: 'network', Subnets: subnets, Tags: elbTags(r) }));
+    ids[r.key] = lb.LoadBalancers?.[0]?.LoadBalancerArn ?? '';
+  }
+  for (const r of of('target-group')) {
+    const tg = await elb.send(new CreateTargetGroupCommand({ Name: r.name ?? unique('contract-tg'), Protocol: 'TCP', Port: 8080, VpcId: vpcId, TargetType: 'ip', Tags: elbTags(r) }));
+    ids[r.key] = tg.TargetGroups?.[0]?.TargetGroupArn ?? '';
+    if (r.forwardedBy) {
+      await elb.send(
+        new CreateListenerCommand({ LoadBalancerArn: ids[r.forwardedBy], Protocol: 'TCP', Port: 80, DefaultActions: [{ Type: 'forward', TargetGroupArn: ids[r.key] }] }),
+      );
+    }
+  }
+  for (const r of of('security-group')) {
+    const sg = await ec2.send(
+      new CreateSecurityGroupCommand({ GroupName: unique('contract-sg'), Description: 'contract', VpcId: vpcId, TagSpecifications: [{ ResourceType: 'security-group', Tags: ec2Tags(r) }] }),
+    );
+    ids[r.key] = sg.GroupId ?? '';
+  }
+  for (const r of of('volume')) {
+    const volume = await ec2.send(new CreateVolumeCommand({ AvailabilityZone: 'eu-west-1a', Size: 1, TagSpecifications: [{ ResourceType: 'volume', Tags: ec2Tags(r) }] }));
+    ids[r.key] = volume.VolumeId ?? '';
+  }
+  for (const r of of('network-interface')) {
+    const eni = await ec2.send(
+      new CreateNetworkInterfaceCommand({
+        SubnetId: subnets[0],
+        ...(r.securityGroup ? { Groups: [ids[r.securityGroup]!] } : {}),
+        TagSpecifications: [{ ResourceType: 'network-interface', Tags: ec2Tags(r) }],
+      }),
+    );
+    ids[r.key] = eni.NetworkInterface?.NetworkInterfaceId ?? '';
+    if (r.attached) {
+      // The emulator checks no AMI: any id starts an instance.
+      const run = await ec2.send(new RunInstancesCommand({ ImageId: 'ami-12c6146b', InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, SubnetId: subnets[0] }));
+      await ec2.send(new AttachNetworkInterfaceCommand({ NetworkInterfaceId: ids[r.key], InstanceId: run.Instances?.[0]?.InstanceId, DeviceIndex: 1 }));
+    }
+  }
+  return ids;
+}
+
+async function exists(kind: SeedResource['kind'], id: string): Promise<boolean> {
+  const ec2 = client(() => new EC2Client({}));
+  const elb = client(() => new ElasticLoadBalancingV2Client({}));
+  switch (kind) {
+    case 'load-balancer':
+      return ((await elb.send(new DescribeLoadBalancersCommand({}))).LoadBalancers ?? []).some((lb) => lb.LoadBalancerArn === id);
+    case 'target-group':
+      return ((await elb.send(new DescribeTargetGroupsCommand({}))).TargetGroups ?? []).some((tg) => tg.TargetGroupArn === id);
+    case 'security-group':
+      return ((await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-id', Values: [id] }] }))).SecurityGroups ?? []).length > 0;
+    case 'volume':
+      return ((await ec2.send(new DescribeVolumesCommand({ Filters: [{ Name: 'volume-id', Values: [id] }] }))).Volumes ?? []).length > 0;
+    case 'network-interface':
+      return ((await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'network-interface-id', Values: [id] }] }))).NetworkInterfaces ?? []).length > 0;
+  }
+}
+
+leftoversContract({
+  name: 'LeftoversAdapter on the emulator',
+  async withResources(seed) {
+    return { leftovers: ports().leftovers, ids: await makeResources(seed), exists };
   },
 });
 

@@ -2,7 +2,9 @@
  * The port contracts (test/_helpers/contracts) against the fakes the core's unit tests use, and
  * against the adapters that need neither a process nor a socket (the local state store on a temp
  * directory, the system clock). test/integration/adapters/contracts.test.ts runs the same bodies
- * against the AWS adapters on the emulator, so a fake that drifts from its adapter fails here or there.
+ * against the AWS adapters on the emulator, and test/integration/adapters/io-contracts.test.ts
+ * against the process and HTTP adapters on real processes and local servers, so a fake that drifts
+ * from its adapter fails here or there.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +13,11 @@ import { afterAll } from 'vitest';
 import { systemClock } from '../../../src/adapters/clock.js';
 import { LocalStateStore } from '../../../src/adapters/state/local.js';
 import { clockContract } from '../../_helpers/contracts/clock.js';
+import { commandContract } from '../../_helpers/contracts/command.js';
+import { flowMetricsContract } from '../../_helpers/contracts/flow-metrics.js';
+import { httpClientContract, httpProbeContract, type HttpWorld, type ServerRequest } from '../../_helpers/contracts/http.js';
+import { leftoversContract } from '../../_helpers/contracts/leftovers.js';
+import { SECRET_TOKEN, webhookContract } from '../../_helpers/contracts/webhook.js';
 import { cloudWatchContract, eksContract, elbv2Contract } from '../../_helpers/contracts/aws-reads.js';
 import { desiredWeightsContract } from '../../_helpers/contracts/desired-weights-store.js';
 import { stacksContract } from '../../_helpers/contracts/stacks.js';
@@ -28,6 +35,11 @@ import {
   SharedWeightsItem,
   ingressOf,
 } from '../../_helpers/fakes.js';
+import { FakeCommand } from '../../_helpers/fake-command.js';
+import { FakeFlowMetrics } from '../../_helpers/fake-flow-metrics.js';
+import { FakeHttp, FakeHttpClient } from '../../_helpers/fake-http.js';
+import { TaggedLeftovers } from '../../_helpers/fake-leftovers.js';
+import { FakeWebhook } from '../../_helpers/fake-webhook.js';
 
 /** A fake clock that moves 1 ms on every read, so two lock holdings never share a start time. */
 class TickingClock extends FakeClock {
@@ -135,3 +147,151 @@ stacksContract({
 
 clockContract('FakeClock', () => new FakeClock());
 clockContract('systemClock', () => systemClock);
+
+// -----------------------------------------------------------------------------------------------
+// The ports that wait on AWS, a process or a server (their adapters: the integration tier).
+
+flowMetricsContract({
+  name: 'FakeFlowMetrics',
+  networkArns: true,
+  async withLoadBalancers(lbs) {
+    const flows = new FakeFlowMetrics();
+    const loadBalancers = lbs.map(({ name, points }) => {
+      const dimension = flows.addNlb(name, ingressOf(name));
+      for (const point of points) flows.publish(dimension, point);
+      return { name, dnsName: ingressOf(name), dimension };
+    });
+    return { flows, loadBalancers };
+  },
+});
+
+leftoversContract({
+  name: 'TaggedLeftovers',
+  async withResources(seed) {
+    const hex = (i: number) => (0x0abc0000 + i).toString(16).padStart(17, '0');
+    const idOf = (kind: string, name: string | undefined, i: number): string => {
+      const arn = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012';
+      if (kind === 'load-balancer') return `${arn}:loadbalancer/net/${name ?? `lb-${i}`}/${hex(i)}`;
+      if (kind === 'target-group') return `${arn}:targetgroup/${name ?? `tg-${i}`}/${hex(i)}`;
+      return `${{ 'security-group': 'sg', volume: 'vol', 'network-interface': 'eni' }[kind]}-${hex(i)}`;
+    };
+    const ids = Object.fromEntries(seed.map((r, i) => [r.key, idOf(r.kind, r.name, i)]));
+    const named = (kind: string) => kind === 'load-balancer' || kind === 'target-group';
+    const leftovers = new TaggedLeftovers(
+      seed.map((r) => ({
+        kind: r.kind,
+        id: ids[r.key]!,
+        ...(named(r.kind) && r.name ? { name: r.name } : {}),
+        // EC2 resources are named by their Name tag.
+        tags: { ...r.tags, ...(!named(r.kind) && r.name ? { Name: r.name } : {}) },
+        ...(r.forwardedBy ? { forwardedBy: ids[r.forwardedBy]! } : {}),
+        ...(r.securityGroup ? { securityGroup: ids[r.securityGroup]! } : {}),
+        ...(r.attached ? { attached: true } : {}),
+      })),
+    );
+    return { leftovers, ids, exists: async (_kind, id) => leftovers.resources.has(id) };
+  },
+});
+
+commandContract({
+  name: 'FakeCommand',
+  async fresh() {
+    const command = new FakeCommand()
+      .program('print-args', ([code, ...args]) => ({ exitCode: Number(code), output: args.join('\n') }))
+      .program('run-forever', 'forever')
+      .program('no-such-program', 'missing');
+    return {
+      command,
+      printArgs: (exitCode, args) => ['print-args', String(exitCode), ...args],
+      forever: () => ['run-forever'],
+      missing: () => ['no-such-program'],
+    };
+  },
+});
+
+/** A world of fake servers, one origin each, for either HTTP fake; `received` says what a server would have got. */
+function fakeServers<P extends FakeHttp | FakeHttpClient>(port: P, received: (port: P, refused: ReadonlySet<string>) => ServerRequest[]): HttpWorld<P> {
+  let n = 0;
+  const refused = new Set<string>();
+  const origin = () => `http://server-${++n}.fake.test`;
+  return {
+    port,
+    async answering(status, body = '', path = '/') {
+      const url = `${origin()}${path}`;
+      port.serve(url, { status, body });
+      return url;
+    },
+    async unreachable(path = '/') {
+      const url = `${origin()}${path}`;
+      port.serve(url, 'refused');
+      refused.add(new URL(url).origin);
+      return url;
+    },
+    async hanging() {
+      const url = `${origin()}/`;
+      port.serve(url, 'hang');
+      return url;
+    },
+    arrived: (url) => port.arrived(url),
+    received: () => received(port, refused),
+  };
+}
+
+httpProbeContract({
+  name: 'FakeHttp',
+  async fresh() {
+    return fakeServers(new FakeHttp(), (http, refused) =>
+      http.probes
+        .filter((p) => !refused.has(new URL(p.url).origin))
+        .map((p) => {
+          const url = new URL(p.url);
+          return { method: 'GET', path: `${url.pathname}${url.search}`, host: p.host ?? url.host, headers: {}, body: '' };
+        }),
+    );
+  },
+});
+
+httpClientContract({
+  name: 'FakeHttpClient',
+  async fresh() {
+    return fakeServers(new FakeHttpClient(), (client, refused) =>
+      client.requests
+        .filter((r) => !refused.has(new URL(r.url).origin))
+        .map((r) => {
+          const url = new URL(r.url);
+          const headers = Object.fromEntries(Object.entries(r.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+          return {
+            method: r.method,
+            path: `${url.pathname}${url.search}`,
+            host: url.host,
+            headers: r.json !== undefined ? { ...headers, 'content-type': 'application/json' } : headers,
+            body: r.json !== undefined ? JSON.stringify(r.json) : '',
+          };
+        }),
+    );
+  },
+});
+
+webhookContract({
+  name: 'FakeWebhook',
+  async fresh() {
+    const webhooks = new FakeWebhook();
+    let n = 0;
+    const url = () => `https://hooks.fake.test/services/${SECRET_TOKEN}/${++n}`;
+    return {
+      webhooks,
+      async receiver(answers) {
+        const u = url();
+        webhooks.answer(u, answers);
+        return u;
+      },
+      async unreachable() {
+        const u = url();
+        webhooks.answer(u, ['refused']);
+        return u;
+      },
+      arrived: (count) => webhooks.arrived(count),
+      received: () => webhooks.posts.map((p) => ({ body: JSON.stringify(p.body), contentType: 'application/json' })),
+    };
+  },
+});

@@ -91,6 +91,8 @@ describe('Notifier', () => {
   });
 
   it('turns a failed delivery into one warning without the URL, and goes on with the next event', async () => {
+    // Breaks the WebhookPort contract on purpose (the URL in the message, which FetchWebhookSender
+    // never does; test/_helpers/contracts/webhook.ts): the notifier's redaction must hold even then.
     const port: WebhookPort = {
       post: async (url) => {
         throw new CurvectlError('ENVIRONMENT', `HTTP 500 from ${url} (4 attempts)`);

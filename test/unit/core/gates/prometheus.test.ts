@@ -2,18 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { gateSchema } from '../../../../src/config/schema.js';
 import { GateRunner, type GateTarget } from '../../../../src/core/gates/index.js';
 import { instantQueryUrl, readInstantQuery } from '../../../../src/core/gates/prometheus.js';
-import type { HttpAnswer, HttpClientPort, HttpRequest } from '../../../../src/core/ports.js';
-import { FakeClock } from '../../../_helpers/fakes.js';
-
-class ScriptedHttpClient implements HttpClientPort {
-  readonly requests: HttpRequest[] = [];
-  constructor(private readonly answer: HttpAnswer | Error) {}
-  async request(request: HttpRequest): Promise<HttpAnswer> {
-    this.requests.push(request);
-    if (this.answer instanceof Error) throw this.answer;
-    return this.answer;
-  }
-}
+import { FakeClock, FakeHttpClient } from '../../../_helpers/fakes.js';
 
 const vector = (...values: string[]) =>
   JSON.stringify({ status: 'success', data: { resultType: 'vector', result: values.map((v, i) => ({ metric: { cluster: `c${i}` }, value: [1700000000.5, v] })) } });
@@ -54,7 +43,7 @@ describe('prometheus gate', () => {
     gateSchema.parse({ type: 'prometheus', address: 'http://prom.{cluster}.internal:9090/prom/', query: 'sum(rate(x{cluster="{cluster}",w="{weight}"}[1m]))', condition: '< 0.01', ...extra });
 
   it('queries the rendered address and query with the timeout, and passes when the condition holds', async () => {
-    const client = new ScriptedHttpClient({ status: 200, body: vector('0.002') });
+    const client = new FakeHttpClient({ status: 200, body: vector('0.002') });
     const runner = new GateRunner({ gates: [gate()], clock: new FakeClock(), gateErrorLimit: 3, httpClient: client });
     const check = await runner.check(target, undefined, now);
     expect(check.results[0]).toMatchObject({ gate: 'prometheus', outcome: 'pass', reason: '0.002 (< 0.01)' });
@@ -66,12 +55,12 @@ describe('prometheus gate', () => {
   });
 
   it('fails when it does not hold', async () => {
-    const runner = new GateRunner({ gates: [gate()], clock: new FakeClock(), gateErrorLimit: 3, httpClient: new ScriptedHttpClient({ status: 200, body: vector('0.05') }) });
+    const runner = new GateRunner({ gates: [gate()], clock: new FakeClock(), gateErrorLimit: 3, httpClient: new FakeHttpClient({ status: 200, body: vector('0.05') }) });
     expect((await runner.check(target, undefined, now)).results[0]).toMatchObject({ outcome: 'fail', reason: '0.05, needs < 0.01' });
   });
 
   it('sends headers from the environment and never shows their values', async () => {
-    const client = new ScriptedHttpClient({ status: 401, body: JSON.stringify({ status: 'error', errorType: 'auth', error: 'token s3cr3t is expired' }) });
+    const client = new FakeHttpClient({ status: 401, body: JSON.stringify({ status: 'error', errorType: 'auth', error: 'token s3cr3t is expired' }) });
     const runner = new GateRunner({
       gates: [gate({ headersFromEnv: { Authorization: 'PROM_AUTH' } })],
       clock: new FakeClock(),
@@ -87,16 +76,20 @@ describe('prometheus gate', () => {
   });
 
   it('is an error when a header variable is missing, naming the variable', async () => {
-    const client = new ScriptedHttpClient({ status: 200, body: vector('0') });
+    const client = new FakeHttpClient({ status: 200, body: vector('0') });
     const runner = new GateRunner({ gates: [gate({ headersFromEnv: { 'X-Key': 'PROM_KEY' } })], clock: new FakeClock(), gateErrorLimit: 3, httpClient: client });
     expect((await runner.check(target, undefined, now)).results[0]).toMatchObject({ outcome: 'error', reason: 'environment variable PROM_KEY (for the X-Key header) is not set' });
     expect(client.requests).toHaveLength(0);
   });
 
   it('is an error when {weight} is unknown, and when the server cannot be reached', async () => {
-    const runner = new GateRunner({ gates: [gate()], clock: new FakeClock(), gateErrorLimit: 3, httpClient: new ScriptedHttpClient(new Error('GET http://prom failed: ECONNREFUSED.')) });
+    const runner = new GateRunner({ gates: [gate()], clock: new FakeClock(), gateErrorLimit: 3, httpClient: new FakeHttpClient().serve('http://prom.green.internal:9090', 'refused') });
     expect((await runner.check({ cluster: 'green' })).results[0]).toMatchObject({ outcome: 'error', reason: '{weight} is unknown for cluster green' });
-    expect((await runner.check(target, undefined, now)).results[0]).toMatchObject({ outcome: 'error', reason: 'GET http://prom failed: ECONNREFUSED.' });
+    // As FetchHttpClient rejects: ENVIRONMENT, which the runner puts before the message.
+    expect((await runner.check(target, undefined, now)).results[0]).toMatchObject({
+      outcome: 'error',
+      reason: 'GET http://prom.green.internal:9090/prom/api/v1/query failed: ECONNREFUSED.',
+    });
   });
 
   it('refuses a bad condition or address at load', () => {

@@ -217,10 +217,11 @@ describe('http gate', () => {
     expect((await only(runner([{ type: 'http', url: 'http://x.example.test/', expectStatus: 204 }], { http }))).reason).toBe(
       'GET http://x.example.test/ answered 503, expected 204',
     );
-    http.failWith = Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:80'), { code: 'ECONNREFUSED' });
+    // Nobody listening: rejected as HttpProbe does (ENVIRONMENT: the sentence is the reason, without the code).
+    http.serve('http://x.example.test/', 'refused');
     expect(await only(runner([{ type: 'http', url: 'http://x.example.test/' }], { http }))).toMatchObject({
       outcome: 'error',
-      reason: 'connect ECONNREFUSED 10.0.0.1:80',
+      reason: 'GET http://x.example.test/ failed: connect ECONNREFUSED x.example.test',
     });
   });
 });

@@ -16,7 +16,7 @@ import {
 import { rejection } from '../../../_helpers/rejection.js';
 import { FakeFlowMetrics, stats } from '../../../_helpers/fake-flow-metrics.js';
 import { ingressOf } from '../../../_helpers/fakes.js';
-import { FakeLeftovers, LEFTOVER_LB } from '../../../_helpers/fake-leftovers.js';
+import { FakeLeftovers, LEFTOVER_LB, TaggedLeftovers } from '../../../_helpers/fake-leftovers.js';
 import type { Leftover } from '../../../../src/core/ports/leftovers.js';
 
 /** The flow check as configured by default: no new or active flows in the last 5 minutes, data required. */
@@ -354,12 +354,18 @@ describe('retire', () => {
     it('with --delete-leftovers the one typed confirmation names them; deleted after it, then the retire goes on', async () => {
       const w = world({ 'cluster-a': 0, 'cluster-b': 100 }, { assumeYes: false });
       w.io.answer('retire.confirm', 'cluster-a');
-      const leftovers = new FakeLeftovers([[LB_A, VOL_A], []]);
+      // The account as a model (the port's contract), not a script: the delete is what empties the second find.
+      const leftovers = new TaggedLeftovers([
+        { kind: 'load-balancer', id: LB_A.id, name: 'k8s-web', tags: { 'elbv2.k8s.aws/cluster': 'cluster-a' } },
+        { kind: 'volume', id: VOL_A.id, tags: { 'kubernetes.io/cluster/cluster-a': 'owned' } },
+        { kind: 'volume', id: 'vol-0b', tags: { 'kubernetes.io/cluster/cluster-b': 'owned' } },
+      ]);
       const outcome = await retireCluster({ ...w.deps, leftovers }, { name: 'cluster-a', drainMs: 0, platform: false, dryRun: false, flowCheck: FLOWS, deleteLeftovers: true });
       expect(outcome.kind).toBe('retired');
       expect(w.io.prompts.map((p) => p.code)).toEqual(['retire.confirm']);
       expect(w.io.prompts[0]!.message).toContain('delete 2 AWS resources tagged for cluster-a that Terraform does not manage (load-balancer k8s-web');
       expect(leftovers.calls).toEqual(['find:cluster-a', 'delete:2', 'find:cluster-a']);
+      expect([...leftovers.resources.keys()]).toEqual(['vol-0b']);
       expect(w.stacks.calls).toContain('destroyCluster:cluster-a');
     });
 
