@@ -32,7 +32,7 @@ async function writeReport(ctx: Context, op: string, file: string, events: reado
   const target = path.resolve(ctx.cwd, file);
   await writeFileAtomic(target, renderShiftReportHtml(view));
   return {
-    text: [`Report of ${op} (${view.outcome}, ${view.steps.length} steps) written to ${target}`],
+    text: [`Report of ${op} (${view.outcome}, ${view.steps.length} step${view.steps.length === 1 ? '' : 's'}) written to ${target}`],
     json: { report: target, op, outcome: view.outcome, steps: view.steps.length },
   };
 }

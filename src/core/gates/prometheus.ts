@@ -5,29 +5,29 @@
  * errors naming what came back, never a pass.
  */
 import { formatNumber, holds } from './condition.js';
-import { resolveHeaders, scrub } from './headers.js';
+import { scrub } from './headers.js';
+import { openHttpGate } from './http-gate.js';
 import type { Gate } from './spec.js';
 import { displayUrl, oneLine } from './text.js';
 import type { GateEnv, GateTarget, GateVerdict } from './types.js';
 import { definedOnly } from '../defined-only.js';
 
 export async function checkPrometheus(gate: Gate<'prometheus'>, target: GateTarget, env: GateEnv): Promise<GateVerdict> {
-  const client = env.ports.httpClient;
-  if (!client) return { outcome: 'error', reason: 'no HTTP client is available to this command' };
-  const resolved = resolveHeaders(gate.headersFromEnv, env.environment);
-  if ('error' in resolved) return { outcome: 'error', reason: resolved.error };
+  const opened = openHttpGate(gate.headersFromEnv, env);
+  if (!opened.ok) return opened.verdict;
+  const { client, secrets } = opened;
   const address = gate.address.render(env.placeholders);
   const url = instantQueryUrl(address, gate.query.render(env.placeholders), gate.timeoutMs);
   const answer = await client.request({
     method: 'GET',
     url,
-    headers: { accept: 'application/json', ...resolved.headers },
+    headers: { accept: 'application/json', ...opened.headers },
     timeoutMs: gate.timeoutMs,
     ...definedOnly({ signal: env.signal }),
   });
   const read = readInstantQuery(answer.status, answer.body);
   const where = displayUrl(address);
-  if ('error' in read) return { outcome: 'error', reason: scrub(oneLine(`${where}: ${read.error}`), resolved.secrets) };
+  if ('error' in read) return { outcome: 'error', reason: scrub(oneLine(`${where}: ${read.error}`), secrets) };
   const value = formatNumber(read.value);
   if (holds(gate.condition, read.value)) return { outcome: 'pass', reason: `${value} (${gate.condition.text})` };
   return { outcome: 'fail', reason: `${value}, needs ${gate.condition.text}` };

@@ -5,7 +5,8 @@
  * with it, the one value the path selects must meet the condition (booleans are 1 and 0).
  */
 import { formatNumber, holds } from './condition.js';
-import { resolveHeaders, scrub } from './headers.js';
+import { scrub } from './headers.js';
+import { openHttpGate } from './http-gate.js';
 import type { Gate } from './spec.js';
 import { displayUrl, oneLine } from './text.js';
 import type { GateContext, GateEnv, GateTarget, GateVerdict } from './types.js';
@@ -36,21 +37,20 @@ export function webGateBody(target: GateTarget, context: GateContext): WebGateBo
 }
 
 export async function checkWeb(gate: Gate<'web'>, target: GateTarget, env: GateEnv): Promise<GateVerdict> {
-  const client = env.ports.httpClient;
-  if (!client) return { outcome: 'error', reason: 'no HTTP client is available to this command' };
-  const resolved = resolveHeaders(gate.headersFromEnv, env.environment);
-  if ('error' in resolved) return { outcome: 'error', reason: resolved.error };
+  const opened = openHttpGate(gate.headersFromEnv, env);
+  if (!opened.ok) return opened.verdict;
+  const { client, secrets } = opened;
   const url = gate.url.render(env.placeholders);
   const what = `${gate.method} ${displayUrl(url)}`;
   const answer = await client.request({
     method: gate.method,
     url,
-    headers: { accept: 'application/json', ...resolved.headers },
+    headers: { accept: 'application/json', ...opened.headers },
     ...(gate.method === 'POST' ? { json: webGateBody(target, env.context) } : {}),
     timeoutMs: gate.timeoutMs,
     ...definedOnly({ signal: env.signal }),
   });
-  const clean = (text: string) => scrub(oneLine(text), resolved.secrets);
+  const clean = (text: string) => scrub(oneLine(text), secrets);
   if (!gate.select) {
     const ok = gate.expectStatus === undefined ? answer.status >= 200 && answer.status <= 299 : answer.status === gate.expectStatus;
     const expected = gate.expectStatus === undefined ? '2xx' : String(gate.expectStatus);

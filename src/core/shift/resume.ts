@@ -2,7 +2,7 @@
 import { refused } from '../errors.js';
 import { summarizeCheck } from '../gates/runner.js';
 import { TRAFFIC_LOCK } from '../lock-scope.js';
-import type { Weights } from '../ports.js';
+import type { LockHandle, Weights } from '../ports.js';
 import { formatWeights, sameWeights, weightsFromRecords } from '../weights.js';
 import { pendingOf, rollBack } from './decide.js';
 import { findUnfinishedShift, ShiftEvent, type ShiftOpState, weightsAtStep } from './journal.js';
@@ -24,14 +24,8 @@ import type { AbortOptions, ResumeOptions, ShiftDeps, ShiftOutcome } from './typ
 export async function resumeShift(deps: ShiftDeps, options: ResumeOptions): Promise<ShiftOutcome> {
   const signal = deps.interrupts.signal;
   requireSomeoneToAnswer(deps, 'shift resume');
-  const lock = await deps.state.acquireLock(TRAFFIC_LOCK, 'shift resume');
-  let op: string | undefined;
-  try {
-    const st = findUnfinishedShift(await deps.state.readJournal({ typePrefix: 'shift.' }));
-    if (!st) {
-      throw refused('There is no unfinished shift to resume.', 'Run `curvectl status` to see the weights, or start one with `curvectl shift --to <name>`.');
-    }
-    op = st.op;
+  const nothing = refused('There is no unfinished shift to resume.', 'Run `curvectl status` to see the weights, or start one with `curvectl shift --to <name>`.');
+  return withUnfinishedShift(deps, 'shift resume', nothing, async (st, lock) => {
     if (st.rollback) {
       deps.io.notify({ level: 'info', code: 'shift.resume.rollback', text: `Shift ${st.op} was rolling back (${st.rollback.reason}); finishing the rollback.` });
       return await rollBack(deps, st, st.done, st.rollback.cause, st.rollback.reason, true, deps.clock.now(), pendingOf(st));
@@ -90,30 +84,40 @@ export async function resumeShift(deps: ShiftDeps, options: ResumeOptions): Prom
       }
     }
     return await drive(deps, run, lock);
-  } catch (err) {
-    throw asInterrupted(err, signal, op);
-  } finally {
-    await release(deps, lock);
-  }
+  });
 }
 
 /** Rolls the unfinished shift back to its W0 (journal ends with `shift.aborted`). */
 export async function abortShift(deps: ShiftDeps, options: AbortOptions = {}): Promise<ShiftOutcome> {
-  const signal = deps.interrupts.signal;
-  const lock = await deps.state.acquireLock(TRAFFIC_LOCK, 'shift abort');
+  const nothing = refused('There is no unfinished shift to abort.', 'Run `curvectl status` to see the current weights and any operation in progress.');
+  return withUnfinishedShift(deps, 'shift abort', nothing, (st) =>
+    rollBack(deps, st, st.done, 'abort', 'the operator aborted the shift', st.rollback !== undefined, deps.clock.now(), {
+      ...pendingOf(st),
+      ...(options.force ? { force: true } : {}),
+    }),
+  );
+}
+
+/**
+ * What `shift resume` and `shift abort` share: the traffic lock, then the unfinished shift from the
+ * journal (read under the lock, so no other process is writing it), or `nothing` when there is
+ * none; a stop names the shift (`asInterrupted`), and the lock is released however it ends.
+ */
+async function withUnfinishedShift(
+  deps: ShiftDeps,
+  operation: string,
+  nothing: Error,
+  body: (st: ShiftOpState, lock: LockHandle) => Promise<ShiftOutcome>,
+): Promise<ShiftOutcome> {
+  const lock = await deps.state.acquireLock(TRAFFIC_LOCK, operation);
   let op: string | undefined;
   try {
     const st = findUnfinishedShift(await deps.state.readJournal({ typePrefix: 'shift.' }));
-    if (!st) {
-      throw refused('There is no unfinished shift to abort.', 'Run `curvectl status` to see the current weights and any operation in progress.');
-    }
+    if (!st) throw nothing;
     op = st.op;
-    return await rollBack(deps, st, st.done, 'abort', 'the operator aborted the shift', st.rollback !== undefined, deps.clock.now(), {
-      ...pendingOf(st),
-      ...(options.force ? { force: true } : {}),
-    });
+    return await body(st, lock);
   } catch (err) {
-    throw asInterrupted(err, signal, op);
+    throw asInterrupted(err, deps.interrupts.signal, op);
   } finally {
     await release(deps, lock);
   }
