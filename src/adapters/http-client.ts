@@ -45,7 +45,8 @@ export class FetchHttpClient implements HttpClientPort {
 
 async function readBounded(response: Response): Promise<string> {
   if (!response.body) return '';
-  const reader = response.body.getReader();
+  // Bytes, as the Fetch standard says; undici's types leave the chunk type open (ReadableStream<any>).
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {

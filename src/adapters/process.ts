@@ -15,6 +15,7 @@ import { constants as osConstants } from 'node:os';
 import { CurvectlError, type ErrorCode } from '../core/errors.js';
 import { formatDuration } from '../core/duration.js';
 import { redact as scrubSecrets } from '../core/redact.js';
+import { textOf } from '../core/text-of.js';
 
 export interface ProcessOptions {
   /** Working directory; default: the current one. */
@@ -100,6 +101,7 @@ const TAIL_CHARS = 2000;
 
 /** The last lines of a process's stderr, scrubbed, for messages and details. */
 export function stderrTail(stderr: string): string {
+  // eslint-disable-next-line no-control-regex -- ESC (\u001b) starts the colour sequences this strips
   const lines = stderr.replace(/\u001b\[[0-9;]*m/g, '').trimEnd().split('\n');
   let tail = lines.slice(-TAIL_LINES).join('\n');
   if (tail.length > TAIL_CHARS) tail = `...${tail.slice(-TAIL_CHARS)}`;
@@ -159,7 +161,7 @@ export const runProcess: ProcessRunner = async (file, args, options = {}) => {
   const execaOptions: ExecaOptions = {
     shell: false,
     cwd: options.cwd,
-    env: options.env as Record<string, string>,
+    env: options.env,
     extendEnv: true,
     reject: false,
     stripFinalNewline: false,
@@ -266,7 +268,8 @@ export const runProcess: ProcessRunner = async (file, args, options = {}) => {
 
 function joinOutput(output: unknown): string {
   if (output === undefined || output === null) return '';
+  if (typeof output === 'string') return output;
   if (Array.isArray(output)) return output.join('\n');
   if (output instanceof Uint8Array) return Buffer.from(output).toString('utf8');
-  return String(output);
+  return textOf(output);
 }

@@ -7,7 +7,7 @@
  * existing: true); those names come from local files only (Terraform's local workspace directories
  * and the traffic var file), never from AWS.
  */
-import type { Argument, CommandUnknownOpts as Command, Option } from '@commander-js/extra-typings';
+import type { CommandUnknownOpts as Command, Option } from '@commander-js/extra-typings';
 import { takesExistingCluster } from './option-values.js';
 
 export type Shell = 'bash' | 'zsh' | 'fish';
@@ -45,7 +45,7 @@ export async function complete(program: Command, words: readonly string[], clust
     candidates = optionsOf(command);
   } else {
     const subs = positional === 0 ? command.commands.filter((c) => !isHidden(c)).map((c) => c.name()) : [];
-    const argument = (command.registeredArguments as readonly Argument[])[positional];
+    const argument = command.registeredArguments[positional];
     const values = argument?.argChoices
       ? [...argument.argChoices]
       : takesExistingCluster(argument?.parseArg)
@@ -64,7 +64,7 @@ function isHidden(command: Command): boolean {
 function optionsOf(command: Command): string[] {
   const out: string[] = [];
   for (let c: Command | null = command; c; c = c.parent) {
-    for (const option of c.options as readonly Option[]) {
+    for (const option of c.options) {
       if (option.hidden) continue;
       if (option.long) out.push(option.long);
       if (option.short) out.push(option.short);
@@ -76,7 +76,7 @@ function optionsOf(command: Command): string[] {
 
 function findOption(command: Command, flag: string): Option | undefined {
   for (let c: Command | null = command; c; c = c.parent) {
-    const option = (c.options as readonly Option[]).find((o) => o.long === flag || o.short === flag);
+    const option = c.options.find((o) => o.long === flag || o.short === flag);
     if (option) return option;
   }
   return undefined;

@@ -256,8 +256,9 @@ export function createContext(globals: GlobalOptions, options: { mutates: boolea
     settle: async () => {
       await notifier?.flush();
     },
-    dispose: async () => {
+    dispose: () => {
       interrupts.uninstall();
+      return Promise.resolve();
     },
   };
 }

@@ -42,7 +42,7 @@ const failedAt = new WeakMap<CommanderError, CommandUnknownOpts>();
 export function buildProgram(): CommandUnknownOpts {
   const { program, commands } = declareProgram();
   for (const key of Object.keys(commands) as CommandKey[]) {
-    const load = MODULES[key] as () => Promise<CommandModule<Record<string, unknown>, readonly unknown[]>>;
+    const load = MODULES[key];
     const command = commands[key] as unknown as CommandUnknownOpts;
     command.action(async () => {
       const { runCommand } = await import('./run.js');
@@ -111,7 +111,7 @@ export async function main(argv: readonly string[]): Promise<void> {
 /** Parses and runs; every way out that is not the command's own result or error is settled here. */
 export async function runProgram(program: CommandUnknownOpts, argv: readonly string[]): Promise<void> {
   try {
-    await program.parseAsync(argv as string[]);
+    await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || (err.code === 'commander.help' && err.exitCode === 0)) {

@@ -28,9 +28,7 @@ import {
 // Commander's own classes, seen through commander's extra-typings (a development dependency: types
 // only), which infer each command's options and arguments from the declarations below. At run time
 // this is plain commander, so start-up loads nothing more than before.
-const Command = commander.Command as unknown as typeof typed.Command;
-const Option = commander.Option as unknown as typeof typed.Option;
-const Argument = commander.Argument as unknown as typeof typed.Argument;
+const { Command, Option, Argument } = commander as unknown as typeof typed;
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 

@@ -6,6 +6,7 @@
 import type { CommanderError, CommandUnknownOpts } from '@commander-js/extra-typings';
 import { CurvectlError, ExitCode, toCurvectlError } from '../core/errors.js';
 import { redact, secretsFromEnv } from '../core/redact.js';
+import { textOf } from '../core/text-of.js';
 import type { CommandModule } from './command.js';
 import type { GlobalOptions } from './context.js';
 import { createContext } from './context.js';
@@ -48,7 +49,7 @@ export function reportError(err: unknown, globals: Pick<GlobalOptions, 'output' 
     let cause: unknown = error.cause;
     let depth = 0;
     while (cause !== undefined && depth < 5) {
-      const text = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+      const text = cause instanceof Error ? `${cause.name}: ${cause.message}` : textOf(cause);
       lines.push(`  caused by ${clean(text)}`);
       cause = cause instanceof Error ? cause.cause : undefined;
       depth += 1;

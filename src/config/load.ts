@@ -7,6 +7,7 @@ import path from 'node:path';
 import { LineCounter, isMap, isPair, isScalar, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { CurvectlError } from '../core/errors.js';
+import { textOf } from '../core/text-of.js';
 import { configJsonSchema } from './json-schema.js';
 import { configSchema, type CurvectlConfig } from './schema.js';
 
@@ -189,7 +190,7 @@ function describeValue(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value);
-  return String(value);
+  return textOf(value);
 }
 
 function formatPath(parts: readonly (string | number)[]): string {

@@ -83,10 +83,12 @@ export function mergeKubeconfig(existing: unknown, entry: KubeconfigEntry, optio
   const doc: Record<string, unknown> = { apiVersion: 'v1', kind: 'Config', preferences: {}, ...((existing as Record<string, unknown> | null) ?? {}) };
   let changed = false;
   for (const [key, item] of [['clusters', entry.cluster], ['users', entry.user], ['contexts', entry.context]] as const) {
-    const list = doc[key] ?? [];
-    if (!Array.isArray(list)) {
+    const value = doc[key] ?? [];
+    if (!Array.isArray(value)) {
       throw new CurvectlError('REFUSED', `${options.file}: "${key}" is not a list; nothing was written.`, { hint: 'Fix that file, or point KUBECONFIG at another one.' });
     }
+    // Array.isArray says any[]; the entries are whatever the file holds.
+    const list: readonly unknown[] = value;
     const at = list.findIndex((x: unknown) => typeof x === 'object' && x !== null && (x as Named).name === item.name);
     if (at === -1) {
       doc[key] = [...list, item];

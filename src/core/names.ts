@@ -39,6 +39,7 @@ export function normaliseDnsName(name: string): string {
 
 /** Keeps error messages on one line and free of control characters from hostile input. */
 export function printable(value: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what this replaces
   const clean = value.replace(/[\u0000-\u001f\u007f]/g, '?');
   return clean.length > 64 ? `${clean.slice(0, 61)}...` : clean;
 }

@@ -19,6 +19,7 @@ import type { WebhookPort } from './ports/webhook.js';
 import { redact, registerSecret } from './redact.js';
 import { formatWeights } from './weights.js';
 import { definedOnly } from './defined-only.js';
+import { textOf } from './text-of.js';
 
 /** The moments a webhook can subscribe to (`events:`; default all). */
 export const NOTIFY_EVENTS = ['plan', 'start', 'step', 'hold', 'rollback', 'completed', 'create', 'retire'] as const;
@@ -135,7 +136,7 @@ export function notificationOf(event: JournalEvent): Notification | undefined {
   switch (event.type) {
     case 'shift.planned': {
       const steps = Array.isArray(d.steps) ? (d.steps as Weights[]) : [];
-      const to = String(d.to ?? '?');
+      const to = textOf(d.to ?? '?');
       const path = steps.map((w) => num(w[to])).join(' → ');
       return { event: 'plan', text: `Shift ${op} towards ${to}: ${steps.length} step${steps.length === 1 ? '' : 's'} from ${weights(d.from)} (${to}: ${path}).` };
     }
@@ -147,9 +148,9 @@ export function notificationOf(event: JournalEvent): Notification | undefined {
     case 'shift.step.done':
       return { event: 'step', text: `Shift ${op}: step ${num(d.index)}/${num(d.total)} is live (${weights(d.weights)}).` };
     case 'shift.held':
-      return { event: 'hold', text: `Shift ${op} is held at step ${num(d.index)}/${num(d.total)} (${weights(d.weights)}), reason: ${String(d.reason ?? 'unknown')}.` };
+      return { event: 'hold', text: `Shift ${op} is held at step ${num(d.index)}/${num(d.total)} (${weights(d.weights)}), reason: ${textOf(d.reason ?? 'unknown')}.` };
     case 'shift.rollback.started':
-      return { event: 'rollback', text: `Shift ${op} is rolling back to ${weights(d.to)} (${String(d.cause ?? '?')}: ${String(d.reason ?? '')}).` };
+      return { event: 'rollback', text: `Shift ${op} is rolling back to ${weights(d.to)} (${textOf(d.cause ?? '?')}: ${textOf(d.reason ?? '')}).` };
     case 'shift.rolled-back':
       return { event: 'rollback', text: `Shift ${op} was rolled back: traffic is at ${weights(d.weights)}.` };
     case 'shift.aborted':
@@ -157,13 +158,13 @@ export function notificationOf(event: JournalEvent): Notification | undefined {
     case 'shift.completed':
       return { event: 'completed', text: `Shift ${op} completed: ${weights(d.weights)}.` };
     case 'cluster.created':
-      return { event: 'create', text: `Cluster ${String(d.cluster ?? '?')} was created and registered in traffic.` };
+      return { event: 'create', text: `Cluster ${textOf(d.cluster ?? '?')} was created and registered in traffic.` };
     case 'cluster.create.failed':
-      return { event: 'create', text: `Creating cluster ${String(d.cluster ?? '?')} failed (${String(d.phase ?? '?')}): ${String(d.message ?? '')}` };
+      return { event: 'create', text: `Creating cluster ${textOf(d.cluster ?? '?')} failed (${textOf(d.phase ?? '?')}): ${textOf(d.message ?? '')}` };
     case 'retire.completed':
-      return { event: 'retire', text: `Cluster ${String(d.cluster ?? '?')} was retired: record, platform and cluster destroyed.` };
+      return { event: 'retire', text: `Cluster ${textOf(d.cluster ?? '?')} was retired: record, platform and cluster destroyed.` };
     case 'retire.failed':
-      return { event: 'retire', text: `Retiring cluster ${String(d.cluster ?? '?')} failed (${String(d.part ?? '?')}): ${String(d.message ?? '')}` };
+      return { event: 'retire', text: `Retiring cluster ${textOf(d.cluster ?? '?')} failed (${textOf(d.part ?? '?')}): ${textOf(d.message ?? '')}` };
     default:
       return undefined;
   }

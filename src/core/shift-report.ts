@@ -7,6 +7,7 @@
 import { refused } from './errors.js';
 import type { JournalEvent, Weights } from './ports.js';
 import { formatWeights, isWeightMap } from './weights.js';
+import { textOf } from './text-of.js';
 
 export interface ReportGateResult {
   readonly gate: string;
@@ -74,7 +75,7 @@ function gatesOf(value: unknown): ReportGateResult[] {
   return value.flatMap((g: unknown) => {
     if (typeof g !== 'object' || g === null) return [];
     const r = g as Record<string, unknown>;
-    return [{ gate: String(r.gate ?? '?'), cluster: String(r.cluster ?? ''), outcome: String(r.outcome ?? '?'), reason: String(r.reason ?? '') }];
+    return [{ gate: textOf(r.gate ?? '?'), cluster: textOf(r.cluster ?? ''), outcome: textOf(r.outcome ?? '?'), reason: textOf(r.reason ?? '') }];
   });
 }
 
@@ -165,7 +166,7 @@ export function buildShiftReport(op: string, events: readonly JournalEvent[]): S
         }
         break;
       case 'shift.rollback.started':
-        markers.push({ at: e.at, kind: 'rollback', text: `rollback (${String(d.cause ?? '?')}): ${String(d.reason ?? '')}` });
+        markers.push({ at: e.at, kind: 'rollback', text: `rollback (${textOf(d.cause ?? '?')}): ${textOf(d.reason ?? '')}` });
         if (index) {
           const gates = gatesOf(d.gates);
           if (gates.length > 0) step(index).gates = gates;
@@ -175,11 +176,11 @@ export function buildShiftReport(op: string, events: readonly JournalEvent[]): S
         if (isWeightMap(d.weights)) live(e.at, d.weights);
         break;
       case 'shift.held':
-        markers.push({ at: e.at, kind: 'hold', text: `held at step ${String(d.index ?? '?')} (${String(d.reason ?? '')})` });
+        markers.push({ at: e.at, kind: 'hold', text: `held at step ${textOf(d.index ?? '?')} (${textOf(d.reason ?? '')})` });
         outcome = 'held';
         break;
       case 'shift.resumed':
-        markers.push({ at: e.at, kind: 'resume', text: `resumed at step ${String(d.index ?? '?')}` });
+        markers.push({ at: e.at, kind: 'resume', text: `resumed at step ${textOf(d.index ?? '?')}` });
         outcome = 'in progress';
         break;
       default:

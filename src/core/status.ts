@@ -4,7 +4,7 @@
  * command-line contract (shared/design/cli-contract.md): change it only by adding fields.
  */
 import { observeShares, type ObservedReport, type ObservedShare, type ObservedShareDeps } from './observed-share.js';
-import type { EksClusterInfo, EksPort, LockStatus, StateStore, Stacks, TrafficDns, Weights } from './ports.js';
+import type { EksClusterInfo, EksPort, LockStatus, StateStore, Stacks, TrafficDns } from './ports.js';
 import { weightDrift, weightsFromRecords } from './weights.js';
 import { clusterLock, TRAFFIC_LOCK } from './lock-scope.js';
 import { definedOnly } from './defined-only.js';

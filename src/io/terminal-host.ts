@@ -118,7 +118,7 @@ export class TerminalHost implements IoHost {
     };
     this.activeProgress = proxy;
     void import('ora').then(({ default: ora }) => {
-      spinner = ora({ text: current, stream: this.options.stderr as NodeJS.WritableStream, discardStdin: false }).start();
+      spinner = ora({ text: current, stream: this.options.stderr, discardStdin: false }).start();
       if (pending) finish(pending.kind, pending.text);
     });
     const finish = (kind: 'succeed' | 'fail' | 'stop', t?: string) => {

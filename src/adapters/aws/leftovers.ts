@@ -10,7 +10,7 @@ import type * as Ec2 from '@aws-sdk/client-ec2';
 import type * as Elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Leftover, LeftoversPort } from '../../core/ports/leftovers.js';
-import { awsCall } from './errors.js';
+import { awsCall, mapAwsError } from './errors.js';
 
 export type Ec2Loader = () => Promise<{ sdk: typeof Ec2; client: Ec2.EC2Client }>;
 export type LeftoversElbv2Loader = () => Promise<{ sdk: typeof Elbv2; client: Elbv2.ElasticLoadBalancingV2Client }>;
@@ -181,7 +181,7 @@ export class LeftoversAdapter implements LeftoversPort {
       } catch (err) {
         const name = (err as { name?: string }).name;
         if (name !== 'DependencyViolation' || Date.now() >= deadline) {
-          await awsCall('ec2:DeleteSecurityGroup', () => Promise.reject(err));
+          throw mapAwsError(err, 'ec2:DeleteSecurityGroup');
         }
         await sleep(this.options.retryMs ?? 10_000, undefined, signal ? { signal } : {});
       }

@@ -36,7 +36,12 @@ export class EksKubernetes implements KubernetesPort {
     });
     let onAbort: (() => void) | undefined;
     const aborted = new Promise<never>((_resolve, reject) => {
-      onAbort = () => reject(options.signal?.reason);
+      onAbort = () => {
+        // The reason is whatever abort() was given (curvectl gives an AbortError); anything else is
+        // wrapped as one, as throwIfAborted does, so the abort is still recognised as an abort.
+        const reason: unknown = options.signal?.reason;
+        reject(reason instanceof Error ? reason : Object.assign(new Error('The operation was aborted.', { cause: reason }), { name: 'AbortError' }));
+      };
       if (options.signal?.aborted) onAbort();
       else options.signal?.addEventListener('abort', onAbort, { once: true });
     });

@@ -174,7 +174,8 @@ function firstLine(text: string): string {
  * command with no -json mode such as init), the stderr tail is the detail.
  */
 export function terraformError(options: {
-  readonly stack: StackName | string;
+  /** A StackName, or the module directory's name for a run that has none. */
+  readonly stack: string;
   readonly workspace?: string;
   readonly command: string;
   readonly diagnostics: readonly TerraformDiagnostic[];

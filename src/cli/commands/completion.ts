@@ -6,8 +6,8 @@ import type { ArgsOf } from '../program.js';
 export const needsConfig = false;
 
 /** Prints the completion script for a shell (the README says where to put it). */
-export async function run(_ctx: Context, _options: unknown, [shell]: ArgsOf<'completion'>): Promise<CommandResult> {
+export function run(_ctx: Context, _options: unknown, [shell]: ArgsOf<'completion'>): Promise<CommandResult> {
   // Commander checked the shell against the argument's choices.
   const script = completionScript(shell);
-  return { text: [script.trimEnd()], json: { shell, script } };
+  return Promise.resolve({ text: [script.trimEnd()], json: { shell, script } });
 }

@@ -17,6 +17,7 @@ import type { Gate } from './spec.js';
 import { oneLine, plural } from './text.js';
 import type { GateEnv, GateTarget, GateVerdict } from './types.js';
 import { definedOnly } from '../defined-only.js';
+import { textOf } from '../text-of.js';
 
 export const KUSTOMIZATIONS: KubernetesList = { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', plural: 'kustomizations' };
 export const HELM_RELEASES: KubernetesList = { group: 'helm.toolkit.fluxcd.io', version: 'v2', plural: 'helmreleases' };
@@ -47,7 +48,7 @@ interface RawObject {
 /** One Flux object as the gate judges it, from the API's JSON. */
 export function fluxObjectOf(kind: FluxObject['kind'], raw: unknown): FluxObject {
   const o = (raw ?? {}) as RawObject;
-  const id = `${String(o.metadata?.namespace ?? '?')}/${String(o.metadata?.name ?? '?')}`;
+  const id = `${textOf(o.metadata?.namespace ?? '?')}/${textOf(o.metadata?.name ?? '?')}`;
   const revision = typeof o.status?.lastAppliedRevision === 'string' && o.status.lastAppliedRevision ? o.status.lastAppliedRevision : undefined;
   const base = { kind, id, ...definedOnly({ revision }) };
   if (o.spec?.suspend === true) return { ...base, notReady: 'suspended' };

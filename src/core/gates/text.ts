@@ -1,5 +1,6 @@
 /** Gate reasons are one line: no control characters, no newlines, bounded length. */
 export function oneLine(text: string, max = 240): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what this replaces
   const clean = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
   return clean.length > max ? `${clean.slice(0, max - 3)}...` : clean;
 }

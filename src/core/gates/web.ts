@@ -11,6 +11,7 @@ import type { Gate } from './spec.js';
 import { displayUrl, oneLine } from './text.js';
 import type { GateContext, GateEnv, GateTarget, GateVerdict } from './types.js';
 import { definedOnly } from '../defined-only.js';
+import { textOf } from '../text-of.js';
 
 /** The JSON body of a POST: what the receiver needs to judge this check. */
 export interface WebGateBody {
@@ -85,7 +86,7 @@ export function selectNumber(matches: readonly unknown[], path: string): { numbe
   if (typeof value === 'boolean') return { number: value ? 1 : 0, shown: String(value) };
   if (typeof value === 'number' && Number.isFinite(value)) return { number: value, shown: formatNumber(value) };
   if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return { number: Number(value), shown: JSON.stringify(value) };
-  const kind = value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : typeof value === 'string' ? `the text ${JSON.stringify(value.slice(0, 40))}` : String(value);
+  const kind = value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : typeof value === 'string' ? `the text ${JSON.stringify(value.slice(0, 40))}` : textOf(value);
   return { error: `${path} is ${kind}, not a number or a boolean` };
 }
 

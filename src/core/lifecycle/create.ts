@@ -204,10 +204,9 @@ export async function waitForGates(
 ): Promise<readonly GateResultView[]> {
   const deadline = deps.clock.now().getTime() + options.gateTimeoutMs;
   const progress = deps.io.startProgress(`Waiting for ${name}'s health gates`);
-  let results: readonly GateResultView[] = [];
   for (;;) {
     // Not yet registered in the traffic stack: it has no traffic (a metric gate says skipped).
-    results = (await deps.gates.check({ cluster: name, ingress: context.ingress, kubernetesVersion: context.version }, deps.signal, { weight: 0 })).results;
+    const results = (await deps.gates.check({ cluster: name, ingress: context.ingress, kubernetesVersion: context.version }, deps.signal, { weight: 0 })).results;
     const failing = results.filter((r) => r.outcome !== 'pass' && r.outcome !== 'skipped');
     if (failing.length === 0) {
       progress.succeed(`${name}: ${results.length} gate${results.length === 1 ? '' : 's'} passed`);

@@ -211,7 +211,7 @@ export function parsePlanned(event: JournalEvent): PlannedData {
     to: d.to,
     from: d.from,
     weights: d.from,
-    steps: d.steps as Weights[],
+    steps: d.steps,
     request: {
       step: typeof request.step === 'number' ? request.step : 0,
       ...(Array.isArray(request.steps) ? { steps: request.steps as number[] } : {}),

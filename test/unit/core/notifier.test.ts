@@ -153,4 +153,11 @@ describe('notificationOf', () => {
     ].map((e) => notificationOf(e)?.event ?? null);
     expect(names).toEqual(['plan', 'start', null, 'start', 'step', null, 'hold', 'completed', 'rollback', 'create', null, 'create', 'retire', 'retire', null]);
   });
+
+  it('writes a value of an unexpected shape as JSON, never as [object Object]', () => {
+    const held = notificationOf(ev('shift.held', { index: 1, total: 2, weights: { a: 50, b: 50 }, reason: { gate: 'metric' } }));
+    expect(held?.text).toBe('Shift shift-1 is held at step 1/2 (a 50, b 50), reason: {"gate":"metric"}.');
+    const failed = notificationOf(ev('retire.failed', { cluster: 'a', part: 'record', message: ['throttled', 3] }));
+    expect(failed?.text).toBe('Retiring cluster a failed (record): ["throttled",3]');
+  });
 });

@@ -135,6 +135,17 @@ describe('renderShiftReportHtml', () => {
   });
 });
 
+describe('buildShiftReport on data of an unexpected shape', () => {
+  it('writes such a value as JSON, never as [object Object]', () => {
+    const view = buildShiftReport(op, [
+      ev('00:00.000', 'shift.held', { index: 1, reason: { by: 'operator' } }),
+      ev('00:01.000', 'shift.step.baked', { index: 1, gates: [{ gate: 'metric', cluster: 'b', outcome: 'fail', reason: { ratio: 0.2 } }] }),
+    ]);
+    expect(view.markers.map((m) => m.text)).toEqual(['held at step 1 ({"by":"operator"})']);
+    expect(view.steps[0]?.gates).toEqual([{ gate: 'metric', cluster: 'b', outcome: 'fail', reason: '{"ratio":0.2}' }]);
+  });
+});
+
 describe('reportOfOperation (history --report)', () => {
   it('is the report of an operation the journal has', () => {
     expect(reportOfOperation(op, journal)).toEqual(buildShiftReport(op, journal));
