@@ -54,7 +54,8 @@ describe('shift --steps', () => {
   });
 
   it('moves through exactly the scheduled percentages, reporting every event as a JSON line and the result last', async () => {
-    // The flag beats the configuration's schedule.
+    // The flag beats the configuration's schedule (set here, so this test does not lean on the one before).
+    await ws.configure([[['shift', 'steps'], [5, 50, 100]]]);
     const result = await ws.run(['shift', '--to', 'cluster-b', '--steps', '10,30,100', '--bake', '0s', '--allow-short-bake', '--yes', '-o', 'jsonl']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toBe('');
