@@ -5,6 +5,7 @@
  * The body is discarded. Redirects are not followed: a 301 is the answer. Network errors and
  * timeouts reject (CurvectlError ENVIRONMENT); the gate engine counts them as errors, not failures.
  */
+import { abortReason } from '../core/abort-reason.js';
 import http from 'node:http';
 import https from 'node:https';
 import { CurvectlError } from '../core/errors.js';
@@ -23,10 +24,7 @@ export class HttpProbe implements HttpProbePort {
       return Promise.reject(new CurvectlError('BAD_CONFIG', `"${url}" must start with http:// or https://.`));
     }
     const client = target.protocol === 'https:' ? https : http;
-    const aborted = (): Error => {
-      const reason: unknown = options.signal?.reason;
-      return reason instanceof Error ? reason : Object.assign(new Error('The probe was aborted.'), { name: 'AbortError' });
-    };
+    const aborted = (): Error => abortReason(options.signal, 'The probe was aborted.');
     // Before a request exists: one destroyed before it was sent emits an 'error' ("socket hang up").
     if (options.signal?.aborted) return Promise.reject(aborted());
     return new Promise((resolve, reject) => {

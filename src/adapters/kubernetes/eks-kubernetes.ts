@@ -5,6 +5,7 @@
  * the endpoint (a tunnel or proxy); plain http is refused except on loopback, so a token never
  * crosses a network in clear text.
  */
+import { abortReason } from '../../core/abort-reason.js';
 import { CurvectlError } from '../../core/errors.js';
 import { formatDuration } from '../../core/duration.js';
 import type { EksPort, KubernetesList, KubernetesPort } from '../../core/ports.js';
@@ -36,12 +37,8 @@ export class EksKubernetes implements KubernetesPort {
     });
     let onAbort: (() => void) | undefined;
     const aborted = new Promise<never>((_resolve, reject) => {
-      onAbort = () => {
-        // The reason is whatever abort() was given (curvectl gives an AbortError); anything else is
-        // wrapped as one, as throwIfAborted does, so the abort is still recognised as an abort.
-        const reason: unknown = options.signal?.reason;
-        reject(reason instanceof Error ? reason : Object.assign(new Error('The operation was aborted.', { cause: reason }), { name: 'AbortError' }));
-      };
+      // Whatever abort() was given, rejected as an Error that reads as an abort.
+      onAbort = () => reject(abortReason(options.signal));
       if (options.signal?.aborted) onAbort();
       else options.signal?.addEventListener('abort', onAbort, { once: true });
     });

@@ -1,4 +1,5 @@
 /** Small helpers shared by the shift engine and its rollback. */
+import { abortReason } from '../abort-reason.js';
 import { CurvectlError, isCurvectlError } from '../errors.js';
 import type { Clock, JournalEvent, StateStore } from '../ports.js';
 import type { ShiftEventType } from './journal.js';
@@ -32,10 +33,7 @@ export function isAbort(err: unknown, signal?: AbortSignal): boolean {
 
 /** Throws an AbortError when the signal has fired (second Ctrl-C). */
 export function throwIfAborted(signal: AbortSignal): void {
-  if (signal.aborted) {
-    const reason: unknown = signal.reason;
-    throw reason instanceof Error ? reason : Object.assign(new Error('The operation was aborted.'), { name: 'AbortError' });
-  }
+  if (signal.aborted) throw abortReason(signal);
 }
 
 /** Turns an abort (second Ctrl-C) into the INTERRUPTED error, saying how to continue. */
