@@ -8,7 +8,7 @@ import { summarizeCheck } from '../gates/runner.js';
 import type { Progress } from '../io-host.js';
 import type { GateCheck } from '../gates/types.js';
 import { formatObserved, type ObservedReport } from '../observed-share.js';
-import type { Weights } from '../ports.js';
+import type { WeightedRecord, Weights } from '../ports.js';
 import { formatWeights, sameWeights, weightsFromRecords } from '../weights.js';
 import type { CatchUp, CatchUpFailure } from './catch-up.js';
 import { askAfterInterrupt } from './decide.js';
@@ -22,7 +22,13 @@ import type { ShiftDeps } from './types.js';
 const MAX_BAKE_READ_FAILURES = 3;
 
 type BakeResult =
-  | { readonly kind: 'passed'; readonly gates: GateCheck['results']; readonly observed: ObservedReport | undefined }
+  | {
+      readonly kind: 'passed';
+      readonly gates: GateCheck['results'];
+      readonly observed: ObservedReport | undefined;
+      /** Route 53 as the bake's last poll read it (the step's map): the next step's compare-and-swap read, when it follows at once. */
+      readonly records: readonly WeightedRecord[];
+    }
   | { readonly kind: 'gate-failed'; readonly reason: string; readonly decidedAt: Date }
   | { readonly kind: 'catch-up-failed'; readonly failure: CatchUpFailure }
   | { readonly kind: 'hold' }
@@ -109,7 +115,7 @@ export async function bakeStep(deps: ShiftDeps, run: Run, index: number, catchUp
         );
         progress = undefined;
         io.show({ type: 'gates', results: check.results });
-        return { kind: 'passed', gates: check.results, observed };
+        return { kind: 'passed', gates: check.results, observed, records: watched.records };
       }
       status = `${label} at ${formatWeights(weightsAtStep(run, index))}: ${
         left > 0 ? `${formatDuration(left)} left` : 'waiting for gates'
@@ -140,9 +146,10 @@ export async function bakeStep(deps: ShiftDeps, run: Run, index: number, catchUp
 async function watchRoute53(
   deps: ShiftDeps,
   signal: AbortSignal,
-): Promise<{ readonly kind: 'read'; readonly weights: Weights } | { readonly kind: 'unread'; readonly error: unknown }> {
+): Promise<{ readonly kind: 'read'; readonly weights: Weights; readonly records: readonly WeightedRecord[] } | { readonly kind: 'unread'; readonly error: unknown }> {
   try {
-    return { kind: 'read', weights: weightsFromRecords(await deps.dns.readRecords(signal)) };
+    const records = await deps.dns.readRecords(signal);
+    return { kind: 'read', weights: weightsFromRecords(records), records };
   } catch (error) {
     if (isAbort(error, signal)) throw error;
     return { kind: 'unread', error };

@@ -80,10 +80,14 @@ export async function transition(deps: ShiftDeps, run: Run, lock: LockHandle, st
         ...(bake.observed ? { observed: sharesOf(bake.observed), observedWindow: bake.observed.window } : {}),
       });
       if (reached === total) return to({ kind: 'completing' });
-      return to({ kind: 'deciding', reached, interrupted: deps.interrupts.requested });
+      return to({ kind: 'deciding', reached, interrupted: deps.interrupts.requested, seen: bake.records });
     }
     case 'deciding': {
       const { reached, interrupted } = state;
+      // The bake's last read of Route 53 is the next step's compare-and-swap read only when the
+      // step follows it at once (--yes: nobody is asked); after an operator's answer, which may take
+      // minutes, the step reads Route 53 again (step.ts).
+      const seen = !interrupted && deps.io.assumeYes && state.seen ? { seen: state.seen } : {};
       let choice: NextChoice;
       try {
         choice = interrupted ? await askAfterInterrupt(deps, run, reached) : await askNext(deps, run, reached);
@@ -95,9 +99,9 @@ export async function transition(deps: ShiftDeps, run: Run, lock: LockHandle, st
       }
       switch (choice) {
         case 'continue':
-          return to({ kind: 'applying', reached, next: reached + 1 });
+          return to({ kind: 'applying', reached, next: reached + 1, ...seen });
         case 'jump':
-          return to({ kind: 'applying', reached, next: total });
+          return to({ kind: 'applying', reached, next: total, ...seen });
         case 'hold':
           return to({ kind: 'holding', reached, reason: interrupted ? 'interrupt' : 'operator' });
         case 'rollback':
@@ -119,10 +123,10 @@ export async function transition(deps: ShiftDeps, run: Run, lock: LockHandle, st
       return to({ kind: 'applying', reached, next });
     }
     case 'applying': {
-      const { reached, next } = state;
+      const { reached, next, seen } = state;
       // A lease that ran out may have been taken over: never move more traffic without the lock.
       if (lock.stillHeld?.() === false) return to({ kind: 'lease-lost', reached, next });
-      const applied = await applyStep(deps, run, next, reached, catchUp);
+      const applied = await applyStep(deps, run, next, reached, catchUp, seen);
       if (applied.ok) return to({ kind: 'baking', reached: next });
       // The step's write was refused because the lock is gone: nothing moved, and a rollback needs the lock too.
       if (applied.lockLost) return to({ kind: 'lease-lost', reached, next });

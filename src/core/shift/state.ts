@@ -3,7 +3,7 @@
  * one transition function (machine.ts) moves between.
  */
 import type { GateTarget } from '../gates/types.js';
-import type { Weights } from '../ports.js';
+import type { WeightedRecord, Weights } from '../ports.js';
 import type { RollbackCause } from './types.js';
 
 export interface Run {
@@ -36,12 +36,15 @@ export type HoldReason = 'operator' | 'interrupt';
 export type ShiftState =
   /** Step `reached` is live and verified, not yet baked. */
   | { readonly kind: 'baking'; readonly reached: number }
-  /** Step `reached` baked healthy; the operator (or --yes) chooses what next. */
-  | { readonly kind: 'deciding'; readonly reached: number; readonly interrupted: boolean }
+  /**
+   * Step `reached` baked healthy; the operator (or --yes) chooses what next. `seen`: Route 53 as the
+   * bake's last poll read it (step `reached`'s map), handed to the next step when nobody is asked.
+   */
+  | { readonly kind: 'deciding'; readonly reached: number; readonly interrupted: boolean; readonly seen?: readonly WeightedRecord[] }
   /** At a verified step without a bake to do (W0, or a resumed baked step): check for Ctrl-C, the end. */
   | { readonly kind: 'between'; readonly reached: number; readonly rerun?: number }
-  /** Moving from `reached` to `next`. */
-  | { readonly kind: 'applying'; readonly reached: number; readonly next: number }
+  /** Moving from `reached` to `next`; `seen`, when set, is the read its compare-and-swap starts from (step.ts). */
+  | { readonly kind: 'applying'; readonly reached: number; readonly next: number; readonly seen?: readonly WeightedRecord[] }
   | { readonly kind: 'completing' }
   | { readonly kind: 'holding'; readonly reached: number; readonly reason: HoldReason }
   | {

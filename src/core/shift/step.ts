@@ -29,7 +29,14 @@ type ApplyResult =
  * compared with that map BEFORE anything is written, var file included; another map means someone
  * else changed the live weights and the shift holds (exit 6) with nothing written.
  */
-export async function applyStep(deps: ShiftDeps, run: Run, index: number, from: number, catchUp: CatchUp): Promise<ApplyResult> {
+export async function applyStep(
+  deps: ShiftDeps,
+  run: Run,
+  index: number,
+  from: number,
+  catchUp: CatchUp,
+  seen?: readonly WeightedRecord[],
+): Promise<ApplyResult> {
   const { io, stacks, dns, clock } = deps;
   const startedAt = clock.now().getTime();
   const signal = deps.interrupts.signal;
@@ -40,9 +47,14 @@ export async function applyStep(deps: ShiftDeps, run: Run, index: number, from: 
   throwIfAborted(signal);
   // The intent is journaled before anything is written; the read for the compare-and-swap writes
   // nothing, so it runs alongside (the critical path is the longer of the two, not their sum).
+  // `seen` is that read already made: the bake's last poll, which the step follows at once under
+  // --yes (machine.ts), with nothing awaited in between but curvectl's own journal writes. The
+  // comparison below runs on it all the same, and on Route 53 the batch's DELETEs of the records
+  // exactly as read close what is left of the window (ChangeResourceRecordSets: a DELETE must
+  // match the record set's values exactly, and the batch is all-or-nothing).
   const [, read] = await Promise.all([
     journal(deps, run.op, ShiftEvent.stepIntent, { index, total, target: weights }),
-    dns.readRecords(signal).then(
+    (seen ? Promise.resolve(seen) : dns.readRecords(signal)).then(
       (records) => ({ ok: true as const, records }),
       (error: unknown) => ({ ok: false as const, error }),
     ),
