@@ -56,6 +56,23 @@ describe("a step's critical path", () => {
     expect(writes).toEqual([1, 2]);
   });
 
+  it('after an operator\'s answer every step reads Route 53 for its compare-and-swap, alongside its intent', async () => {
+    const h = harness();
+    h.io.answer('shift.start', true).answer('shift.step.next', 'continue');
+    const append = h.state.append.bind(h.state);
+    const readsDuringIntent: number[] = [];
+    h.state.append = async (event) => {
+      if (event.type !== ShiftEvent.stepIntent) return append(event);
+      const at = h.dns.reads;
+      await nextTurn();
+      readsDuringIntent.push(h.dns.reads - at);
+      return append(event);
+    };
+    expect(await runShift(h.deps, request())).toEqual({ kind: 'completed', op: 'op-1', weights: W2 });
+    // Both steps read alongside their intent (serially, or reusing the bake's read before an answer: 0).
+    expect(readsDuringIntent).toEqual([1, 1]);
+  });
+
   it('a change that never gets INSYNC is not applied, although Route 53 already reads back as the step', async () => {
     const h = harness({ assumeYes: true });
     const wait = h.dns.waitInSync.bind(h.dns);
