@@ -89,10 +89,6 @@ export function applyPlanArgs(planFile: string): string[] {
   return ['apply', '-json', '-input=false', LOCK_TIMEOUT_ARG, planFile];
 }
 
-export function showPlanJsonArgs(planFile: string): string[] {
-  return ['show', '-json', '-no-color', planFile];
-}
-
 export function outputJsonArgs(): string[] {
   return ['output', '-json', '-no-color'];
 }

@@ -2,7 +2,8 @@
  * Terraform's machine-readable UI (`plan -json`, `apply -json`, `destroy -json`): one JSON object per
  * line with a `type`. This turns the lines into TerraformProgress events for the core and collects
  * what curvectl needs afterwards: error diagnostics (which become the error message: never a regex
- * over human text), the change summary and the planned resource addresses.
+ * over human text), the change summary and the planned resource changes (a plan's whole summary:
+ * `show -json` of the saved plan would tell the same for another 2-3 s of loading provider schemas).
  *
  * Format: https://developer.hashicorp.com/terraform/internals/machine-readable-ui
  */
@@ -32,10 +33,18 @@ export interface TerraformJsonMessage {
     range?: { filename?: string; start?: { line?: number } };
   };
   readonly changes?: { add?: number; change?: number; remove?: number; import?: number; operation?: string };
-  readonly change?: { resource?: { addr?: string }; action?: string };
+  readonly change?: { resource?: { addr?: string; resource_type?: string }; action?: string };
   readonly hook?: { resource?: { addr?: string }; action?: string; elapsed_seconds?: number };
   readonly outputs?: Record<string, { sensitive?: boolean; type?: unknown; value?: unknown; action?: string }>;
   readonly terraform?: string;
+}
+
+/** One `planned_change` message: a resource instance the plan would act on. */
+export interface PlannedChange {
+  readonly address: string;
+  readonly type: string;
+  /** Terraform's ChangeAction: create, update, delete, replace, read, move, import, remove, ... */
+  readonly action: string;
 }
 
 /** Parses one line; undefined for blank lines and anything that is not a -json UI message. */
@@ -116,7 +125,7 @@ export function toProgress(
  */
 export class TerraformJsonStream {
   readonly diagnostics: TerraformDiagnostic[] = [];
-  readonly plannedChanges: string[] = [];
+  readonly plannedChanges: PlannedChange[] = [];
   readonly otherLines: string[] = [];
   summary: ChangeSummary | undefined;
   outputs: TerraformJsonMessage['outputs'];
@@ -143,8 +152,8 @@ export class TerraformJsonStream {
     if (diagnostic) this.diagnostics.push(diagnostic);
     const summary = summaryOf(message);
     if (summary) this.summary = summary;
-    if (message.type === 'planned_change' && message.change?.resource?.addr && message.change.action !== 'noop') {
-      this.plannedChanges.push(message.change.resource.addr);
+    if (message.type === 'planned_change' && message.change?.resource?.addr && message.change.action && message.change.action !== 'noop') {
+      this.plannedChanges.push({ address: message.change.resource.addr, type: message.change.resource.resource_type ?? '', action: message.change.action });
     }
     if (message.type === 'outputs' && message.outputs) this.outputs = message.outputs;
     const event = toProgress(message, this.context);

@@ -14,8 +14,8 @@
  * - Runs in one stack directory are serialized within this process (a mutex per directory):
  *   two terraform processes in one directory race on `.terraform` (plugins, lock file, modules).
  * - init runs once per stack and is skipped while a stamp says it is up to date (see `init`).
- * - Plans are saved to a file under `.terraform/curvectl/`, read back with `show -json`, and
- *   exactly that file is applied.
+ * - Plans are saved to a file under `.terraform/curvectl/`, summarised from the plan's own -json
+ *   stream (its planned_change and change_summary messages), and exactly that file is applied.
  * - Failures are CurvectlError 'TERRAFORM' whose message is the error diagnostic Terraform reported
  *   in its -json output (summary + detail), never a regex over human text.
  */
@@ -32,13 +32,12 @@ import {
   initArgs,
   outputJsonArgs,
   planArgs,
-  showPlanJsonArgs,
   versionJsonArgs,
   workspaceDeleteArgs,
   workspaceListArgs,
   workspaceNewArgs,
 } from './argv.js';
-import { TerraformJsonStream, terraformError } from './json-stream.js';
+import { TerraformJsonStream, terraformError, type PlannedChange } from './json-stream.js';
 
 /**
  * The oldest Terraform the stacks accept: their `required_version` (terraform/stacks/<stack>/versions.tf;
@@ -170,42 +169,31 @@ export function parseWorkspaceList(stdout: string): string[] {
   return names;
 }
 
-interface ShowJson {
-  resource_changes?: Array<{ address?: string; type?: string; change?: { actions?: string[] } }>;
-}
-
 /** A resource a plan replaces (destroys and creates, in either order). */
 export interface PlannedReplacement {
   readonly address: string;
   readonly type: string;
 }
 
-/** Counts and addresses from `show -json` of a saved plan. A replace counts as one add and one remove, as Terraform counts it. */
-export function summarisePlanJson(json: ShowJson): { summary: ChangeSummary; resources: string[]; replaced: PlannedReplacement[] } {
-  let add = 0;
-  let change = 0;
-  let remove = 0;
+/** The actions that change a resource: what a plan's "N to add, N to change, N to destroy" counts. */
+const CHANGING_ACTIONS = new Set(['create', 'update', 'delete', 'replace']);
+
+/**
+ * The addresses a plan would change and those it would replace, from its `planned_change` messages.
+ * Terraform emits one for every resource instance whose action is not a no-op (a replace is one
+ * message with action "replace"; a move or an import without a change is not counted, nor is a data
+ * source read), and counts the same instances in its `change_summary` (a replace as one add and one
+ * remove): Terraform's machine-readable UI, views/json/change.go and OperationJSON.Plan.
+ */
+export function summarisePlannedChanges(changes: readonly PlannedChange[]): { resources: string[]; replaced: PlannedReplacement[] } {
   const resources: string[] = [];
   const replaced: PlannedReplacement[] = [];
-  for (const rc of json.resource_changes ?? []) {
-    const actions = rc.change?.actions ?? [];
-    if (actions.includes('create') && actions.includes('delete') && rc.address) replaced.push({ address: rc.address, type: rc.type ?? '' });
-    let counted = false;
-    if (actions.includes('create')) {
-      add++;
-      counted = true;
-    }
-    if (actions.includes('delete')) {
-      remove++;
-      counted = true;
-    }
-    if (actions.includes('update')) {
-      change++;
-      counted = true;
-    }
-    if (counted && rc.address) resources.push(rc.address);
+  for (const change of changes) {
+    if (!CHANGING_ACTIONS.has(change.action)) continue;
+    resources.push(change.address);
+    if (change.action === 'replace') replaced.push({ address: change.address, type: change.type });
   }
-  return { summary: { add, change, remove }, resources, replaced };
+  return { resources, replaced };
 }
 
 export class Terraform {
@@ -388,7 +376,7 @@ export class Terraform {
     });
   }
 
-  /** `plan -detailed-exitcode -out=FILE`, then `show -json FILE` for the summary. */
+  /** `plan -json -detailed-exitcode -out=FILE`, summarised from its stream. */
   async plan(dir: string, options: TerraformPlanOptions): Promise<TerraformPlan> {
     await this.version(options);
     const workspace = options.workspace ?? 'default';
@@ -401,18 +389,18 @@ export class Terraform {
         ...(options.destroy ? { destroy: true } : {}),
         ...(options.lock === false ? { lock: false } : {}),
       });
-      const { exitCode } = await this.runJson(dir, args, options, workspace, [0, 2]);
-      const { stdout } = await this.runSimple(dir, showPlanJsonArgs(planFile), workspace, options.signal, options.stack);
-      let json: ShowJson;
-      try {
-        json = JSON.parse(stdout) as ShowJson;
-      } catch (err) {
-        throw new CurvectlError('TERRAFORM', `Could not read the plan of the ${options.stack} stack: terraform show -json did not print JSON.`, {
-          cause: err,
-          hint: `Run "${this.commandLine(dir, showPlanJsonArgs(planFile), workspace)}" to see what it prints.`,
+      // The plan's own -json stream says what it would change: no `show -json` of the saved plan,
+      // which loads every provider's schema again (2-3 s with the AWS provider) to say the same.
+      const { exitCode, stream } = await this.runJson(dir, args, options, workspace, [0, 2]);
+      const summary = stream.summary;
+      if (!summary) {
+        // Fail closed: a plan whose changes are unknown is not a plan that changes nothing.
+        await rm(path.resolve(dir, planFile), { force: true });
+        throw new CurvectlError('TERRAFORM', `Could not read the plan of the ${options.stack} stack: terraform plan -json printed no change summary.`, {
+          hint: `Run "${this.commandLine(dir, args, workspace)}" to see what it prints; curvectl needs Terraform ${this.minVersion} or later.`,
         });
       }
-      const { summary, resources, replaced } = summarisePlanJson(json);
+      const { resources, replaced } = summarisePlannedChanges(stream.plannedChanges);
       return {
         changes: exitCode === 2,
         resourceChanges: resources.length > 0,

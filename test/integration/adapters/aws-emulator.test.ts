@@ -20,7 +20,7 @@ import { Terraform } from '../../../src/adapters/terraform/runner.js';
 import { TerraformStacks } from '../../../src/adapters/terraform/stacks.js';
 import type { TerraformProgress } from '../../../src/core/ports.js';
 import { startEmulator, type Emulator } from '../../_helpers/emulator.js';
-import { copyStacks, terraformTestEnv, type CopiedStacks } from '../../_helpers/terraform-env.js';
+import { copyStacks, terraformTestEnv, tfOk, type CopiedStacks } from '../../_helpers/terraform-env.js';
 
 const ZONE = 'example.test';
 const RECORD = 'api.example.test';
@@ -29,6 +29,8 @@ let work: string;
 let emulator: Emulator;
 let copied: CopiedStacks;
 let stacks: TerraformStacks;
+let terraform: Terraform;
+let tfEnvAll: Record<string, string>;
 let aws: AwsPorts;
 const savedEnv: Record<string, string | undefined> = {};
 
@@ -43,8 +45,10 @@ beforeAll(async () => {
     savedEnv[key] = process.env[key];
     process.env[key] = value;
   }
+  tfEnvAll = { ...tfEnv, ...emulator.env };
+  terraform = new Terraform({ env: tfEnvAll });
   stacks = new TerraformStacks({
-    terraform: new Terraform({ env: { ...tfEnv, ...emulator.env } }),
+    terraform,
     stacksDir: join(copied.root, 'stacks'),
     dns: { zone: ZONE, record: RECORD, ttl: 60 },
     backend: { type: 'local' },
@@ -110,6 +114,48 @@ describe('adapters against real Terraform and the emulator', () => {
     expect(await stacks.applyTraffic()).toEqual({ add: 0, change: 0, remove: 0 });
     expect((await stacks.planTraffic()).changes).toBe(false);
     expect(plan.changes).toBe(false);
+  });
+
+  it("summarises a plan from its own -json stream exactly as `show -json` of the saved plan does (update, replace, destroy)", async () => {
+    // What `show -json` of the same saved plan says, counted as Terraform's Plan line counts it.
+    const shown = async (planFile: string) => {
+      const json = JSON.parse((await tfOk(['show', '-json', '-no-color', planFile], { cwd: copied.traffic, env: tfEnvAll })).stdout) as {
+        resource_changes?: { address: string; type: string; change: { actions: string[] } }[];
+      };
+      const changing = (json.resource_changes ?? []).filter((r) => r.change.actions.some((a) => a === 'create' || a === 'update' || a === 'delete'));
+      const count = (action: string) => changing.filter((r) => r.change.actions.includes(action)).length;
+      return {
+        summary: { add: count('create'), change: count('update'), remove: count('delete') },
+        resources: changing.map((r) => r.address).sort(),
+        replaced: changing.filter((r) => r.change.actions.includes('create') && r.change.actions.includes('delete')).map((r) => ({ address: r.address, type: r.type })),
+      };
+    };
+    const planned = async (options: { destroy?: boolean }) => {
+      const plan = await terraform.plan(copied.traffic, { stack: 'traffic', ...options });
+      try {
+        return { stream: { summary: plan.summary, resources: [...plan.resources].sort(), replaced: plan.replaced }, show: await shown(plan.planFile) };
+      } finally {
+        await terraform.discardPlan(copied.traffic, plan.planFile);
+      }
+    };
+    const tainted = 'module.dns.aws_route53_record.cluster["cluster-b"]';
+    const weights = await stacks.readDesiredWeights();
+    await stacks.writeDesiredWeights({ 'cluster-a': 60, 'cluster-b': 40 });
+    await tfOk(['taint', '-no-color', tainted], { cwd: copied.traffic, env: tfEnvAll });
+    try {
+      const changed = await planned({});
+      expect(changed.stream).toEqual(changed.show);
+      // The plan really holds an update and a replace (a tainted record), so the comparison means something.
+      expect(changed.stream.summary).toEqual({ add: 1, change: 1, remove: 1 });
+      expect(changed.stream.replaced).toEqual([{ address: tainted, type: 'aws_route53_record' }]);
+      const destroy = await planned({ destroy: true });
+      expect(destroy.stream).toEqual(destroy.show);
+      expect(destroy.stream.summary.remove).toBeGreaterThanOrEqual(2);
+    } finally {
+      await tfOk(['untaint', '-no-color', tainted], { cwd: copied.traffic, env: tfEnvAll });
+      await stacks.writeDesiredWeights(weights);
+    }
+    expect((await stacks.planTraffic()).changes).toBe(false);
   });
 
   it('reads EKS through the same factory (absent cluster -> undefined; moto answers ListNodegroups of an absent cluster with a 500, so not that)', async () => {

@@ -5,7 +5,6 @@ import {
   initArgs,
   outputJsonArgs,
   planArgs,
-  showPlanJsonArgs,
   versionJsonArgs,
   workspaceDeleteArgs,
   workspaceListArgs,
@@ -63,8 +62,7 @@ describe('terraform argv builders', () => {
     expect(applyPlanArgs('p.tfplan')).toEqual(['apply', '-json', '-input=false', '-lock-timeout=120s', 'p.tfplan']);
   });
 
-  it('show, output, version and destroy', () => {
-    expect(showPlanJsonArgs('p.tfplan')).toEqual(['show', '-json', '-no-color', 'p.tfplan']);
+  it('output, version and destroy', () => {
     expect(outputJsonArgs()).toEqual(['output', '-json', '-no-color']);
     expect(versionJsonArgs()).toEqual(['version', '-json']);
     expect(destroyArgs()).toEqual(['destroy', '-json', '-auto-approve', '-input=false', '-lock-timeout=120s']);

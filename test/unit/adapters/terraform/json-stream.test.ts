@@ -10,7 +10,7 @@ import {
 // Lines as Terraform 1.11 prints them (trimmed of timestamps that do not matter here).
 const lines = [
   '{"@level":"info","@message":"Terraform 1.11.4","@module":"terraform.ui","terraform":"1.11.4","type":"version","ui":"1.2"}',
-  '{"@level":"info","@message":"aws_route53_record.weighted[\\"cluster-a\\"]: Plan to update","change":{"resource":{"addr":"aws_route53_record.weighted[\\"cluster-a\\"]"},"action":"update"},"type":"planned_change"}',
+  '{"@level":"info","@message":"aws_route53_record.weighted[\\"cluster-a\\"]: Plan to update","change":{"resource":{"addr":"aws_route53_record.weighted[\\"cluster-a\\"]","resource_type":"aws_route53_record"},"action":"update"},"type":"planned_change"}',
   '{"@level":"info","@message":"Plan: 0 to add, 1 to change, 0 to destroy.","changes":{"add":0,"change":1,"import":0,"remove":0,"operation":"plan"},"type":"change_summary"}',
   '{"@level":"info","@message":"aws_route53_record.weighted[\\"cluster-a\\"]: Modifying...","hook":{"resource":{"addr":"x"},"action":"update"},"type":"apply_start"}',
   '{"@level":"info","@message":"aws_route53_record.weighted[\\"cluster-a\\"]: Still modifying... [10s elapsed]","hook":{"resource":{"addr":"x"},"action":"update","elapsed_seconds":10},"type":"apply_progress"}',
@@ -49,7 +49,7 @@ describe('TerraformJsonStream', () => {
     expect(events[1]?.counts).toEqual({ add: 0, change: 1, remove: 0 });
     expect(events[3]?.message).toContain("Still modifying");
     expect(stream.summary).toEqual({ add: 0, change: 1, remove: 0 });
-    expect(stream.plannedChanges).toEqual(['aws_route53_record.weighted["cluster-a"]']);
+    expect(stream.plannedChanges).toEqual([{ address: 'aws_route53_record.weighted["cluster-a"]', type: 'aws_route53_record', action: 'update' }]);
     expect(stream.outputs?.record?.value).toBe('api.example.test');
     expect(stream.errors).toEqual([]);
   });

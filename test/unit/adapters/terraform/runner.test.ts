@@ -1,5 +1,6 @@
 import { mkdtemp, readFile, rm, writeFile, mkdir, access } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CurvectlError } from '../../../../src/core/errors.js';
@@ -9,7 +10,7 @@ import {
   Terraform,
   compareVersions,
   parseWorkspaceList,
-  summarisePlanJson,
+  summarisePlannedChanges,
 } from '../../../../src/adapters/terraform/runner.js';
 import { repoRoot } from '../../../_helpers/repo-root.js';
 import { fakeRunner, type FakeAnswer, type RecordedCall } from '../../../_helpers/fake-process.js';
@@ -173,32 +174,39 @@ describe('Terraform workspaces', () => {
   });
 });
 
-const showJson = JSON.stringify({
-  resource_changes: [
-    { address: 'a.keep', change: { actions: ['no-op'] } },
-    { address: 'a.new', change: { actions: ['create'] } },
-    { address: 'a.upd', change: { actions: ['update'] } },
-    { address: 'a.rep', change: { actions: ['delete', 'create'] } },
-    { address: 'a.gone', change: { actions: ['delete'] } },
-    { address: 'data.x', change: { actions: ['read'] } },
-  ],
-});
+// planned_change lines as Terraform 1.11 prints them (the replace is a tainted record), and the plan's change_summary.
+const plannedLine = (addr: string, type: string, action: string) =>
+  JSON.stringify({ '@level': 'info', '@message': `${addr}: Plan to ${action}`, change: { resource: { addr, resource_type: type, implied_provider: 'aws' }, action }, type: 'planned_change' });
+const planLines = [
+  plannedLine('a.new', 'aws_x', 'create'),
+  plannedLine('a.upd', 'aws_x', 'update'),
+  plannedLine('module.dns.aws_route53_record.cluster["cluster-b"]', 'aws_route53_record', 'replace'),
+  plannedLine('a.gone', 'aws_x', 'delete'),
+  plannedLine('a.moved', 'aws_x', 'move'),
+  plannedLine('data.aws_route53_zone.x', 'aws_route53_zone', 'read'),
+  plannedLine('a.imported', 'aws_x', 'import'),
+  plannedLine('a.forgotten', 'aws_x', 'remove'),
+  '{"type":"change_summary","@message":"Plan: 2 to add, 1 to change, 2 to destroy.","changes":{"add":2,"change":1,"import":1,"remove":2,"operation":"plan"}}',
+];
 
 describe('Terraform.plan / apply / destroy / outputs', () => {
-  it('summarises show -json like Terraform does (replace = add + remove)', () => {
-    expect(summarisePlanJson(JSON.parse(showJson) as never)).toEqual({
-      summary: { add: 2, change: 1, remove: 2 },
-      resources: ['a.new', 'a.upd', 'a.rep', 'a.gone'],
-      replaced: [{ address: 'a.rep', type: '' }],
-    });
+  it('lists the resources a plan changes: create, update, replace and delete, not a move, a read, an import or a forget alone', () => {
+    expect(
+      summarisePlannedChanges([
+        { address: 'a.new', type: 'aws_x', action: 'create' },
+        { address: 'a.rep', type: 'aws_eks_cluster', action: 'replace' },
+        { address: 'a.moved', type: 'aws_x', action: 'move' },
+        { address: 'data.x', type: 'aws_y', action: 'read' },
+        { address: 'a.upd', type: 'aws_x', action: 'update' },
+        { address: 'a.imp', type: 'aws_x', action: 'import' },
+        { address: 'a.forget', type: 'aws_x', action: 'remove' },
+        { address: 'a.gone', type: 'aws_x', action: 'delete' },
+      ]),
+    ).toEqual({ resources: ['a.new', 'a.rep', 'a.upd', 'a.gone'], replaced: [{ address: 'a.rep', type: 'aws_eks_cluster' }] });
   });
 
-  it('plans to a file in the workspace, exit 2 = changes, then reads show -json', async () => {
-    const { tf, run } = terraformWith((call) => {
-      if (call.args[0] === 'plan') return { exitCode: 2, stdoutLines: ['{"type":"change_summary","@message":"Plan: 2 to add","changes":{"add":2,"change":1,"remove":2}}'] };
-      if (call.args[0] === 'show') return { stdout: showJson };
-      return {};
-    });
+  it('plans to a file in the workspace, exit 2 = changes, summarised from its own -json stream (no show -json)', async () => {
+    const { tf, run } = terraformWith((call) => (call.args[0] === 'plan' ? { exitCode: 2, stdoutLines: planLines } : {}));
     const events: string[] = [];
     const plan = await tf.plan(dir, {
       stack: 'cluster',
@@ -209,8 +217,11 @@ describe('Terraform.plan / apply / destroy / outputs', () => {
     expect(plan.changes).toBe(true);
     expect(plan.resourceChanges).toBe(true);
     expect(plan.summary).toEqual({ add: 2, change: 1, remove: 2 });
+    expect(plan.resources).toEqual(['a.new', 'a.upd', 'module.dns.aws_route53_record.cluster["cluster-b"]', 'a.gone']);
+    expect(plan.replaced).toEqual([{ address: 'module.dns.aws_route53_record.cluster["cluster-b"]', type: 'aws_route53_record' }]);
     expect(plan.planFile).toMatch(/^\.terraform\/curvectl\/cluster-b-[0-9a-f]{8}\.tfplan$/);
-    const [planCall, showCall] = nonVersion(run.calls);
+    const [planCall, ...others] = nonVersion(run.calls);
+    expect(others).toEqual([]);
     expect(planCall?.args).toEqual([
       'plan',
       '-json',
@@ -223,22 +234,38 @@ describe('Terraform.plan / apply / destroy / outputs', () => {
     ]);
     expect(planCall?.options).toMatchObject({ cwd: dir, reject: false, errorCode: 'TERRAFORM' });
     expect(planCall?.options.env).toMatchObject({ TF_WORKSPACE: 'cluster-b', TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' });
-    expect(showCall?.args).toEqual(['show', '-json', '-no-color', plan.planFile]);
-    expect(showCall?.options.env?.TF_WORKSPACE).toBe('cluster-b');
-    expect(events).toEqual(['cluster/cluster-b/change_summary']);
+    expect(events).toEqual([...Array(8).fill('cluster/cluster-b/planned_change'), 'cluster/cluster-b/change_summary']);
     expect(plan.command).toBe(
       `TF_WORKSPACE=cluster-b terraform -chdir=${dir} plan -json -input=false -no-color -detailed-exitcode -lock-timeout=120s -out=${plan.planFile} -var-file=.terraform/curvectl/cluster-b.tfvars.json`,
     );
   });
 
   it('exit 0 = no changes; -destroy is passed through', async () => {
-    const { tf, run } = terraformWith((call) => (call.args[0] === 'show' ? { stdout: '{}' } : {}));
+    const { tf, run } = terraformWith((call) =>
+      call.args[0] === 'plan' ? { stdoutLines: ['{"type":"change_summary","changes":{"add":0,"change":0,"import":0,"remove":0,"operation":"plan"}}'] } : {},
+    );
     const plan = await tf.plan(dir, { stack: 'traffic', destroy: true });
     expect(plan.changes).toBe(false);
     expect(plan.resourceChanges).toBe(false);
     expect(plan.summary).toEqual({ add: 0, change: 0, remove: 0 });
     expect(nonVersion(run.calls)[0]?.args).toContain('-destroy');
     expect(nonVersion(run.calls)[0]?.options.env?.TF_WORKSPACE).toBe('default');
+  });
+
+  it('fails closed when the plan printed no change summary: its changes are unknown, not none (and the plan file is removed)', async () => {
+    let planFile = '';
+    const { tf } = terraformWith((call) => {
+      if (call.args[0] !== 'plan') return {};
+      planFile = call.args.find((a) => a.startsWith('-out='))!.slice('-out='.length);
+      mkdirSync(path.join(dir, path.dirname(planFile)), { recursive: true });
+      writeFileSync(path.join(dir, planFile), 'plan');
+      return { exitCode: 0, stdoutLines: [plannedLine('a.upd', 'aws_x', 'update')] };
+    });
+    const err = (await tf.plan(dir, { stack: 'traffic' }).catch((e: unknown) => e)) as CurvectlError;
+    expect(err).toBeInstanceOf(CurvectlError);
+    expect(err.code).toBe('TERRAFORM');
+    expect(err.message).toBe('Could not read the plan of the traffic stack: terraform plan -json printed no change summary.');
+    expect(existsSync(path.join(dir, planFile))).toBe(false);
   });
 
   it('a failed plan throws TERRAFORM with the error diagnostic as message', async () => {

@@ -30,13 +30,24 @@ interface World {
   planExit: number;
   /** plan exits 2 because only outputs differ. */
   outputsOnly?: boolean;
-  /** What show -json lists instead of the default one updated record. */
+  /** The resource changes the plan prints (as planned_change lines) instead of the default one updated record. */
   resourceChanges?: { address: string; type: string; change: { actions: string[] } }[];
   outputs: Record<string, Record<string, { value: unknown }>>;
   /** The traffic var file as each traffic plan saw it (null: absent). */
   varFileAtPlan: (string | null)[];
   /** Every plan's -var-file arguments with their content at that moment (null: absent). */
   planVarFiles: Record<string, string | null>[];
+}
+
+/** A plan's -json stream for these changes: one planned_change each (a delete+create is a replace) and the change_summary. */
+function planStream(changes: readonly { address: string; type: string; change: { actions: string[] } }[]): string[] {
+  const actionOf = (actions: string[]) => (actions.includes('create') && actions.includes('delete') ? 'replace' : (actions[0] ?? 'noop'));
+  const planned = changes.map((c) => ({ addr: c.address, type: c.type, action: actionOf(c.change.actions) })).filter((c) => c.action !== 'no-op');
+  const count = (...actions: string[]) => planned.filter((c) => actions.includes(c.action)).length;
+  return [
+    ...planned.map((c) => JSON.stringify({ type: 'planned_change', '@message': `${c.addr}: Plan to ${c.action}`, change: { resource: { addr: c.addr, resource_type: c.type }, action: c.action } })),
+    JSON.stringify({ type: 'change_summary', changes: { add: count('create', 'replace'), change: count('update'), remove: count('delete', 'replace'), import: 0, operation: 'plan' } }),
+  ];
 }
 
 function setup(options: { backend?: TerraformBackend; world?: Partial<World>; desiredWeights?: DesiredWeightsStore } = {}) {
@@ -88,13 +99,7 @@ function setup(options: { backend?: TerraformBackend; world?: Partial<World>; de
             world.varFileAtPlan.push(null);
           }
         }
-        return { exitCode: world.planExit };
-      case 'show':
-        return {
-          stdout: JSON.stringify({
-            resource_changes: world.resourceChanges ?? (world.planExit === 2 && !world.outputsOnly ? [{ address: `aws_route53_record.weighted["${ws}"]`, change: { actions: ['update'] } }] : []),
-          }),
-        };
+        return { exitCode: world.planExit, stdoutLines: planStream(world.resourceChanges ?? (world.planExit === 2 && !world.outputsOnly ? [{ address: `aws_route53_record.weighted["${ws}"]`, type: 'aws_route53_record', change: { actions: ['update'] } }] : [])) };
       case 'apply':
         return { stdoutLines: [`{"type":"change_summary","changes":{"add":0,"change":${world.outputsOnly ? 0 : 1},"remove":0,"operation":"apply"}}`] };
       case 'destroy':
@@ -227,7 +232,7 @@ describe('desired weights shared by a team', () => {
 });
 
 describe('traffic stack', () => {
-  it('writes curvectl.auto.tfvars.json from configuration before a run, then init, plan, show, apply', async () => {
+  it('writes curvectl.auto.tfvars.json from configuration before a run, then init, plan, apply (the plan summarised from its own stream)', async () => {
     const { stacks, calls } = setup();
     const events: string[] = [];
     const summary = await stacks.applyTraffic({ onProgress: (e) => events.push(e.type) });
@@ -246,10 +251,9 @@ describe('traffic stack', () => {
     expect(c.map((x) => `${x.stack}:${x.ws}:${x.args.split(' ')[0]}`)).toEqual([
       'traffic:default:init',
       'traffic:default:plan',
-      'traffic:default:show',
       'traffic:default:apply',
     ]);
-    expect(events).toEqual(['change_summary']);
+    expect(events).toEqual(['planned_change', 'change_summary', 'change_summary']);
   });
 
   it('skips apply when the plan has no changes', async () => {
@@ -342,7 +346,6 @@ describe('cluster and platform stacks', () => {
       'default:workspace list',
       'cluster-b:workspace new cluster-b',
       'cluster-b:plan -json -input=false',
-      'cluster-b:show -json -no-color',
       'cluster-b:apply -json -input=false',
       'cluster-b:output -json -no-color',
     ]);
