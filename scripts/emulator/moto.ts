@@ -40,6 +40,13 @@ export interface StartEmulatorOptions {
   readyTimeoutMs?: number;
   /** Region of env.AWS_REGION; default eu-west-1. */
   region?: string;
+  /**
+   * Load AWS's managed IAM policies (MOTO_IAM_LOAD_MANAGED_POLICIES); default true, as the real cluster
+   * stack attaches them. They are ~1,300 policies, nearly all of /moto-api/data.json's 4 MB, and each
+   * dump of it costs moto ~1.7 s of CPU: a suite that only runs the cluster stub (no IAM at all) and
+   * compares the whole state around every invocation turns them off.
+   */
+  managedPolicies?: boolean;
 }
 
 const running = new Set<ChildProcess>();
@@ -111,7 +118,7 @@ async function startOnce(port: number, options: StartEmulatorOptions): Promise<E
       ...process.env,
       // The cluster stack attaches AWS-managed IAM policies (AmazonEKSClusterPolicy, ...); moto only
       // knows them when asked to load them.
-      MOTO_IAM_LOAD_MANAGED_POLICIES: 'true',
+      MOTO_IAM_LOAD_MANAGED_POLICIES: options.managedPolicies === false ? 'false' : 'true',
     },
   });
   installExitHook();
