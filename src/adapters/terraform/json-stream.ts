@@ -153,7 +153,8 @@ export class TerraformJsonStream {
     const summary = summaryOf(message);
     if (summary) this.summary = summary;
     if (message.type === 'planned_change' && message.change?.resource?.addr && message.change.action && message.change.action !== 'noop') {
-      this.plannedChanges.push({ address: message.change.resource.addr, type: message.change.resource.resource_type ?? '', action: message.change.action });
+      const address = message.change.resource.addr;
+      this.plannedChanges.push({ address, type: message.change.resource.resource_type ?? resourceTypeOf(address), action: message.change.action });
     }
     if (message.type === 'outputs' && message.outputs) this.outputs = message.outputs;
     const event = toProgress(message, this.context);
@@ -171,6 +172,18 @@ export class TerraformJsonStream {
     for (const line of text.split('\n')) this.push(line);
     return this;
   }
+}
+
+/**
+ * The resource type in an address (`module.cluster.aws_eks_cluster.this` -> aws_eks_cluster), for a
+ * planned_change without `resource_type`: decisions such as refusing to replace an EKS cluster go by
+ * the type, so it is never left empty when the address says it.
+ */
+export function resourceTypeOf(address: string): string {
+  // Drop `module.NAME` / `module.NAME[KEY]` prefixes; keys may hold dots inside quotes.
+  const rest = address.replace(/^(?:module\.[^.[]+(?:\[(?:"(?:[^"\\]|\\.)*"|\d+)\])?\.)+/, '');
+  const parts = rest.split('.');
+  return (parts[0] === 'data' ? parts[1] : parts[0]) ?? '';
 }
 
 function firstLine(text: string): string {

@@ -3,6 +3,7 @@ import type { TerraformProgress } from '../../../../src/core/ports.js';
 import {
   TerraformJsonStream,
   parseTerraformJsonLine,
+  resourceTypeOf,
   terraformError,
   toProgress,
 } from '../../../../src/adapters/terraform/json-stream.js';
@@ -106,5 +107,20 @@ describe('TerraformJsonStream', () => {
 
   it('toProgress drops noise', () => {
     expect(toProgress({ type: 'log', '@message': 'x' }, { stack: 'traffic', workspace: 'default' })).toBeUndefined();
+  });
+});
+
+describe('resourceTypeOf (a planned_change without resource_type)', () => {
+  it('reads the type out of the address, through module prefixes and keys with dots', () => {
+    expect(resourceTypeOf('aws_eks_cluster.this')).toBe('aws_eks_cluster');
+    expect(resourceTypeOf('module.cluster.aws_eks_cluster.this')).toBe('aws_eks_cluster');
+    expect(resourceTypeOf('module.a["x.y"].module.b[0].aws_route53_record.cluster["cluster-b"]')).toBe('aws_route53_record');
+    expect(resourceTypeOf('module.dns.data.aws_route53_zone.this')).toBe('aws_route53_zone');
+  });
+
+  it('fills in the type the stream lacks, so a replaced EKS cluster is still seen as one', () => {
+    const stream = new TerraformJsonStream({ stack: 'cluster', workspace: 'cluster-b' });
+    stream.push('{"type":"planned_change","change":{"resource":{"addr":"module.cluster.aws_eks_cluster.this"},"action":"replace"}}');
+    expect(stream.plannedChanges).toEqual([{ address: 'module.cluster.aws_eks_cluster.this', type: 'aws_eks_cluster', action: 'replace' }]);
   });
 });
