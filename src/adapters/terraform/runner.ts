@@ -395,7 +395,7 @@ export class Terraform {
       const summary = stream.summary;
       if (!summary) {
         // Fail closed: a plan whose changes are unknown is not a plan that changes nothing.
-        await rm(path.resolve(dir, planFile), { force: true });
+        await this.discardPlan(dir, planFile);
         throw new CurvectlError('TERRAFORM', `Could not read the plan of the ${options.stack} stack: terraform plan -json printed no change summary.`, {
           hint: `Run "${this.commandLine(dir, args, workspace)}" to see what it prints; curvectl needs Terraform ${this.minVersion} or later.`,
         });
