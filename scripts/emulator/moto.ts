@@ -6,8 +6,11 @@
  * See shared/design/emulator.md for what moto can and cannot show.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
 import { CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
 
 export interface EmulatorEnv {
@@ -112,36 +115,48 @@ async function waitUntilReady(endpoint: string, child: ChildProcess, timeoutMs: 
 async function startOnce(port: number, options: StartEmulatorOptions): Promise<Emulator> {
   const region = options.region ?? 'eu-west-1';
   const endpoint = `http://127.0.0.1:${port}`;
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      // The cluster stack attaches AWS-managed IAM policies (AmazonEKSClusterPolicy, ...); moto only
-      // knows them when asked to load them.
-      MOTO_IAM_LOAD_MANAGED_POLICIES: options.managedPolicies === false ? 'false' : 'true',
-    },
-  });
+  // moto logs every request. Into a file, never a pipe to this process: a pipe is only drained while
+  // this process's event loop runs, so a caller blocked in spawnSync (the bench, a test) while moto
+  // writes more than the pipe holds (64 kB, some 600 requests) would hang moto, and with it the caller.
+  const logDir = mkdtempSync(path.join(os.tmpdir(), 'curvectl-moto-'));
+  const logFile = path.join(logDir, 'moto.log');
+  const logFd = openSync(logFile, 'a');
+  let child: ChildProcess;
+  try {
+    child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+      stdio: ['ignore', logFd, logFd],
+      env: {
+        ...process.env,
+        // The cluster stack attaches AWS-managed IAM policies (AmazonEKSClusterPolicy, ...); moto only
+        // knows them when asked to load them.
+        MOTO_IAM_LOAD_MANAGED_POLICIES: options.managedPolicies === false ? 'false' : 'true',
+      },
+    });
+  } finally {
+    closeSync(logFd); // the child has its own copy
+  }
   installExitHook();
   running.add(child);
-  let log = '';
-  const keep = (chunk: Buffer) => {
-    log = (log + chunk.toString()).slice(-4000);
+  /** The end of moto's log, for an error message. */
+  const log = (): string => {
+    try {
+      return readFileSync(logFile, 'utf8').slice(-4000);
+    } catch {
+      return '';
+    }
   };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
   const exited = new Promise<void>((resolve) => {
-    child.once('exit', () => {
+    const done = () => {
       running.delete(child);
+      rmSync(logDir, { recursive: true, force: true });
       resolve();
-    });
-    child.once('error', () => {
-      running.delete(child);
-      resolve();
-    });
+    };
+    child.once('exit', done);
+    child.once('error', done);
   });
 
   try {
-    await waitUntilReady(endpoint, child, options.readyTimeoutMs ?? 30_000, () => log);
+    await waitUntilReady(endpoint, child, options.readyTimeoutMs ?? 30_000, log);
   } catch (error) {
     child.kill('SIGKILL');
     await exited;
