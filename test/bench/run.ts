@@ -11,7 +11,7 @@
  * directly with the SDK (test/bench/sdk-step.mjs), and a whole 4-step shift with 30 s bakes against
  * the sum of its bakes (Terraform's catch-up runs during the bake, off both).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -263,6 +263,41 @@ async function sdkSteps(emulator: Emulator, zone: string, record: string, rounds
   return (JSON.parse(r.stdout) as { samples: number[] }).samples;
 }
 
+/** Runs test/bench/route53-pair.mjs: a GetChange alone, a ListResourceRecordSets alone, both together, both in sequence. */
+type PairSamples = Record<'alone' | 'list' | 'together' | 'sequence', number[]>;
+async function routePair(endpoint: string, zoneId: string, record: string, rounds: number): Promise<PairSamples> {
+  const argv = [path.join(repoRoot, 'test', 'bench', 'route53-pair.mjs'), endpoint, zoneId, record, String(rounds)];
+  const r = spawnSync(process.execPath, argv, { encoding: 'utf8', cwd: repoRoot, timeout: 300_000 });
+  if (r.status !== 0) throw new Error(`route53-pair.mjs exited ${r.status}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as PairSamples;
+}
+
+/** The pair against route53-standin.mjs, which answers concurrently: the measurement's negative control. */
+async function routePairControl(rounds: number): Promise<PairSamples> {
+  const child = spawn(process.execPath, [path.join(repoRoot, 'test', 'bench', 'route53-standin.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const port = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const m = /listening (\d+)/.exec(out);
+        if (m) resolve(m[1]!);
+      });
+      child.once('exit', (code) => reject(new Error(`route53-standin.mjs exited ${code} before listening`)));
+    });
+    return await new Promise<PairSamples>((resolve, reject) => {
+      // Not spawnSync: the stand-in lives in this process's children and must keep answering.
+      const argv = [path.join(repoRoot, 'test', 'bench', 'route53-pair.mjs'), `http://127.0.0.1:${port}`, 'ZSTANDIN', 'api.standin.test', String(rounds)];
+      const pair = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      pair.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      pair.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as PairSamples) : reject(new Error(`route53-pair.mjs exited ${code} against the stand-in`))));
+    });
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
 /**
  * (a) A step's critical path, from the decision to move to Route 53 INSYNC and read back: the
  * journal's `shift.step.baked.route53Ms` (measured inside curvectl, like the SDK's own timing), against
@@ -295,6 +330,21 @@ async function benchCriticalPath(emulator: Emulator): Promise<void> {
     figures.push({ name: 'SDK with the read-back / SDK', unit: 'ratio', median: f.median / d.median, min: f.min / d.max, max: f.max / d.min, runs: floor.length });
     figures.push({ name: 'step critical path / SDK', unit: 'ratio', median: c.median / d.median, min: c.min / d.max, max: c.max / d.min, runs: curvectl.length, note: 'target <= 1.50' });
     process.stderr.write(`  step critical path / SDK: ${(c.median / d.median).toFixed(2)}x; / SDK with the read-back: ${(c.median / f.median).toFixed(2)}x; SDK with the read-back / SDK: ${(f.median / d.median).toFixed(2)}x\n`);
+    // Why the read-back is not free here: what a second request in flight costs on this endpoint.
+    const pairRounds = quick ? 30 : 150;
+    const pair = await routePair(emulator.endpoint, await emulator.createHostedZone('pair.bench.test'), 'api.pair.bench.test', pairRounds);
+    const alone = stats('one GetChange alone (route53-pair.mjs)', pair.alone);
+    stats('one ListResourceRecordSets alone', pair.list);
+    const together = stats('GetChange and ListResourceRecordSets started together, as a step does', pair.together);
+    const sequence = stats('the same two one after the other', pair.sequence);
+    figures.push({ name: 'the two together / GetChange alone', unit: 'ratio', median: together.median / alone.median, min: together.min / alone.max, max: together.max / alone.min, runs: pair.together.length });
+    process.stderr.write(`  two requests together: ${(together.median / alone.median).toFixed(2)}x one alone, ${(together.median / sequence.median).toFixed(2)}x the two in sequence\n`);
+    const control = await routePairControl(pairRounds);
+    const controlAlone = stats('negative control, a stand-in answering concurrently after 5 ms (route53-standin.mjs): GetChange alone', control.alone);
+    const controlTogether = stats('negative control: the two together', control.together);
+    const controlSequence = stats('negative control: the two in sequence', control.sequence);
+    figures.push({ name: 'negative control: the two together / GetChange alone', unit: 'ratio', median: controlTogether.median / controlAlone.median, min: controlTogether.min / controlAlone.max, max: controlTogether.max / controlAlone.min, runs: control.together.length });
+    process.stderr.write(`  negative control: together ${(controlTogether.median / controlAlone.median).toFixed(2)}x one alone, ${(controlTogether.median / controlSequence.median).toFixed(2)}x the two in sequence\n`);
   } finally {
     await ws.cleanup();
   }
