@@ -263,8 +263,9 @@ async function sdkSteps(emulator: Emulator, zone: string, record: string, rounds
   return (JSON.parse(r.stdout) as { samples: number[] }).samples;
 }
 
-/** Runs test/bench/route53-pair.mjs: a GetChange alone, a ListResourceRecordSets alone, both together, both in sequence. */
 type PairSamples = Record<'alone' | 'list' | 'together' | 'sequence', number[]>;
+
+/** Runs test/bench/route53-pair.mjs: a GetChange alone, a ListResourceRecordSets alone, both together, both in sequence. */
 async function routePair(endpoint: string, zoneId: string, record: string, rounds: number): Promise<PairSamples> {
   const argv = [path.join(repoRoot, 'test', 'bench', 'route53-pair.mjs'), endpoint, zoneId, record, String(rounds)];
   const r = spawnSync(process.execPath, argv, { encoding: 'utf8', cwd: repoRoot, timeout: 300_000 });
